@@ -1,0 +1,44 @@
+// Run settings, from the environment. Defaults keep a full run under ~6 min
+// on the 2-core machine; BENCH_QUICK=1 is a ~1 min smoke run.
+
+export interface Config {
+  quick: boolean
+  rounds: number
+  connections: number
+  /** Seconds of warm-up per server start, spread over the workloads. */
+  warmup: number
+  /** Seconds measured per workload per round. */
+  duration: number
+  /** Contender ids to run (BENCH_ONLY=raw,fastify), or all. */
+  only: string[] | undefined
+  coldStartRuns: number
+  /** Skip cold start, RSS of generated apps and type-check time. */
+  skipExtras: boolean
+  serverCpu: number
+  loadCpu: number
+}
+
+function num(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${raw}`)
+  return n
+}
+
+export function loadConfig(): Config {
+  const quick = process.env.BENCH_QUICK === '1'
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
+  return {
+    quick,
+    rounds: num('BENCH_ROUNDS', quick ? 1 : 3),
+    connections: num('BENCH_CONNECTIONS', 50),
+    warmup: num('BENCH_WARMUP', quick ? 1 : 2),
+    duration: num('BENCH_DURATION', quick ? 2 : 4),
+    only: only?.length ? only : undefined,
+    coldStartRuns: num('BENCH_COLD_RUNS', quick ? 3 : 5),
+    skipExtras: process.env.BENCH_SKIP_EXTRAS === '1',
+    serverCpu: 0,
+    loadCpu: 1,
+  }
+}

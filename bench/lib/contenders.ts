@@ -1,0 +1,53 @@
+// How to start each contender. Every one serves all workloads on one port.
+import { ROOT } from './procs.ts'
+
+export interface Contender {
+  id: string
+  label: string
+  cmd: string
+  args: (port: number) => string[]
+  env: (port: number) => Record<string, string>
+  /** Readiness probe: path, and the status that means ready (any if omitted). */
+  readyPath: string
+  readyStatus?: number
+}
+
+function script(id: string, label: string): Contender {
+  return {
+    id,
+    label,
+    cmd: process.execPath,
+    args: () => ['--import', 'tsx', `${ROOT}/bench/contenders/${id}.ts`],
+    env: (port) => ({ PORT: String(port) }),
+    readyPath: '/actions/add?a=1&b=2',
+  }
+}
+
+export const SERVAL: Contender = {
+  id: 'serval',
+  label: 'Serval (CLI)',
+  cmd: process.execPath,
+  args: (port) => servalServeArgs('bench/actions', port, ['--log-level', 'warn']),
+  env: () => ({}),
+  readyPath: '/_sys/ready',
+  readyStatus: 200,
+}
+
+export function servalServeArgs(dir: string, port: number, extra: string[] = []): string[] {
+  return [`${ROOT}/bin/serval.js`, 'serve', dir, '--port', String(port), '--host', '127.0.0.1', ...extra]
+}
+
+export const CONTENDERS: readonly Contender[] = [
+  script('raw', 'node:http (hand-written)'),
+  script('fastify', 'Fastify 5 + Ajv'),
+  script('hono', 'Hono + zod'),
+  script('express', 'Express 5 + zod'),
+  SERVAL,
+]
+
+export function selectContenders(only: string[] | undefined): Contender[] {
+  if (!only) return [...CONTENDERS]
+  const unknown = only.filter((id) => !CONTENDERS.some((c) => c.id === id))
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown contender(s) ${unknown.join(', ')}; known: ${CONTENDERS.map((c) => c.id).join(', ')}`)
+  return CONTENDERS.filter((c) => only.includes(c.id))
+}

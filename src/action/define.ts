@@ -1,0 +1,65 @@
+import type { SchemaLike } from '../schema/infer.ts'
+import {
+  ACTION_BRAND,
+  type Action,
+  type ActionDef,
+  type ActionOutput,
+  type AnyAction,
+  type ClientInput,
+  type Handler,
+  type HandlerReturn,
+} from './types.ts'
+
+/**
+ * Defines an action: a typed function Serval serves over REST, the CLI,
+ * jobs and every other transport. Input and output types infer from the
+ * schemas into the handler.
+ *
+ * @example
+ * ```ts
+ * export const sayHello = action({
+ *   description: 'Greet a user',
+ *   input: z.object({ name: z.string().max(100) }),
+ *   output: z.string(),
+ *   http: 'GET',
+ * }, async ({ name }) => `Hello ${name}!`)
+ * ```
+ */
+export function action<
+  const I extends SchemaLike | undefined = undefined,
+  const O extends SchemaLike | undefined = undefined,
+  R extends HandlerReturn<O> = HandlerReturn<O>,
+>(def: ActionDef<I, O>, handler: Handler<I, R>): Action<{ input: ClientInput<I>; output: ActionOutput<O, R> }> {
+  if (typeof handler !== 'function') throw new TypeError('action(def, handler): handler must be a function')
+  if (def === null || typeof def !== 'object') throw new TypeError('action(def, handler): def must be an object')
+  return Object.freeze({ [ACTION_BRAND]: true as const, def: def as ActionDef, handler })
+}
+
+/**
+ * True for a value made by `action()` (in any copy of Serval).
+ *
+ * @example
+ * ```ts
+ * for (const value of Object.values(mod)) if (isAction(value)) register(value)
+ * ```
+ */
+export function isAction(value: unknown): value is AnyAction {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ACTION_BRAND] === true
+}
+
+/**
+ * `sayHello` → `say-hello`, `generated_1` → `generated-1`, `HTTPServer` → `http-server`.
+ *
+ * @example
+ * ```ts
+ * kebabCase('sayHello') // 'say-hello'
+ * ```
+ */
+export function kebabCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .replace(/[_\s.]+/g, '-')
+    .replace(/-+/g, '-')
+    .toLowerCase()
+}

@@ -1,0 +1,17 @@
+export { action, isAction, kebabCase } from './define.ts'
+export type {
+  Action,
+  ActionDef,
+  ActionContext,
+  ActionExample,
+  ActionTypes,
+  AnyAction,
+  Access,
+  HttpMethod,
+  JobOptions,
+  Schedule,
+  Resources,
+  Trigger,
+  HandlerInput,
+  ClientInput,
+} from './types.ts'

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Logger } from 'pino'
+import type { Settings } from '../config/definitions.ts'
+import { discoverActions } from '../discovery/discover.ts'
+import { createApp, type App } from './app.ts'
+import { defaultExtensions } from './extensions.ts'
+
+/** What `loadApp` needs: the settings, and optionally directories that override `function_dirs`. */
+export interface LoadAppOptions {
+  settings: Settings
+  dirs?: readonly string[]
+  logger?: Logger
+  cwd?: string
+}
+
+/**
+ * Discovers the actions of the function directories and builds the app
+ * with the default extensions. Directories: the given ones, else
+ * `function_dirs`, else `./actions` when present, else `.`.
+ *
+ * @example
+ * ```ts
+ * const app = await loadApp({ settings, dirs: ['examples'] })
+ * ```
+ */
+export async function loadApp(options: LoadAppOptions): Promise<App> {
+  const cwd = options.cwd ?? process.cwd()
+  const dirs = resolveDirs(options.dirs, options.settings, cwd)
+  const actions = await discoverActions(dirs, cwd)
+  const extensions = await defaultExtensions(options.settings)
+  return createApp({
+    actions,
+    settings: { ...options.settings, function_dirs: [...dirs] },
+    cwd,
+    extensions,
+    ...(options.logger ? { logger: options.logger } : {}),
+  })
+}
+
+/** The function directories in effect. */
+export function resolveDirs(dirs: readonly string[] | undefined, settings: Settings, cwd: string): string[] {
+  if (dirs && dirs.length) return [...dirs]
+  if (settings.function_dirs.length) return [...settings.function_dirs]
+  return existsSync(resolve(cwd, 'actions')) ? ['actions'] : ['.']
+}

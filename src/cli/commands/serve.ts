@@ -1,0 +1,39 @@
+import { pino } from 'pino'
+import { loadApp } from '../../app/load.ts'
+import { listen, type RunningServer } from '../../server/serve.ts'
+import { settingsFor } from '../context.ts'
+
+/**
+ * `serval serve [DIR...]`: discovers, compiles and serves; drains on
+ * SIGTERM/SIGINT and resolves with the exit code.
+ */
+export async function serveCommand(dirs: string[], opts: Record<string, unknown>, force: { dev_mode?: boolean } = {}): Promise<number> {
+  const started = performance.now()
+  const { settings } = await settingsFor(opts, force)
+  const logger = pino({ level: settings.log_level })
+  const app = await loadApp({ settings, dirs, logger })
+  const running = await listen(app)
+  logger.info(
+    { url: running.url, actions: app.registry.size, dirs: app.settings.function_dirs, startupMs: Math.round(performance.now() - started) },
+    `Serval listening on ${running.url} (${app.registry.size} actions; docs at ${running.url}/docs)`,
+  )
+  if (settings.dev_mode) logger.warn('dev mode: error details are sent to clients; do not use in production')
+  return waitForSignal(running)
+}
+
+function waitForSignal(running: RunningServer): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop).off('SIGINT', stop)
+      running.app.logger.info({ signal }, 'shutting down: draining in-flight requests')
+      running.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          running.app.logger.error({ err: error }, 'shutdown failed')
+          resolve(1)
+        },
+      )
+    }
+    process.on('SIGTERM', stop).on('SIGINT', stop)
+  })
+}

@@ -1,0 +1,80 @@
+import { Command, CommanderError } from 'commander'
+import { SettingsError } from '../config/parse.ts'
+import { ServalError } from '../errors/index.ts'
+import { configCommand } from './commands/config.ts'
+import { devCommand } from './commands/dev.ts'
+import { openapiCommand } from './commands/openapi.ts'
+import { runCommand } from './commands/run.ts'
+import { serveCommand } from './commands/serve.ts'
+import { testCommand } from './commands/test.ts'
+import { CliExit, EXIT } from './context.ts'
+import { addSettingFlags } from './options.ts'
+
+type Opts = Record<string, unknown>
+
+/** Builds the `serval` program; each action sets `result` to its exit code. */
+function program(argv: string[], result: { code: number }): Command {
+  const root = new Command('serval')
+    .description('Serve typed TypeScript functions as REST + OpenAPI, jobs, streams and a CLI')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+  const dirsArg = '[dirs...]'
+  const cmd = (name: string, description: string) => addSettingFlags(root.command(name).description(description).exitOverride())
+  cmd('serve', 'Serve the actions of DIRs (default: ./actions if present, else .)')
+    .argument(dirsArg)
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await serveCommand(dirs, opts)))
+  cmd('dev', 'serve in dev mode, restarting when a file changes')
+    .argument(dirsArg)
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await devCommand(dirs, opts, argv)))
+  cmd('run', 'Run one action and print its output as JSON (exit 0 ok, 1 action error, 2 bad usage or input)')
+    .argument('<name>', 'the action name, e.g. sayHello (or say-hello)')
+    .argument(dirsArg)
+    .option('--input <json>', 'the input as JSON')
+    .option('--input-file <file>', 'read the input JSON from a file (- for stdin)')
+    .action(async (name: string, dirs: string[], opts: Opts) => void (result.code = await runCommand(name, dirs, opts)))
+  cmd('test', 'Run every action example as a test')
+    .argument(dirsArg)
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await testCommand(dirs, opts)))
+  cmd('openapi', 'Write the OpenAPI 3.1 document')
+    .argument(dirsArg)
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await openapiCommand(dirs, opts)))
+  cmd('config', 'Print the effective settings and where each came from')
+    .argument(dirsArg)
+    .option('--json', 'print JSON')
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await configCommand(dirs, opts)))
+  return root
+}
+
+/**
+ * Runs the CLI and resolves with the exit code: 0 ok, 1 failure, 2 bad
+ * usage, flag or setting (the message names it).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['run', 'add', '--input', '{"a":1,"b":2}', 'examples'])
+ * ```
+ */
+export async function main(argv: string[]): Promise<number> {
+  const result = { code: EXIT.ok as number }
+  try {
+    await program(argv, result).parseAsync(argv, { from: 'user' })
+    return result.code
+  } catch (error) {
+    return report(error)
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+  if (error instanceof SettingsError || error instanceof CliExit) {
+    process.stderr.write(`serval: ${error.message}\n`)
+    return error instanceof CliExit ? error.code : EXIT.usage
+  }
+  if (error instanceof ServalError) {
+    process.stderr.write(`serval: ${error.detail ?? error.message}\n`)
+    return EXIT.failed
+  }
+  process.stderr.write(`serval: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  return EXIT.failed
+}

@@ -1,0 +1,83 @@
+/** The kind of value a setting holds; decides how text from env or flags is parsed. */
+export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'bytes' | 'enum' | 'url'
+
+/** One setting: its name (snake case), kind, default and help text. */
+export interface SettingDef {
+  readonly kind: SettingKind
+  readonly default?: unknown
+  readonly values?: readonly string[]
+  readonly min?: number
+  readonly max?: number
+  /** Hidden from `serval config` output (a secret). */
+  readonly secret?: boolean
+  readonly help: string
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/**
+ * Every setting Serval reads, in one table: the CLI flags, the `SERVAL_*`
+ * variables, the config file keys and `serval config` all come from it.
+ */
+export const settingDefs = {
+  host: { kind: 'string', default: '127.0.0.1', help: 'Interface to bind; 0.0.0.0 for every interface' },
+  port: { kind: 'int', default: 8000, min: 0, max: 65535, help: 'Port to listen on; 0 picks a free one' },
+  function_dirs: { kind: 'list', default: [], help: 'Directories to discover actions in (comma-separated)' },
+  data_dir: { kind: 'string', default: './.serval', help: 'Where jobs, results and assets are kept' },
+  dev_mode: { kind: 'bool', default: false, help: 'Dev mode: error details in responses, debug token endpoint' },
+  reload: { kind: 'bool', default: false, help: 'Restart when an action file changes' },
+  log_level: { kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Log threshold' },
+  cors_allowed_origins: { kind: 'list', default: [], help: 'Origins allowed by CORS (exact match)' },
+  public_base_url: { kind: 'url', help: 'Public URL of the server, for links (default: from each request)' },
+  auth_mode: { kind: 'enum', values: ['none', 'jwt', 'oidc'], default: 'none', help: 'Authentication of requests' },
+  jwt_secret: { kind: 'string', secret: true, help: 'HS256 secret when auth_mode=jwt' },
+  debug_password: { kind: 'string', secret: true, help: 'Password of the dev-mode token endpoint (printed when generated)' },
+  oidc_url: { kind: 'url', help: 'OIDC issuer URL (discovery at {url}/.well-known/openid-configuration)' },
+  oidc_audience: { kind: 'string', help: 'Required token audience under OIDC' },
+  oidc_client_id: { kind: 'string', help: 'OIDC client id for the docs UI' },
+  oauth2_scopes: { kind: 'list', default: [], help: 'Scopes offered by the docs UI "Authorize" dialog' },
+  allowed_groups: { kind: 'list', default: [], help: 'Groups allowed to call actions; empty allows all' },
+  default_group_id: { kind: 'string', help: 'Group used when a request sends no X-Group-Id' },
+  redis_url: { kind: 'url', help: 'Redis for distributed jobs, schedules and channels; unset = embedded' },
+  version_mode: { kind: 'enum', values: ['runtime', 'git', 'manual'], default: 'runtime', help: 'How functionsVersion is computed' },
+  functions_version: { kind: 'string', help: 'The functions version when version_mode=manual' },
+  tls_cert: { kind: 'string', help: 'TLS certificate (path or inline PEM)' },
+  tls_key: { kind: 'string', secret: true, help: 'TLS private key (path or inline PEM)' },
+  tls_client_ca: { kind: 'string', help: 'CA that client certificates must chain to (enables mTLS)' },
+  shutdown_grace_s: { kind: 'int', default: 10, min: 0, max: 3600, help: 'Seconds in-flight requests get on shutdown' },
+  body_limit: { kind: 'bytes', default: 1_048_576, min: 1, help: 'Largest request body (e.g. 1mb, 512kb, 1048576)' },
+  max_json_depth: { kind: 'int', default: 64, min: 1, max: 10_000, help: 'Deepest nesting a JSON body may have' },
+  max_connections: { kind: 'int', default: 10_000, min: 0, help: 'Open connections at most (0 = unlimited)' },
+  request_timeout_s: { kind: 'int', default: 60, min: 0, help: 'Seconds a request may take before the socket is closed' },
+  validate_output: { kind: 'bool', default: true, help: 'Check outputs against their schema (a mismatch is a 500)' },
+} as const satisfies Record<string, SettingDef>
+
+/** A setting's name, e.g. `'port'`. */
+export type SettingName = keyof typeof settingDefs
+
+type ValueOf<D> = D extends { kind: 'int' | 'bytes' }
+  ? number
+  : D extends { kind: 'bool' }
+    ? boolean
+    : D extends { kind: 'list' }
+      ? string[]
+      : D extends { kind: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : string
+
+type HasDefault<D> = D extends { default: unknown } ? true : false
+
+/**
+ * The effective settings, typed from the table.
+ *
+ * @example
+ * ```ts
+ * const { settings } = await loadSettings({ cli: { port: '0' } })
+ * settings.port // number
+ * ```
+ */
+export type Settings = {
+  -readonly [K in SettingName as HasDefault<(typeof settingDefs)[K]> extends true ? K : never]: ValueOf<(typeof settingDefs)[K]>
+} & {
+  -readonly [K in SettingName as HasDefault<(typeof settingDefs)[K]> extends true ? never : K]?: ValueOf<(typeof settingDefs)[K]>
+}

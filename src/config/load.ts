@@ -1,0 +1,134 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parse as parseDotenv } from 'dotenv'
+import { parse as parseYaml } from 'yaml'
+import { settingDefs, type SettingDef, type SettingName, type Settings } from './definitions.ts'
+import { parseSetting, SettingsError } from './parse.ts'
+
+/** Where an effective setting came from, as `serval config` prints it. */
+export type SettingSource = 'default' | `flag --${string}` | `env ${string}` | `.env ${string}` | `file ${string}`
+
+/** What `loadSettings` reads. Each part defaults to the real thing. */
+export interface LoadOptions {
+  /** Values from CLI flags, by setting name. */
+  cli?: Partial<Record<SettingName, unknown>>
+  env?: Record<string, string | undefined>
+  cwd?: string
+  /** Skip `.env` and the config file (tests, embedding). */
+  filesOff?: boolean
+}
+
+/** The effective settings and the source of each. */
+export interface LoadedSettings {
+  settings: Settings
+  sources: Record<SettingName, SettingSource>
+}
+
+const CONFIG_FILES = ['serval.config.ts', 'serval.config.mts', 'serval.config.js', 'serval.config.mjs', 'serval.config.json', 'serval.config.yaml', 'serval.config.yml']
+const names = Object.keys(settingDefs) as SettingName[]
+
+/** `port` → `SERVAL_PORT`. */
+export function envName(name: SettingName): string {
+  return `SERVAL_${name.toUpperCase()}`
+}
+
+/** `body_limit` → `--body-limit`. */
+export function flagName(name: SettingName): string {
+  return `--${name.replaceAll('_', '-')}`
+}
+
+/**
+ * Reads the settings, highest precedence first: CLI flags, `SERVAL_*`
+ * environment, `.env` in the working directory, `serval.config.*`,
+ * defaults. Every value is validated; a bad one throws a `SettingsError`
+ * naming the flag, variable or file key.
+ *
+ * @example
+ * ```ts
+ * const { settings, sources } = await loadSettings({ cli: { port: 0 } })
+ * sources.port // 'flag --port'
+ * ```
+ */
+export async function loadSettings(options: LoadOptions = {}): Promise<LoadedSettings> {
+  const cwd = options.cwd ?? process.cwd()
+  const env = options.env ?? process.env
+  const layers: [Partial<Record<SettingName, unknown>>, (n: SettingName) => SettingSource][] = []
+  if (!options.filesOff) {
+    const file = await readConfigFile(cwd)
+    if (file) layers.push([file.values, (n) => `file ${file.name}:${n}` as SettingSource])
+    layers.push([fromEnv(readDotenv(cwd)), (n) => `.env ${envName(n)}` as SettingSource])
+  }
+  layers.push([fromEnv(env), (n) => `env ${envName(n)}` as SettingSource])
+  layers.push([options.cli ?? {}, (n) => `flag ${flagName(n)}` as SettingSource])
+  return resolveLayers(layers)
+}
+
+function resolveLayers(layers: [Partial<Record<SettingName, unknown>>, (n: SettingName) => SettingSource][]): LoadedSettings {
+  const settings: Record<string, unknown> = {}
+  const sources = {} as Record<SettingName, SettingSource>
+  for (const name of names) {
+    const def: SettingDef = settingDefs[name]
+    settings[name] = 'default' in def ? def.default : undefined
+    sources[name] = 'default'
+    for (const [values, sourceOf] of layers) {
+      const raw = values[name]
+      if (raw === undefined) continue
+      const source = sourceOf(name)
+      settings[name] = parseSetting(def, raw, source.replace(/^(flag|env|\.env|file) /, ''))
+      sources[name] = source
+    }
+  }
+  return { settings: settings as Settings, sources }
+}
+
+function fromEnv(env: Record<string, string | undefined>): Partial<Record<SettingName, unknown>> {
+  const out: Partial<Record<SettingName, unknown>> = {}
+  for (const name of names) {
+    const value = env[envName(name)]
+    if (value !== undefined) out[name] = value
+  }
+  return out
+}
+
+function readDotenv(cwd: string): Record<string, string> {
+  const path = resolve(cwd, '.env')
+  return existsSync(path) ? parseDotenv(readFileSync(path)) : {}
+}
+
+async function readConfigFile(cwd: string): Promise<{ name: string; values: Record<string, unknown> } | undefined> {
+  const name = CONFIG_FILES.find((f) => existsSync(resolve(cwd, f)))
+  if (!name) return undefined
+  const path = resolve(cwd, name)
+  const values = await readConfigValues(path, name)
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) {
+    throw new SettingsError(name, 'must export an object of settings')
+  }
+  for (const key of Object.keys(values)) {
+    if (!(key in settingDefs)) throw new SettingsError(`${name}:${key}`, `unknown setting (known: ${names.join(', ')})`)
+  }
+  return { name, values: values as Record<string, unknown> }
+}
+
+async function readConfigValues(path: string, name: string): Promise<unknown> {
+  try {
+    if (name.endsWith('.json')) return JSON.parse(readFileSync(path, 'utf8'))
+    if (name.endsWith('.yaml') || name.endsWith('.yml')) return parseYaml(readFileSync(path, 'utf8'))
+    const mod = (await import(pathToFileURL(path).href)) as { default?: unknown }
+    return mod.default
+  } catch (cause) {
+    throw new SettingsError(name, `cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`)
+  }
+}
+
+/**
+ * Types a `serval.config.ts` file.
+ *
+ * @example
+ * ```ts
+ * export default defineConfig({ port: 8080, dev_mode: true })
+ * ```
+ */
+export function defineConfig(config: Partial<Settings>): Partial<Settings> {
+  return config
+}

@@ -1,0 +1,55 @@
+import type { Logger } from 'pino'
+import type { ActionContext, Resources, Trigger } from '../action/types.ts'
+import type { Principal } from '../auth/principal.ts'
+
+/** How a transport describes one call to the pipeline. */
+export interface Invocation {
+  readonly requestId: string
+  readonly trigger: Trigger
+  /** A signal, or a function that makes one on first use (most handlers never look). */
+  readonly signal?: AbortSignal | (() => AbortSignal)
+  readonly credentials?: import('./security.ts').Credentials
+  /** A principal already verified elsewhere (a job carries its submitter's). */
+  readonly principal?: Principal | null
+  readonly progress?: (fraction: number, message?: string) => void
+}
+
+const NEVER = new AbortController().signal
+const noProgress = (): void => undefined
+
+/**
+ * The `ctx` of one call. A class with lazy getters: the logger child and
+ * the abort signal cost an allocation each, and most handlers use neither.
+ */
+export class Context implements ActionContext {
+  readonly action: string
+  readonly requestId: string
+  readonly auth: Principal | null
+  readonly resources: Resources
+  readonly trigger: Trigger
+  readonly progress: (fraction: number, message?: string) => void
+  #log: Logger | undefined
+  #baseLog: Logger
+  #signal: AbortSignal | (() => AbortSignal) | undefined
+
+  constructor(action: string, inv: Invocation, auth: Principal | null, log: Logger, resources: Resources) {
+    this.action = action
+    this.requestId = inv.requestId
+    this.trigger = inv.trigger
+    this.auth = auth
+    this.resources = resources
+    this.progress = inv.progress ?? noProgress
+    this.#baseLog = log
+    this.#signal = inv.signal
+  }
+
+  get log(): Logger {
+    return (this.#log ??= this.#baseLog.child({ reqId: this.requestId, action: this.action }))
+  }
+
+  get signal(): AbortSignal {
+    const s = this.#signal
+    if (typeof s === 'function') return (this.#signal = s())
+    return s ?? NEVER
+  }
+}

@@ -1,0 +1,69 @@
+import type { Logger } from 'pino'
+import type { Resources } from '../action/types.ts'
+import type { Principal } from '../auth/principal.ts'
+import { invalidInput, invalidOutput, type Validated } from '../schema/index.ts'
+import { Context, type Invocation } from './context.ts'
+import type { CompiledAction } from './registry.ts'
+import type { Security } from './security.ts'
+
+/** What the pipeline needs from the app: the same for every transport. */
+export interface PipelineDeps {
+  readonly security: Security
+  readonly logger: Logger
+  readonly resources: Resources
+}
+
+/**
+ * The invocation pipeline every transport calls: authenticate → validate →
+ * authorize → handler → check output. Returns the checked output (for a
+ * streaming handler, an async iterable of checked items). Errors are thrown
+ * as `ServalError`s or whatever the handler threw; transports normalise
+ * them with `toProblem`.
+ *
+ * @example
+ * ```ts
+ * const out = await invoke(deps, registry.get('add')!, { a: 1, b: 2 }, { requestId: 'r1', trigger: 'direct' })
+ * ```
+ */
+export async function invoke(
+  deps: PipelineDeps,
+  action: CompiledAction,
+  rawInput: unknown,
+  inv: Invocation,
+): Promise<unknown> {
+  const principal =
+    inv.principal !== undefined ? inv.principal : await deps.security.authenticate(action, inv.credentials)
+  let checked = action.input.validate(rawInput === undefined ? {} : rawInput)
+  if (checked instanceof Promise) checked = await checked
+  if (!checked.ok) throw invalidInput(checked.issues)
+  if (!deps.security.open) await deps.security.authorize(action, principal, checked.value)
+  const ctx = new Context(action.name, inv, principal, deps.logger, deps.resources)
+  const result = await action.action.handler(checked.value, ctx)
+  if (isStream(result)) return checkStream(action, result)
+  return checkOutput(action, result)
+}
+
+/** Checks one output value against the action's schema; a mismatch is a 500, never sent. */
+export async function checkOutput(action: CompiledAction, value: unknown): Promise<unknown> {
+  if (action.output === undefined || value === undefined) return value
+  let checked: Validated | Promise<Validated> = action.output.validate(value)
+  if (checked instanceof Promise) checked = await checked
+  if (!checked.ok) throw invalidOutput(checked.issues)
+  return checked.value
+}
+
+/** True for an async iterable that is a stream of items (not a binary body). */
+export function isStream(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Symbol.asyncIterator in value &&
+    !(typeof ReadableStream !== 'undefined' && value instanceof ReadableStream)
+  )
+}
+
+async function* checkStream(action: CompiledAction, items: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  for await (const item of items) yield await checkOutput(action, item)
+}
+
+export type { Principal }

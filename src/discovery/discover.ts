@@ -1,0 +1,78 @@
+import { readdirSync, statSync } from 'node:fs'
+import { basename, extname, join, relative, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { isAction } from '../action/define.ts'
+import type { AnyAction } from '../action/types.ts'
+import type { ActionSource } from '../core/registry.ts'
+import { ServalError } from '../errors/index.ts'
+
+const EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs'])
+const SKIP_FILE = /\.(test|spec)\.[cm]?[jt]s$|\.d\.[cm]?ts$/
+
+/**
+ * Lists the files discovery imports under `dir`: `.ts/.mts/.js/.mjs`,
+ * skipping `node_modules`, dot-folders, test, spec and declaration files.
+ * Sorted, so startup order (and duplicate errors) never depend on the disk.
+ *
+ * @example
+ * ```ts
+ * findActionFiles('examples') // ['/abs/examples/hello.ts', …]
+ * ```
+ */
+export function findActionFiles(dir: string): string[] {
+  const root = resolve(dir)
+  let stat
+  try {
+    stat = statSync(root)
+  } catch {
+    throw new ServalError('not-found', { title: 'Function directory not found', detail: `Function directory not found: ${dir}` })
+  }
+  if (stat.isFile()) return [root]
+  const out: string[] = []
+  walk(root, out)
+  return out.sort()
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) walk(path, out)
+    else if (entry.isFile() && EXTENSIONS.has(extname(entry.name)) && !SKIP_FILE.test(entry.name)) out.push(path)
+  }
+}
+
+/**
+ * Imports every action file under the directories and returns each
+ * exported action with its export name and file. The same action object
+ * re-exported elsewhere counts once. An import failure names the file.
+ *
+ * @example
+ * ```ts
+ * const sources = await discoverActions(['examples'])
+ * ```
+ */
+export async function discoverActions(dirs: readonly string[], cwd = process.cwd()): Promise<ActionSource[]> {
+  const seen = new Set<AnyAction>()
+  const sources: ActionSource[] = []
+  const files = [...new Set(dirs.flatMap((d) => findActionFiles(resolve(cwd, d))))]
+  for (const file of files) {
+    const mod = await importFile(file, cwd)
+    for (const [exportName, value] of Object.entries(mod)) {
+      if (!isAction(value) || seen.has(value)) continue
+      seen.add(value)
+      const name = exportName === 'default' ? basename(file, extname(file)).replace(/\W+/g, '_') : exportName
+      sources.push({ action: value, exportName: name, file: relative(cwd, file) || file })
+    }
+  }
+  return sources
+}
+
+async function importFile(file: string, cwd: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>
+  } catch (cause) {
+    const msg = cause instanceof Error ? cause.message : String(cause)
+    throw new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}`, cause })
+  }
+}

@@ -1,0 +1,1 @@
+export { discoverActions, findActionFiles } from './discover.ts'

@@ -1,0 +1,143 @@
+import { errorCodes, problemType, type ErrorCode } from './registry.ts'
+
+/** One failing location in an input or output, as a JSON Pointer and a message. */
+export interface ProblemIssue {
+  path: string
+  message: string
+}
+
+/**
+ * An RFC 9457 problem document, as every Serval error is sent.
+ *
+ * @example
+ * ```ts
+ * const p: Problem = { type: 'urn:serval:problem:not-found', title: 'Not found', status: 404 }
+ * ```
+ */
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  instance?: string
+  requestId?: string
+  errors?: ProblemIssue[]
+  [extension: string]: unknown
+}
+
+/** What `ServalError` is built from. */
+export interface ServalErrorInit {
+  detail?: string
+  errors?: ProblemIssue[]
+  headers?: Record<string, string>
+  /** Extra members merged into the problem document. */
+  extensions?: Record<string, unknown>
+  cause?: unknown
+  /** Overrides the registry's status (ActionError uses this). */
+  status?: number
+  /** Overrides the registry's title. */
+  title?: string
+}
+
+/**
+ * An error with a registry code; thrown by Serval itself and turned into a
+ * problem document by every transport.
+ *
+ * @example
+ * ```ts
+ * throw new ServalError('not-found', { detail: 'no action "x"' })
+ * ```
+ */
+export class ServalError extends Error {
+  readonly code: ErrorCode | string
+  readonly status: number
+  readonly title: string
+  readonly detail: string | undefined
+  readonly errors: ProblemIssue[] | undefined
+  readonly headers: Record<string, string> | undefined
+  readonly extensions: Record<string, unknown> | undefined
+
+  constructor(code: ErrorCode | string, init: ServalErrorInit = {}) {
+    const def = (errorCodes as Record<string, { status: number; title: string }>)[code]
+    const title = init.title ?? def?.title ?? 'Error'
+    super(init.detail ?? title, init.cause === undefined ? undefined : { cause: init.cause })
+    this.name = 'ServalError'
+    this.code = code
+    this.status = init.status ?? def?.status ?? 500
+    this.title = title
+    this.detail = init.detail
+    this.errors = init.errors
+    this.headers = init.headers
+    this.extensions = init.extensions
+  }
+
+  /** The problem document for this error. */
+  toProblem(extra: { instance?: string; requestId?: string } = {}): Problem {
+    const problem: Problem = { type: problemType(this.code), title: this.title, status: this.status }
+    if (this.detail !== undefined) problem.detail = this.detail
+    if (extra.instance !== undefined) problem.instance = extra.instance
+    if (extra.requestId !== undefined) problem.requestId = extra.requestId
+    if (this.errors !== undefined) problem.errors = this.errors
+    if (this.extensions !== undefined) Object.assign(problem, this.extensions)
+    return problem
+  }
+}
+
+/**
+ * The error a handler throws to answer with a chosen status and message.
+ * Its message and details are sent to the client in every mode.
+ *
+ * @example
+ * ```ts
+ * throw new ActionError(409, 'Name already taken', { name })
+ * ```
+ */
+export class ActionError extends ServalError {
+  constructor(status: number, message: string, details?: Record<string, unknown>, code = 'action-error') {
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`ActionError status must be an integer from 400 to 599, got ${status}`)
+    }
+    super(code, {
+      status,
+      title: message,
+      detail: message,
+      ...(details === undefined ? {} : { extensions: { details } }),
+    })
+    this.name = 'ActionError'
+  }
+}
+
+/** Options for `toProblem`. */
+export interface ToProblemOptions {
+  devMode: boolean
+  instance?: string
+  requestId?: string
+}
+
+/**
+ * Normalises anything thrown into a problem document, once, for every
+ * transport. Unknown errors become a 500 whose detail is hidden outside dev mode.
+ *
+ * @example
+ * ```ts
+ * toProblem(new Error('boom'), { devMode: false }) // { status: 500, title: 'Internal server error', … }
+ * ```
+ */
+export function toProblem(error: unknown, options: ToProblemOptions): Problem {
+  const base = { instance: options.instance, requestId: options.requestId }
+  if (error instanceof ServalError) return error.toProblem(base)
+  const internal = new ServalError('internal', {
+    detail: options.devMode ? describeError(error) : 'An internal error occurred; see the server log for this requestId',
+  })
+  return internal.toProblem(base)
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}`
+  return String(error)
+}
+
+/** Headers an error asks to be sent with its problem (e.g. `WWW-Authenticate`). */
+export function problemHeaders(error: unknown): Record<string, string> | undefined {
+  return error instanceof ServalError ? error.headers : undefined
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import type { HttpMethod } from '../action/types.ts'
+import type { App } from '../app/app.ts'
+import type { Invocation } from '../core/context.ts'
+import type { CompiledAction } from '../core/registry.ts'
+import { ServalError } from '../errors/index.ts'
+import { sendProblem } from './problem-reply.ts'
+import { sendOutput } from './send-output.ts'
+
+const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+/** A streaming response writer; the streams capability replaces the default. */
+export type StreamSender = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  action: CompiledAction,
+  items: AsyncIterable<unknown>,
+  app: App,
+) => Promise<unknown> | unknown
+
+/** How an action route answers; settable so capabilities (streams) plug in without touching this file. */
+export const actionRouteHooks: { sendStream: StreamSender | undefined } = { sendStream: undefined }
+
+/**
+ * Registers `/actions/{kebab-name}` for every action: its methods call the
+ * pipeline; every other method answers 405 with `Allow`.
+ */
+export function registerActionRoutes(server: FastifyInstance, app: App): void {
+  for (const action of app.registry.list()) {
+    if (action.methods.length === 0) continue
+    const url = `/actions/${action.path}`
+    const handler = makeHandler(app, action)
+    for (const method of action.methods) server.route({ method, url, handler })
+    const others: string[] = ALL_METHODS.filter((m) => !action.methods.includes(m))
+    if (!action.methods.includes('GET')) others.push('HEAD')
+    const allow = [...action.methods, ...(action.methods.includes('GET') ? ['HEAD'] : [])].join(', ')
+    if (others.length) {
+      server.route({
+        method: others as HTTPMethods[],
+        url,
+        handler: (request, reply) =>
+          sendProblem(app, request, reply, new ServalError('method-not-allowed', { detail: `${request.method} is not allowed here; use ${allow}`, headers: { allow } })),
+      })
+    }
+  }
+}
+
+function makeHandler(app: App, action: CompiledAction) {
+  // Chosen once per route, so the request path never asks how to read input.
+  const readInput = (request: FastifyRequest): unknown =>
+    request.method === 'GET' || request.method === 'DELETE'
+      ? action.coerceQuery(request.query as Record<string, unknown>)
+      : request.body
+  return async function actionHandler(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      const output = await app.invoke(action, readInput(request), invocation(app, request, reply))
+      if (action.streaming || isIterable(output)) return await streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
+      reply.header('x-functions-version', app.functionsVersion)
+      return sendOutput(reply, action, output)
+    } catch (error) {
+      return sendProblem(app, request, reply, error)
+    }
+  }
+}
+
+function invocation(app: App, request: FastifyRequest, reply: FastifyReply): Invocation {
+  const headers = request.headers
+  return {
+    requestId: String(request.id),
+    trigger: 'http',
+    credentials: {
+      authorization: headers.authorization,
+      groupId: headers['x-group-id'] as string | undefined,
+    },
+    signal: () => clientSignal(app, reply),
+  }
+}
+
+/** Aborts when the client goes away before the response is complete, or on shutdown. */
+function clientSignal(app: App, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController()
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new ServalError('unavailable', { detail: 'The client closed the connection' }))
+  })
+  return AbortSignal.any([controller.signal, app.shutdownSignal])
+}
+
+function isIterable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value && !(value instanceof ReadableStream)
+}
+
+async function streamOutput(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, items: AsyncIterable<unknown>) {
+  if (actionRouteHooks.sendStream) return actionRouteHooks.sendStream(request, reply, action, items, app)
+  // Without the streams capability: collect the items into one JSON array.
+  const all: unknown[] = []
+  for await (const item of items) all.push(item)
+  return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(all))
+}

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify'
+import type { App } from '../app/app.ts'
+import { buildOpenApi } from '../openapi/index.ts'
+
+/**
+ * `/openapi.json` and the interactive docs at `/docs`. The document is built
+ * once, on first request, and cached: it cannot change while serving.
+ */
+export async function registerDocsRoutes(server: FastifyInstance, app: App): Promise<void> {
+  let doc: Record<string, unknown> | undefined
+  const getDoc = () => (doc ??= buildOpenApi(app))
+  server.get('/openapi.json', async () => getDoc())
+  await server.register(import('@fastify/swagger'), { mode: 'static', specification: { document: getDoc() as never } })
+  await server.register(import('@fastify/swagger-ui'), {
+    routePrefix: '/docs',
+    uiConfig: { persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: true },
+    staticCSP: true,
+    transformSpecificationClone: false,
+  })
+}

@@ -1,0 +1,39 @@
+import { Readable } from 'node:stream'
+import type { FastifyReply } from 'fastify'
+import { isFileOutput } from '../action/file.ts'
+import type { CompiledAction } from '../core/registry.ts'
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+/**
+ * Sends an action's checked output: 204 for nothing, a file response for
+ * bytes, `Blob`s and `file()` values, else JSON serialised through the
+ * output schema (fields it does not name are not sent).
+ */
+export function sendOutput(reply: FastifyReply, action: CompiledAction, output: unknown): FastifyReply | Promise<FastifyReply> {
+  if (output === undefined) return reply.code(204).send()
+  if (typeof output === 'object' && output !== null && !Array.isArray(output)) {
+    if (isFileOutput(output)) return sendBytes(reply, output.body, output.contentType, output.filename)
+    if (output instanceof Uint8Array) return sendBytes(reply, output, 'application/octet-stream')
+    if (typeof Blob !== 'undefined' && output instanceof Blob) return sendBlob(reply, output)
+    if (output instanceof ReadableStream) return sendBytes(reply, output, 'application/octet-stream')
+  }
+  const body = action.output ? action.output.serialize(output) : JSON.stringify(output)
+  return reply.header('content-type', JSON_TYPE).send(body)
+}
+
+function sendBytes(
+  reply: FastifyReply,
+  body: Uint8Array | ReadableStream<Uint8Array>,
+  contentType: string,
+  filename?: string,
+): FastifyReply {
+  reply.header('content-type', contentType)
+  if (filename) reply.header('content-disposition', `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`)
+  if (body instanceof Uint8Array) return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength))
+  return reply.send(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>))
+}
+
+async function sendBlob(reply: FastifyReply, blob: Blob): Promise<FastifyReply> {
+  return sendBytes(reply, new Uint8Array(await blob.arrayBuffer()), blob.type || 'application/octet-stream')
+}

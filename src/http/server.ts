@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import type { App } from '../app/app.ts'
+import { ServalError } from '../errors/index.ts'
+import { registerActionRoutes } from './actions.ts'
+import { registerDocsRoutes } from './docs.ts'
+import { registerJsonParser } from './json-body.ts'
+import { sendProblem } from './problem-reply.ts'
+import { registerSystemRoutes } from './system.ts'
+
+/** Options of the HTTP adapter beyond the app's settings. */
+export interface HttpOptions {
+  /** Serve `/docs` and `/openapi.json` (default true). */
+  docs?: boolean
+  /** TLS options passed to `https.createServer` (see the auth capability). */
+  https?: import('node:https').ServerOptions
+}
+
+/**
+ * Builds the Fastify server for an app: action routes, docs, system
+ * routes, extensions, and problem documents for every error. Call
+ * `listen()` on the result, or `inject()` in tests.
+ *
+ * @example
+ * ```ts
+ * const server = await buildHttpServer(app)
+ * await server.listen({ port: 0 })
+ * ```
+ */
+export async function buildHttpServer(app: App, options: HttpOptions = {}): Promise<FastifyInstance> {
+  const s = app.settings
+  const server = Fastify({
+    loggerInstance: app.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: s.body_limit,
+    requestTimeout: s.request_timeout_s * 1000,
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    ...(options.https ? { https: options.https } : {}),
+  } as never) as unknown as FastifyInstance
+  const state = { listening: false }
+  server.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    if (app.draining) return void sendProblem(app, request, reply, new ServalError('unavailable', { detail: 'The server is shutting down' }))
+    done()
+  })
+  if (s.log_level === 'debug' || s.log_level === 'trace') {
+    server.addHook('onResponse', (request, reply, done) => {
+      request.log.debug({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request')
+      done()
+    })
+  }
+  registerJsonParser(server, s.max_json_depth)
+  server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
+  server.setNotFoundHandler((request, reply) =>
+    sendProblem(app, request, reply, new ServalError('not-found', { detail: `Nothing at ${request.method} ${request.url.split('?')[0]}` })),
+  )
+  registerSystemRoutes(server, app, state)
+  registerActionRoutes(server, app)
+  if (options.docs !== false) await registerDocsRoutes(server, app)
+  for (const ext of app.extensions) await ext.http?.(server, app)
+  server.addHook('onListen', (done) => {
+    state.listening = true
+    done()
+  })
+  server.addHook('onReady', (done) => {
+    // inject() never listens; readiness there means "built".
+    state.listening = true
+    done()
+  })
+  if (s.max_connections > 0) server.server.maxConnections = s.max_connections
+  return server
+}

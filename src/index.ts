@@ -1,0 +1,38 @@
+/**
+ * Serval: typed functions to a production service.
+ *
+ * @example
+ * ```ts
+ * import { action } from 'serval'
+ * export const add = action({ http: 'GET', input: Type.Object({ a: Type.Number(), b: Type.Number() }) }, ({ a, b }) => a + b)
+ * ```
+ */
+export { action, isAction, kebabCase } from './action/define.ts'
+export { file, isFileOutput, type FileOutput } from './action/file.ts'
+export type {
+  Action,
+  ActionDef,
+  ActionContext,
+  ActionExample,
+  ActionTypes,
+  AnyAction,
+  Access,
+  HttpMethod,
+  JobOptions,
+  Schedule,
+  Resources,
+  Trigger,
+  HandlerInput,
+  ClientInput,
+} from './action/types.ts'
+export type { Principal } from './auth/principal.ts'
+export { ActionError, ServalError, errorCodes, toProblem, type Problem, type ProblemIssue, type ErrorCode } from './errors/index.ts'
+export type { SchemaLike, InferIn, InferOut, JsonSchemaObject } from './schema/index.ts'
+export { createApp, loadApp, type App, type AppOptions, type Extension } from './app/index.ts'
+export { buildRegistry, Registry, type ActionSource, type CompiledAction } from './core/registry.ts'
+export type { Security, Credentials } from './core/security.ts'
+export { discoverActions } from './discovery/index.ts'
+export { loadSettings, defineConfig, SettingsError, type Settings, type SettingName } from './config/index.ts'
+export { buildHttpServer, type HttpOptions } from './http/index.ts'
+export { serve, listen, type RunningServer, type ServeOptions } from './server/serve.ts'
+export { buildOpenApi } from './openapi/index.ts'

@@ -1,0 +1,110 @@
+import type { App } from '../app/app.ts'
+import type { CompiledAction } from '../core/registry.ts'
+import { addComponent, pascalCase, problemSchema } from './schemas.ts'
+import { systemPaths } from './system.ts'
+
+type Json = Record<string, any>
+
+const ERROR_RESPONSES: Record<string, string> = {
+  '400': 'The body is not valid JSON, or the request is malformed',
+  '413': 'The body is over the size limit',
+  '415': 'The content type is not JSON',
+  '422': 'The input does not match the schema; `errors` lists every failing path',
+  '500': 'The action failed, or produced an output that does not match its schema',
+  '503': 'The server is shutting down',
+}
+
+/**
+ * Builds the OpenAPI 3.1 document: one operation per action and method,
+ * `operationId` = action name, schemas as components, examples, and every
+ * error response. Extensions add their own paths.
+ *
+ * @example
+ * ```ts
+ * const doc = buildOpenApi(app)
+ * doc.paths['/actions/say-hello'].get.operationId // 'sayHello'
+ * ```
+ */
+export function buildOpenApi(app: App, title = 'Serval API'): Json {
+  const components: Json = { schemas: { Problem: problemSchema }, responses: {} }
+  for (const [status, description] of Object.entries(ERROR_RESPONSES)) components.responses[`Error${status}`] = problemResponse(description)
+  const doc: Json = {
+    openapi: '3.1.0',
+    info: { title, version: app.functionsVersion, description: 'Served by Serval' },
+    paths: { ...systemPaths() },
+    components,
+    tags: [{ name: 'actions' }, { name: 'system' }],
+  }
+  for (const action of app.registry.list()) addActionPaths(doc, action)
+  for (const ext of app.extensions) ext.openapi?.(doc, app)
+  return doc
+}
+
+function problemResponse(description: string): Json {
+  return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+}
+
+function addActionPaths(doc: Json, action: CompiledAction): void {
+  if (action.methods.length === 0) return
+  const base = pascalCase(action.name)
+  const input = addComponent(doc.components.schemas, `${base}Input`, action.input.jsonSchema)
+  const output = action.output ? addComponent(doc.components.schemas, `${base}Output`, action.output.jsonSchema) : undefined
+  const item: Json = (doc.paths[`/actions/${action.path}`] = {})
+  action.methods.forEach((method, i) => {
+    item[method.toLowerCase()] = operation(action, method, i === 0 ? action.name : `${action.name}_${method.toLowerCase()}`, input, output)
+  })
+}
+
+function operation(action: CompiledAction, method: string, operationId: string, input: Json, output: Json | undefined): Json {
+  const def = action.def
+  const op: Json = {
+    operationId,
+    tags: def.tags ? [...def.tags] : ['actions'],
+    ...(def.summary ? { summary: def.summary } : {}),
+    ...(def.description ? { description: def.description } : {}),
+    ...(def.deprecated ? { deprecated: true } : {}),
+    responses: responses(action, output),
+  }
+  if (method === 'GET' || method === 'DELETE') op.parameters = queryParameters(action)
+  else op.requestBody = requestBody(action, input)
+  return op
+}
+
+function responses(action: CompiledAction, output: Json | undefined): Json {
+  const examples = Object.fromEntries(
+    (action.def.examples ?? []).filter((e) => e.output !== undefined).map((e) => [e.name, { summary: e.description ?? e.name, value: e.output }]),
+  )
+  const content: Json = { schema: output ?? {} }
+  if (Object.keys(examples).length) content.examples = examples
+  const media = action.streaming ? streamMedia(output) : { 'application/json': content }
+  const out: Json = { '200': { description: action.streaming ? 'A stream of items' : 'The output', content: media } }
+  if (!action.output && !action.streaming) out['204'] = { description: 'The action returned nothing' }
+  for (const status of Object.keys(ERROR_RESPONSES)) out[status] = { $ref: `#/components/responses/Error${status}` }
+  return out
+}
+
+function streamMedia(item: Json | undefined): Json {
+  const schema = item ?? {}
+  return {
+    'text/event-stream': { schema: { type: 'string', description: 'Server-sent events: one `data` event per item (JSON), `event: error` with a problem, then `event: end`' }, itemSchema: schema },
+    'application/x-ndjson': { schema: { type: 'string', description: 'One JSON item per line' }, itemSchema: schema },
+  }
+}
+
+function requestBody(action: CompiledAction, input: Json): Json {
+  const examples = Object.fromEntries((action.def.examples ?? []).map((e) => [e.name, { summary: e.description ?? e.name, value: e.input }]))
+  const content: Json = { schema: input }
+  if (Object.keys(examples).length) content.examples = examples
+  return { required: false, content: { 'application/json': content } }
+}
+
+function queryParameters(action: CompiledAction): Json[] {
+  const schema = action.input.jsonSchema as Json
+  const required = new Set<string>((schema.required as string[] | undefined) ?? [])
+  return Object.entries((schema.properties as Record<string, Json> | undefined) ?? {}).map(([name, prop]) => {
+    const param: Json = { name, in: 'query', required: required.has(name), schema: prop }
+    if (prop.type === 'object') Object.assign(param, { style: 'deepObject', explode: true })
+    if (typeof prop.description === 'string') param.description = prop.description
+    return param
+  })
+}

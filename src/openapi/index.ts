@@ -1,0 +1,2 @@
+export { buildOpenApi } from './document.ts'
+export { addComponent, problemSchema, pascalCase } from './schemas.ts'

@@ -1,0 +1,58 @@
+import { Ajv, type ValidateFunction } from 'ajv'
+import addFormatsImport from 'ajv-formats'
+import type { JsonSchemaObject } from './infer.ts'
+
+// ajv-formats ships CJS with a default export; under NodeNext it arrives wrapped.
+type AddFormats = (ajv: Ajv) => Ajv
+const addFormats: AddFormats =
+  (addFormatsImport as unknown as { default?: AddFormats }).default ?? (addFormatsImport as unknown as AddFormats)
+
+function makeAjv(): Ajv {
+  const ajv = new Ajv({
+    allErrors: true, // the 422 lists every failing path
+    strict: false, // schemas from other libraries carry keywords Ajv does not know
+    coerceTypes: false, // a JSON body is never coerced
+    useDefaults: true,
+    removeAdditional: false,
+    validateFormats: true,
+    addUsedSchema: false,
+  })
+  addFormats(ajv)
+  ajv.addKeyword({ keyword: 'x-serval' })
+  return ajv
+}
+
+let shared: Ajv | undefined
+
+/**
+ * Compiles a JSON Schema once, at startup, with the strict settings every
+ * action input uses. The request path only ever calls the returned function.
+ */
+export function compileJsonSchema(schema: JsonSchemaObject): ValidateFunction {
+  shared ??= makeAjv()
+  return shared.compile(stripSchemaUri(schema))
+}
+
+/** Ajv refuses draft URIs it has no meta-schema for; the draft is implied. */
+function stripSchemaUri(schema: JsonSchemaObject): JsonSchemaObject {
+  if (!('$schema' in schema)) return schema
+  const { $schema: _ignored, ...rest } = schema
+  return rest
+}
+
+/**
+ * A copy of a schema in which objects accept extra properties. Outputs are
+ * checked with it: an extra field in a handler's result is dropped by the
+ * serialiser, not treated as a bug.
+ */
+export function allowExtraProperties(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(allowExtraProperties)
+  if (schema === null || typeof schema !== 'object') return schema
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'additionalProperties' && value === false) continue
+    if (key === 'unevaluatedProperties' && value === false) continue
+    out[key] = allowExtraProperties(value)
+  }
+  return out
+}

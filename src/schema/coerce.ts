@@ -1,0 +1,150 @@
+import type { JsonSchemaObject } from './infer.ts'
+
+/** Turns a parsed query string into the input object its schema expects. */
+export type QueryCoercer = (query: Record<string, unknown>) => Record<string, unknown>
+
+type Coerce = (value: unknown) => unknown
+type Node = Record<string, unknown>
+
+const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
+const identity: Coerce = (v) => v
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * Compiles, once per action, how its query string becomes input: nested
+ * keys (`a[b]=1`, `a.b=1`) expand to objects, repeated keys are arrays, and
+ * text is coerced only where the schema asks for a number, boolean or null.
+ * Anything it cannot coerce is left as text for the validator to reject.
+ *
+ * @example
+ * ```ts
+ * const c = compileQueryCoercer({ type: 'object', properties: { a: { type: 'number' } } })
+ * c({ a: '1' }) // { a: 1 }
+ * ```
+ */
+export function compileQueryCoercer(schema: JsonSchemaObject): QueryCoercer {
+  const root = schema as Node
+  const resolve = makeResolver(root)
+  const coerceRoot = compileNode(root, resolve, 0)
+  const literalKeys = new Set(Object.keys((root.properties as Node | undefined) ?? {}))
+  return (query) => coerceRoot(expandKeys(query, literalKeys)) as Record<string, unknown>
+}
+
+function makeResolver(root: Node): (node: Node) => Node {
+  return (node) => {
+    const ref = node.$ref
+    if (typeof ref !== 'string' || !ref.startsWith('#/')) return node
+    let target: unknown = root
+    for (const part of ref.slice(2).split('/')) target = (target as Node | undefined)?.[part]
+    return (target as Node | undefined) ?? {}
+  }
+}
+
+function typesOf(node: Node, resolve: (n: Node) => Node): Set<string> {
+  const types = new Set<string>()
+  const t = node.type
+  if (typeof t === 'string') types.add(t)
+  else if (Array.isArray(t)) for (const x of t) types.add(String(x))
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branches = node[key]
+    if (Array.isArray(branches)) for (const b of branches) for (const x of typesOf(resolve(b as Node), resolve)) types.add(x)
+  }
+  if (node.const !== undefined) types.add(typeof node.const)
+  if (Array.isArray(node.enum)) for (const e of node.enum) types.add(e === null ? 'null' : typeof e)
+  return types
+}
+
+function compileNode(raw: Node, resolve: (n: Node) => Node, depth: number): Coerce {
+  if (depth > 8) return identity // recursive schemas: deeper levels stay text
+  const node = resolve(raw)
+  const types = typesOf(node, resolve)
+  const scalar = compileScalar(types)
+  const items = types.has('array') ? compileNode((node.items as Node | undefined) ?? {}, resolve, depth + 1) : undefined
+  const object = types.has('object') ? compileObject(node, resolve, depth) : undefined
+  return (value) => {
+    if (Array.isArray(value)) return items ? value.map(items) : value
+    if (items && isIndexed(value)) return Object.values(value as Node).map(items)
+    if (typeof value === 'string') return items ? [items(value)] : scalar(value)
+    if (object && value !== null && typeof value === 'object') return object(value as Node)
+    return value
+  }
+}
+
+function compileScalar(types: Set<string>): (text: string) => unknown {
+  if (types.has('string') || types.size === 0) return (t) => t
+  const numeric = types.has('number') || types.has('integer')
+  const boolean = types.has('boolean')
+  const nullable = types.has('null')
+  return (text) => {
+    if (numeric && NUMBER.test(text)) return Number(text)
+    if (boolean && (text === 'true' || text === 'false')) return text === 'true'
+    if (nullable && (text === '' || text === 'null')) return null
+    return text
+  }
+}
+
+function compileObject(node: Node, resolve: (n: Node) => Node, depth: number): (value: Node) => Node {
+  const props = (node.properties as Record<string, Node> | undefined) ?? {}
+  const fields = new Map<string, Coerce>()
+  for (const [key, sub] of Object.entries(props)) fields.set(key, compileNode(sub, resolve, depth + 1))
+  const extra = node.additionalProperties
+  const rest = extra && typeof extra === 'object' ? compileNode(extra as Node, resolve, depth + 1) : identity
+  return (value) => {
+    const out: Node = {}
+    for (const key of Object.keys(value)) out[key] = (fields.get(key) ?? rest)(value[key])
+    return out
+  }
+}
+
+/** Expands `a[b]=1`, `a[]=1` and `a.b=1` into nested objects; keys the schema names literally stay as they are. */
+function expandKeys(query: Record<string, unknown>, literal: Set<string>): Node {
+  let nested = false
+  for (const key in query) if (!literal.has(key) && (key.includes('[') || key.includes('.'))) nested = true
+  if (!nested) return { ...query }
+  const out: Node = {}
+  for (const key of Object.keys(query)) {
+    const path = literal.has(key) ? [key] : splitKey(key)
+    if (path.some((p) => UNSAFE_KEYS.has(p))) continue
+    let value = query[key]
+    if (path.length > 1 && path[path.length - 1] === '') {
+      path.pop() // `a[]=x`: the key is a list even with one value
+      value = Array.isArray(value) ? value : [value]
+    }
+    assignPath(out, path, value)
+  }
+  return out
+}
+
+function splitKey(key: string): string[] {
+  const parts: string[] = []
+  for (const dotted of key.split('.')) {
+    const match = /^([^[]*)((?:\[[^\]]*\])*)$/.exec(dotted)
+    if (!match) {
+      parts.push(dotted)
+      continue
+    }
+    if (match[1]) parts.push(match[1])
+    for (const m of (match[2] ?? '').matchAll(/\[([^\]]*)\]/g)) parts.push(m[1] ?? '')
+  }
+  return parts
+}
+
+function assignPath(target: Node, path: string[], value: unknown): void {
+  let cursor: Node = target
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string
+    const next = cursor[key]
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) cursor[key] = {}
+    cursor = cursor[key] as Node
+  }
+  const last = path[path.length - 1] as string
+  const prev = cursor[last]
+  cursor[last] = prev === undefined ? value : ([] as unknown[]).concat(prev, value)
+}
+
+/** `a[0]=x&a[1]=y` arrives as `{ 0: 'x', 1: 'y' }`; where the schema wants a list it is one. */
+function isIndexed(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false
+  const keys = Object.keys(value)
+  return keys.length > 0 && keys.every((k) => /^\d+$/.test(k))
+}

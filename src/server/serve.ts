@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify'
+import type { App } from '../app/app.ts'
+import { loadApp } from '../app/load.ts'
+import type { Settings } from '../config/definitions.ts'
+import { buildHttpServer, type HttpOptions } from '../http/server.ts'
+
+/** A running server: its app, its Fastify instance, its URL, and how to stop it. */
+export interface RunningServer {
+  readonly app: App
+  readonly server: FastifyInstance
+  readonly url: string
+  /** Stops accepting, waits for in-flight requests (up to `shutdown_grace_s`), then closes. */
+  close(): Promise<void>
+}
+
+/** What `serve` needs. */
+export interface ServeOptions {
+  settings: Settings
+  dirs?: readonly string[]
+  http?: HttpOptions
+  cwd?: string
+}
+
+/**
+ * Discovers the actions, builds the app and the HTTP server, and listens.
+ *
+ * @example
+ * ```ts
+ * const running = await serve({ settings: { ...settings, port: 0 }, dirs: ['examples'] })
+ * console.log(running.url)
+ * await running.close()
+ * ```
+ */
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const app = await loadApp({ settings: options.settings, ...(options.dirs ? { dirs: options.dirs } : {}), ...(options.cwd ? { cwd: options.cwd } : {}) })
+  return listen(app, options.http)
+}
+
+/** Builds the HTTP server of an app and listens on its host and port. */
+export async function listen(app: App, http: HttpOptions = {}): Promise<RunningServer> {
+  const server = await buildHttpServer(app, http)
+  await server.listen({ host: app.settings.host, port: app.settings.port })
+  const address = server.server.address()
+  const port = typeof address === 'object' && address ? address.port : app.settings.port
+  const host = app.settings.host.includes(':') ? `[${app.settings.host}]` : app.settings.host
+  const url = `${http.https ? 'https' : 'http'}://${host}:${port}`
+  return { app, server, url, close: () => gracefulClose(app, server) }
+}
+
+/**
+ * Drains: readiness turns 503 and new requests get a 503 problem, in-flight
+ * ones finish; after the grace period the remaining connections are cut.
+ */
+export async function gracefulClose(app: App, server: FastifyInstance): Promise<void> {
+  const grace = app.settings.shutdown_grace_s * 1000
+  const draining = app.close() // marks draining first, so keep-alive requests see 503
+  const timer = setTimeout(() => server.server.closeAllConnections?.(), grace)
+  timer.unref()
+  try {
+    await server.close()
+  } finally {
+    clearTimeout(timer)
+    await draining
+  }
+}

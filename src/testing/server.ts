@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify'
+import { pino } from 'pino'
+import { createApp, type App } from '../app/app.ts'
+import type { ActionSource } from '../core/registry.ts'
+import { loadSettings } from '../config/load.ts'
+import type { SettingName } from '../config/definitions.ts'
+import { listen } from '../server/serve.ts'
+import { loadApp } from '../app/load.ts'
+import { buildHttpServer } from '../http/server.ts'
+
+/** A server for tests: a real socket on port 0 and in-process `inject`, closed together. */
+export interface TestServer {
+  readonly app: App
+  readonly url: string
+  readonly server: FastifyInstance
+  /** `fetch` against the server's URL. */
+  fetch(path: string, init?: RequestInit): Promise<Response>
+  close(): Promise<void>
+}
+
+/** What a test server serves: directories to discover, or actions given directly. */
+export type TestServerSource = { dirs: readonly string[] } | { actions: readonly ActionSource[] }
+
+/**
+ * Starts a real server on 127.0.0.1, port 0, quiet logs.
+ *
+ * @example
+ * ```ts
+ * const t = await createTestServer({ dirs: ['examples'] })
+ * const res = await t.fetch('/actions/add?a=1&b=2')
+ * await t.close()
+ * ```
+ */
+export async function createTestServer(
+  source: TestServerSource,
+  settings: Partial<Record<SettingName, unknown>> = {},
+  listenSocket = true,
+): Promise<TestServer> {
+  const loaded = await loadSettings({ cli: { log_level: 'silent', port: 0, host: '127.0.0.1', ...settings }, filesOff: true, env: {} })
+  const logger = pino({ level: loaded.settings.log_level })
+  const app =
+    'dirs' in source
+      ? await loadApp({ settings: loaded.settings, dirs: source.dirs, logger })
+      : await createApp({ actions: source.actions, settings: loaded.settings, logger })
+  if (!listenSocket) {
+    const server = await buildHttpServer(app)
+    await server.ready()
+    return { app, server, url: 'http://inject', fetch: () => Promise.reject(new Error('not listening')), close: async () => (await app.close(), await server.close()) }
+  }
+  const running = await listen(app)
+  return {
+    app,
+    server: running.server,
+    url: running.url,
+    fetch: (path, init) => fetch(`${running.url}${path}`, init),
+    close: () => running.close(),
+  }
+}
