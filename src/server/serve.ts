@@ -55,11 +55,15 @@ export async function gracefulClose(app: App, server: FastifyInstance): Promise<
   const grace = app.settings.shutdown_grace_s * 1000
   const draining = app.close() // marks draining first, so keep-alive requests see 503
   const timer = setTimeout(() => server.server.closeAllConnections?.(), grace)
+  // A keep-alive connection whose request finishes during the drain turns idle
+  // after close() looked; sweep idle ones until the server has closed.
+  const sweep = setInterval(() => server.server.closeIdleConnections?.(), 50)
   timer.unref()
   try {
     await server.close()
   } finally {
     clearTimeout(timer)
+    clearInterval(sweep)
     await draining
   }
 }

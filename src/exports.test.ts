@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import * as serval from 'serval'
+import * as testing from 'serval/testing'
+
+// Pins the public surface: a rename or removal must be a decision, not an accident.
+describe('public exports', () => {
+  it('serval', () => {
+    expect(Object.keys(serval).sort()).toMatchInlineSnapshot(`
+      [
+        "ActionError",
+        "Registry",
+        "ServalError",
+        "SettingsError",
+        "action",
+        "buildHttpServer",
+        "buildOpenApi",
+        "buildRegistry",
+        "createApp",
+        "defineConfig",
+        "discoverActions",
+        "errorCodes",
+        "file",
+        "isAction",
+        "isFileOutput",
+        "kebabCase",
+        "listen",
+        "loadApp",
+        "loadSettings",
+        "serve",
+        "toProblem",
+      ]
+    `)
+  })
+  it('serval/testing', () => {
+    expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
+      [
+        "createTestServer",
+        "exampleCases",
+        "loadExampleCases",
+        "loadTestApp",
+      ]
+    `)
+  })
+})
