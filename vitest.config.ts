@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // Tests import Serval's source; the CLI they spawn runs the build (npm test builds first).
+  resolve: { conditions: ['serval-source'] },
+  ssr: { resolve: { conditions: ['serval-source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/fixtures/**'],

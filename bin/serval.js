@@ -1,7 +1,42 @@
 #!/usr/bin/env node
-// Registers tsx so users' TypeScript actions (and Serval's own source) load without a build step.
-import { register } from 'tsx/esm/api'
+// Runs the compiled CLI (dist/) when it is up to date with src/; otherwise
+// re-runs itself from source under tsx, so an edit never runs stale code.
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
-register()
-const { main } = await import('../src/cli/main.ts')
-process.exitCode = await main(process.argv.slice(2))
+const root = fileURLToPath(new URL('..', import.meta.url))
+const argv = process.argv.slice(2)
+
+function newest(dir) {
+  let max = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`
+    if (entry.isDirectory()) max = Math.max(max, newest(path))
+    else if (!/\.test(-d)?\.ts$/.test(entry.name)) max = Math.max(max, statSync(path).mtimeMs)
+  }
+  return max
+}
+
+function built() {
+  try {
+    return statSync(`${root}dist/.stamp`).mtimeMs >= newest(`${root}src`)
+  } catch {
+    return false
+  }
+}
+
+if (process.env.SERVAL_FROM_SOURCE === '1' && process.execArgv.includes('tsx')) {
+  const { main } = await import('../src/cli/main.ts')
+  process.exitCode = await main(argv)
+} else if (built()) {
+  const { main } = await import('../dist/cli/main.js')
+  process.exitCode = await main(argv)
+} else {
+  const child = spawn(process.execPath, ['--conditions=serval-source', '--import', 'tsx', fileURLToPath(import.meta.url), ...argv], {
+    stdio: 'inherit',
+    env: { ...process.env, SERVAL_FROM_SOURCE: '1' },
+  })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+  child.on('exit', (code, signal) => (process.exitCode = code ?? (signal ? 1 : 0)))
+}

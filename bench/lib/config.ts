@@ -16,13 +16,19 @@ export interface Config {
   skipExtras: boolean
   serverCpu: number
   loadCpu: number
+  /** Cores other processes may use during a measurement before it is redone. */
+  maxNoise: number
+  /** Redos allowed in the whole run (keeps the run bounded on a busy machine). */
+  maxRetries: number
+  /** Seconds to wait, at most, for a quiet machine before each server start. */
+  quietWait: number
 }
 
-function num(name: string, fallback: number): number {
+function num(name: string, fallback: number, min = Number.MIN_VALUE): number {
   const raw = process.env[name]
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${raw}`)
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got ${raw}`)
   return n
 }
 
@@ -40,5 +46,8 @@ export function loadConfig(): Config {
     skipExtras: process.env.BENCH_SKIP_EXTRAS === '1',
     serverCpu: 0,
     loadCpu: 1,
+    maxNoise: num('BENCH_MAX_NOISE', 0.15, 0),
+    maxRetries: num('BENCH_MAX_RETRIES', quick ? 2 : 5, 0),
+    quietWait: num('BENCH_QUIET_WAIT', 5, 0),
   }
 }

@@ -71,6 +71,12 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN
 }
 
+/** RSS of `root` and all its descendants, in MB, and how many processes that is. */
+export function treeRssMb(root: number): { mb: number; processes: number } {
+  const rss = processTree(root).map(rssMb).filter((x) => Number.isFinite(x))
+  return { mb: rss.reduce((a, b) => a + b, 0), processes: rss.length }
+}
+
 const CLK_TCK = 100
 
 /** User + system CPU seconds used so far. */
@@ -79,4 +85,32 @@ export function cpuSeconds(pid: number): number {
   if (!stat) return NaN
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(f[11]) + Number(f[12])) / CLK_TCK
+}
+
+/**
+ * CPU seconds the whole machine spent busy so far: user, nice, system and
+ * steal (another VM on the host is noise too). irq/softirq are left out:
+ * loopback traffic of the benchmark itself lands there.
+ */
+export function systemBusySeconds(): number {
+  const line = (read('/proc/stat') ?? '').split('\n')[0] ?? ''
+  const f = line.trim().split(/\s+/).slice(1).map(Number)
+  // user nice system idle iowait irq softirq steal
+  const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[7] ?? 0)
+  return busy / CLK_TCK
+}
+
+/**
+ * Waits (at most `maxMs`) until the machine is quiet: less than `cores`
+ * busy over a 500 ms window. Other work on the machine (a test run) would
+ * otherwise be measured as the server's slowness. Returns the busy cores seen last.
+ */
+export async function waitQuiet(maxMs: number, cores = 0.2): Promise<number> {
+  const t0 = performance.now()
+  for (;;) {
+    const b0 = systemBusySeconds()
+    await new Promise((r) => setTimeout(r, 500))
+    const busy = (systemBusySeconds() - b0) / 0.5
+    if (busy < cores || performance.now() - t0 > maxMs) return busy
+  }
 }

@@ -4,7 +4,8 @@ import { settingDefs, type Settings } from '../config/definitions.ts'
 import { Context, type Invocation } from '../core/context.ts'
 import { invoke, type PipelineDeps } from '../core/invoke.ts'
 import { buildRegistry, type ActionSource, type CompiledAction, Registry } from '../core/registry.ts'
-import { openSecurity, type Security } from '../core/security.ts'
+import type { Security } from '../core/security.ts'
+import { createSecurity } from '../auth/create.ts'
 import { ServalError } from '../errors/index.ts'
 import { functionsVersion } from '../version/functions-version.ts'
 import type { Extension } from './extension.ts'
@@ -60,6 +61,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const settings = { ...defaults(), ...options.settings } as Settings
   const logger = options.logger ?? pino({ level: settings.log_level })
   const registry = await buildRegistry(options.actions)
+  // Auth follows the settings unless a security is given: auth_mode=jwt can never be silently off.
+  const security = options.security ?? (await createSecurity({ settings, logger }))
   const cwd = options.cwd ?? process.cwd()
   const files = registry.list().flatMap((a) => (a.file ? [a.file] : []))
   const shutdown = new AbortController()
@@ -70,7 +73,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     settings,
     logger,
     cwd,
-    security: options.security ?? openSecurity,
+    security,
     resources: options.resources ?? ({} as Resources),
     extensions: options.extensions ?? [],
     functionsVersion: functionsVersion({ mode: settings.version_mode, files, cwd, manual: settings.functions_version }),

@@ -7,6 +7,7 @@ import { openapiCommand } from './commands/openapi.ts'
 import { runCommand } from './commands/run.ts'
 import { serveCommand } from './commands/serve.ts'
 import { testCommand } from './commands/test.ts'
+import { workerCommand } from './commands/worker.ts'
 import { CliExit, EXIT } from './context.ts'
 import { addSettingFlags } from './options.ts'
 
@@ -22,7 +23,11 @@ function program(argv: string[], result: { code: number }): Command {
   const cmd = (name: string, description: string) => addSettingFlags(root.command(name).description(description).exitOverride())
   cmd('serve', 'Serve the actions of DIRs (default: ./actions if present, else .)')
     .argument(dirsArg)
+    .option('--no-workers', 'run no jobs or schedule ticks in this process (same as --workers 0)')
     .action(async (dirs: string[], opts: Opts) => void (result.code = await serveCommand(dirs, opts)))
+  cmd('worker', 'Run jobs and schedule ticks from Redis (needs redis_url); --workers N at once per queue')
+    .argument(dirsArg)
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await workerCommand(dirs, opts)))
   cmd('dev', 'serve in dev mode, restarting when a file changes')
     .argument(dirsArg)
     .action(async (dirs: string[], opts: Opts) => void (result.code = await devCommand(dirs, opts, argv)))
@@ -31,6 +36,7 @@ function program(argv: string[], result: { code: number }): Command {
     .argument(dirsArg)
     .option('--input <json>', 'the input as JSON')
     .option('--input-file <file>', 'read the input JSON from a file (- for stdin)')
+    .option('--job', 'run it as a job and wait: status and progress on stderr, the output on stdout')
     .action(async (name: string, dirs: string[], opts: Opts) => void (result.code = await runCommand(name, dirs, opts)))
   cmd('test', 'Run every action example as a test')
     .argument(dirsArg)

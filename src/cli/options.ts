@@ -22,7 +22,7 @@ export function addSettingFlags(command: Command): Command {
 }
 
 /** Flags shown in `--help`; the rest work but are listed by `serval config`. */
-const COMMON = new Set<SettingName>(['host', 'port', 'dev_mode', 'log_level', 'data_dir', 'redis_url', 'auth_mode'])
+const COMMON = new Set<SettingName>(['host', 'port', 'dev_mode', 'log_level', 'data_dir', 'redis_url', 'auth_mode', 'workers'])
 
 /** Commander's parsed options → raw setting values keyed by setting name. */
 export function settingsFromFlags(opts: Record<string, unknown>): Partial<Record<SettingName, unknown>> {
@@ -33,5 +33,6 @@ export function settingsFromFlags(opts: Record<string, unknown>): Partial<Record
     if (value !== undefined) out[name] = value
   }
   if (opts.dev === true) out.dev_mode = true
+  if (opts.workers === false) out.workers = 0 // --no-workers
   return out
 }

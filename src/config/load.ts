@@ -5,6 +5,7 @@ import { parse as parseDotenv } from 'dotenv'
 import { parse as parseYaml } from 'yaml'
 import { settingDefs, type SettingDef, type SettingName, type Settings } from './definitions.ts'
 import { parseSetting, SettingsError } from './parse.ts'
+import { ensureTypeScript } from '../discovery/typescript.ts'
 
 /** Where an effective setting came from, as `serval config` prints it. */
 export type SettingSource = 'default' | `flag --${string}` | `env ${string}` | `.env ${string}` | `file ${string}`
@@ -114,6 +115,7 @@ async function readConfigValues(path: string, name: string): Promise<unknown> {
   try {
     if (name.endsWith('.json')) return JSON.parse(readFileSync(path, 'utf8'))
     if (name.endsWith('.yaml') || name.endsWith('.yml')) return parseYaml(readFileSync(path, 'utf8'))
+    await ensureTypeScript(path)
     const mod = (await import(pathToFileURL(path).href)) as { default?: unknown }
     return mod.default
   } catch (cause) {

@@ -24,6 +24,12 @@ export interface Security {
   authorize(action: CompiledAction, principal: Principal | null, input: unknown): void | Promise<void>
   /** True when `authorize` does nothing, so the pipeline can skip the call. */
   readonly open: boolean
+  /**
+   * The verified principal of credentials, whatever the action (null
+   * without any); throws like `authenticate` for bad ones. Transports use it
+   * to key per-caller limits before the pipeline runs.
+   */
+  identify?(credentials: Credentials | undefined): Principal | null | Promise<Principal | null>
 }
 
 /** No auth: every caller is anonymous and allowed. */

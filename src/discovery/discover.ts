@@ -5,6 +5,7 @@ import { isAction } from '../action/define.ts'
 import type { AnyAction } from '../action/types.ts'
 import type { ActionSource } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
+import { ensureTypeScript } from './typescript.ts'
 
 const EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs'])
 const SKIP_FILE = /\.(test|spec)\.[cm]?[jt]s$|\.d\.[cm]?ts$/
@@ -70,6 +71,7 @@ export async function discoverActions(dirs: readonly string[], cwd = process.cwd
 
 async function importFile(file: string, cwd: string): Promise<Record<string, unknown>> {
   try {
+    await ensureTypeScript(file)
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause)

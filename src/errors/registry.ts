@@ -12,6 +12,8 @@
 export const errorCodes = {
   'bad-request': { status: 400, title: 'Bad request' },
   'invalid-json': { status: 400, title: 'Body is not valid JSON' },
+  'invalid-grant': { status: 400, title: 'Invalid grant' },
+  'unsupported-grant-type': { status: 400, title: 'Unsupported grant type' },
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },
   'not-found': { status: 404, title: 'Not found' },
@@ -19,7 +21,9 @@ export const errorCodes = {
   'not-acceptable': { status: 406, title: 'Not acceptable' },
   conflict: { status: 409, title: 'Conflict' },
   'job-not-finished': { status: 409, title: 'Job not finished' },
+  'request-timeout': { status: 408, title: 'Request timeout' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
+  'uri-too-long': { status: 414, title: 'URI too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'invalid-input': { status: 422, title: 'Invalid input' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
@@ -29,6 +33,7 @@ export const errorCodes = {
   'invalid-output': { status: 500, title: 'Output does not match its schema' },
   'job-failed': { status: 500, title: 'Job failed' },
   'job-cancelled': { status: 409, title: 'Job cancelled' },
+  'job-finished': { status: 409, title: 'Job already finished' },
   timeout: { status: 504, title: 'Action timed out' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>

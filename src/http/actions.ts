@@ -4,22 +4,12 @@ import type { App } from '../app/app.ts'
 import type { Invocation } from '../core/context.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
+import { sendStream } from '../streams/index.ts'
 import { sendProblem } from './problem-reply.ts'
+import { requestCredentials } from './security/credentials.ts'
 import { sendOutput } from './send-output.ts'
 
 const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-
-/** A streaming response writer; the streams capability replaces the default. */
-export type StreamSender = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  action: CompiledAction,
-  items: AsyncIterable<unknown>,
-  app: App,
-) => Promise<unknown> | unknown
-
-/** How an action route answers; settable so capabilities (streams) plug in without touching this file. */
-export const actionRouteHooks: { sendStream: StreamSender | undefined } = { sendStream: undefined }
 
 /**
  * Registers `/actions/{kebab-name}` for every action: its methods call the
@@ -64,14 +54,10 @@ function makeHandler(app: App, action: CompiledAction) {
 }
 
 function invocation(app: App, request: FastifyRequest, reply: FastifyReply): Invocation {
-  const headers = request.headers
   return {
     requestId: String(request.id),
     trigger: 'http',
-    credentials: {
-      authorization: headers.authorization,
-      groupId: headers['x-group-id'] as string | undefined,
-    },
+    credentials: requestCredentials(app, request),
     signal: () => clientSignal(app, reply),
   }
 }
@@ -89,10 +75,7 @@ function isIterable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value && !(value instanceof ReadableStream)
 }
 
-async function streamOutput(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, items: AsyncIterable<unknown>) {
-  if (actionRouteHooks.sendStream) return actionRouteHooks.sendStream(request, reply, action, items, app)
-  // Without the streams capability: collect the items into one JSON array.
-  const all: unknown[] = []
-  for await (const item of items) all.push(item)
-  return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(all))
+/** A streaming result: SSE, or NDJSON when the client asks (see src/streams). */
+function streamOutput(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, items: AsyncIterable<unknown>) {
+  return sendStream(app, request, reply, action, items)
 }

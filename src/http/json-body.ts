@@ -11,7 +11,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
  * schema sees it.
  */
 export function registerJsonParser(server: FastifyInstance, maxDepth: number): void {
-  server.removeContentTypeParser('application/json')
+  // text/plain too: Fastify parses it by default, and a string body is a wrong content type (415), not bad input (422).
+  server.removeContentTypeParser(['application/json', 'text/plain'])
   server.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
     try {
       done(null, parseJsonBody(body, maxDepth))

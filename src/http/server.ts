@@ -6,6 +6,7 @@ import { registerActionRoutes } from './actions.ts'
 import { registerDocsRoutes } from './docs.ts'
 import { registerJsonParser } from './json-body.ts'
 import { sendProblem } from './problem-reply.ts'
+import { clientErrorHandler, registerHttpSecurity } from './security/index.ts'
 import { registerSystemRoutes } from './system.ts'
 
 /** Options of the HTTP adapter beyond the app's settings. */
@@ -39,12 +40,16 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
-    ...(options.https ? { https: options.https } : {}),
+    // Node's parser refuses longer request lines + headers; clientErrorHandler answers 431.
+    http: { maxHeaderSize: s.max_header_size },
+    clientErrorHandler,
+    ...(options.https ? { https: { maxHeaderSize: s.max_header_size, ...options.https } } : {}),
   } as never) as unknown as FastifyInstance
   const state = { listening: false }
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     if (app.draining) return void sendProblem(app, request, reply, new ServalError('unavailable', { detail: 'The server is shutting down' }))
+    if (request.url.length > s.max_url_length) return void sendProblem(app, request, reply, new ServalError('uri-too-long', { detail: `The URL is over ${s.max_url_length} characters` }))
     done()
   })
   if (s.log_level === 'debug' || s.log_level === 'trace') {
@@ -58,6 +63,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   server.setNotFoundHandler((request, reply) =>
     sendProblem(app, request, reply, new ServalError('not-found', { detail: `Nothing at ${request.method} ${request.url.split('?')[0]}` })),
   )
+  await registerHttpSecurity(server, app) // before any route: rate limiting attaches to routes as they are added
   registerSystemRoutes(server, app, state)
   registerActionRoutes(server, app)
   if (options.docs !== false) await registerDocsRoutes(server, app)

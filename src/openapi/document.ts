@@ -83,11 +83,26 @@ function responses(action: CompiledAction, output: Json | undefined): Json {
   return out
 }
 
+/**
+ * A stream's two formats. OpenAPI 3.1 has no keyword for the schema of each
+ * item (3.2 adds `itemSchema`, which 3.1 validators reject), so it goes in
+ * the `x-item-schema` extension and the description names it.
+ */
 function streamMedia(item: Json | undefined): Json {
   const schema = item ?? {}
+  const each = item?.$ref ? `each item is a \`${String(item.$ref).split('/').pop()}\`` : 'each item is JSON'
   return {
-    'text/event-stream': { schema: { type: 'string', description: 'Server-sent events: one `data` event per item (JSON), `event: error` with a problem, then `event: end`' }, itemSchema: schema },
-    'application/x-ndjson': { schema: { type: 'string', description: 'One JSON item per line' }, itemSchema: schema },
+    'text/event-stream': {
+      schema: {
+        type: 'string',
+        description: `Server-sent events (the default): one \`data\` event per item (${each}); \`event: error\` with a problem if the stream fails; then \`event: end\` with \`{"count": n}\`. Comment lines are heartbeats.`,
+      },
+      'x-item-schema': schema,
+    },
+    'application/x-ndjson': {
+      schema: { type: 'string', description: `With \`Accept: application/x-ndjson\`: one JSON item per line (${each}); a failure ends the stream with a line \`{"error": problem}\`.` },
+      'x-item-schema': schema,
+    },
   }
 }
 

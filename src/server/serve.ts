@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { loadApp } from '../app/load.ts'
 import type { Settings } from '../config/definitions.ts'
+import { tlsOptions } from '../http/security/tls.ts'
 import { buildHttpServer, type HttpOptions } from '../http/server.ts'
 
 /** A running server: its app, its Fastify instance, its URL, and how to stop it. */
@@ -36,14 +37,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   return listen(app, options.http)
 }
 
-/** Builds the HTTP server of an app and listens on its host and port. */
+/** Builds the HTTP server of an app and listens on its host and port (HTTPS when `tls_cert` is set). */
 export async function listen(app: App, http: HttpOptions = {}): Promise<RunningServer> {
-  const server = await buildHttpServer(app, http)
+  const https = http.https ?? tlsOptions(app.settings)
+  const server = await buildHttpServer(app, https ? { ...http, https } : http)
   await server.listen({ host: app.settings.host, port: app.settings.port })
   const address = server.server.address()
   const port = typeof address === 'object' && address ? address.port : app.settings.port
   const host = app.settings.host.includes(':') ? `[${app.settings.host}]` : app.settings.host
-  const url = `${http.https ? 'https' : 'http'}://${host}:${port}`
+  const url = `${https ? 'https' : 'http'}://${host}:${port}`
   return { app, server, url, close: () => gracefulClose(app, server) }
 }
 

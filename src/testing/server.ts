@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { createApp, type App } from '../app/app.ts'
@@ -6,6 +9,7 @@ import { loadSettings } from '../config/load.ts'
 import type { SettingName } from '../config/definitions.ts'
 import { listen } from '../server/serve.ts'
 import { loadApp } from '../app/load.ts'
+import { defaultExtensions } from '../app/extensions.ts'
 import { buildHttpServer } from '../http/server.ts'
 
 /** A server for tests: a real socket on port 0 and in-process `inject`, closed together. */
@@ -36,16 +40,21 @@ export async function createTestServer(
   settings: Partial<Record<SettingName, unknown>> = {},
   listenSocket = true,
 ): Promise<TestServer> {
-  const loaded = await loadSettings({ cli: { log_level: 'silent', port: 0, host: '127.0.0.1', ...settings }, filesOff: true, env: {} })
+  // Each test server gets its own data_dir (jobs, results), removed on close, unless the test names one.
+  const scratch = settings.data_dir === undefined ? mkdtempSync(join(tmpdir(), 'serval-test-')) : undefined
+  const removeScratch = (): void => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true })
+  }
+  const loaded = await loadSettings({ cli: { log_level: 'silent', port: 0, host: '127.0.0.1', ...(scratch ? { data_dir: scratch } : {}), ...settings }, filesOff: true, env: {} })
   const logger = pino({ level: loaded.settings.log_level })
   const app =
     'dirs' in source
       ? await loadApp({ settings: loaded.settings, dirs: source.dirs, logger })
-      : await createApp({ actions: source.actions, settings: loaded.settings, logger })
+      : await createApp({ actions: source.actions, settings: loaded.settings, logger, extensions: await defaultExtensions(loaded.settings) })
   if (!listenSocket) {
     const server = await buildHttpServer(app)
     await server.ready()
-    return { app, server, url: 'http://inject', fetch: () => Promise.reject(new Error('not listening')), close: async () => (await app.close(), await server.close()) }
+    return { app, server, url: 'http://inject', fetch: () => Promise.reject(new Error('not listening')), close: async () => (await app.close(), await server.close(), removeScratch()) }
   }
   const running = await listen(app)
   return {
@@ -53,6 +62,6 @@ export async function createTestServer(
     server: running.server,
     url: running.url,
     fetch: (path, init) => fetch(`${running.url}${path}`, init),
-    close: () => running.close(),
+    close: () => running.close().finally(removeScratch),
   }
 }

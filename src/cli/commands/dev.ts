@@ -3,6 +3,7 @@ import { watch } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { resolveDirs } from '../../app/load.ts'
+import { devAuthEnv } from '../../auth/secrets.ts'
 import { settingsFor } from '../context.ts'
 import { serveCommand } from './serve.ts'
 
@@ -20,8 +21,9 @@ export async function devCommand(dirs: string[], opts: Record<string, unknown>, 
   if (!reload || process.env.SERVAL_DEV_CHILD === '1') return serveCommand(dirs, opts, { dev_mode: true })
   const watched = resolveDirs(dirs, settings, process.cwd()).map((d) => resolve(d))
   let child: ChildProcess | undefined
+  const authEnv = devAuthEnv(settings) // generated once: tokens survive reloads
   const start = () => {
-    child = spawn(process.execPath, [BIN, ...argv], { stdio: 'inherit', env: { ...process.env, SERVAL_DEV_CHILD: '1' } })
+    child = spawn(process.execPath, [BIN, ...argv], { stdio: 'inherit', env: { ...process.env, ...authEnv, SERVAL_DEV_CHILD: '1' } })
   }
   let timer: NodeJS.Timeout | undefined
   const restart = (file: string | null) => {

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { toProblem } from '../../errors/index.ts'
 import { appFor, CliExit, EXIT } from '../context.ts'
+import { runJob } from './run-job.ts'
 
 /**
- * `serval run NAME [--input JSON | --input-file F] [DIR...]`: prints the
- * output as JSON (a stream as NDJSON). Exit 0 ok, 1 the action failed,
- * 2 bad usage or input.
+ * `serval run NAME [--input JSON | --input-file F] [--job] [DIR...]`: prints
+ * the output as JSON (a stream as NDJSON). With `--job`, runs it as a job
+ * (progress on stderr). Exit 0 ok, 1 the action failed, 2 bad usage or input.
  */
 export async function runCommand(name: string, dirs: string[], opts: Record<string, unknown>): Promise<number> {
   const input = readInput(opts)
@@ -13,9 +14,11 @@ export async function runCommand(name: string, dirs: string[], opts: Record<stri
   try {
     const action = app.registry.get(name)
     if (!action) throw new CliExit(EXIT.usage, `No action named "${name}". Known: ${app.registry.list().map((a) => a.name).join(', ') || '(none)'}`)
+    const serialize = (v: unknown) => (action.output ? action.output.serialize(v) : JSON.stringify(v))
     try {
+      if (opts.job === true) return await runJob(app, action, input, (output) => printJobOutput(output, action.streaming, serialize))
       const output = await app.invoke(action, input, { requestId: `cli-${process.pid}`, trigger: 'cli', principal: null, signal: app.shutdownSignal })
-      await printOutput(output, (v) => (action.output ? action.output.serialize(v) : JSON.stringify(v)))
+      await printOutput(output, serialize)
       return EXIT.ok
     } catch (error) {
       const problem = toProblem(error, { devMode: true, instance: `cli:${name}` })
@@ -33,6 +36,12 @@ async function printOutput(output: unknown, serialize: (v: unknown) => string): 
     return
   }
   if (output !== undefined) process.stdout.write(`${serialize(output)}\n`)
+}
+
+/** A job's output: a stream's collected items print as NDJSON, like a direct run. */
+function printJobOutput(output: unknown, streaming: boolean, serialize: (v: unknown) => string): void {
+  if (streaming && Array.isArray(output)) for (const item of output) process.stdout.write(`${serialize(item)}\n`)
+  else if (output !== undefined) process.stdout.write(`${serialize(output)}\n`)
 }
 
 function readInput(opts: Record<string, unknown>): unknown {

@@ -1,0 +1,111 @@
+// Jobs/s of a no-op action: Serval embedded, Serval on BullMQ, and plain BullMQ,
+// each submitting N jobs with K in flight to W workers in this process.
+// Each contender is a harness kept open across rounds, so rounds measure a warm process.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Queue, Worker } from 'bullmq'
+import { Redis } from 'ioredis'
+import { pino } from 'pino'
+import { action } from '../../src/action/define.ts'
+import { createApp } from '../../src/app/app.ts'
+import { defaultExtensions } from '../../src/app/extensions.ts'
+import { loadSettings } from '../../src/config/load.ts'
+import { jobsOf } from '../../src/jobs/index.ts'
+
+export interface JobLoad {
+  jobs: number
+  inFlight: number
+  workers: number
+  /** Seconds any one run may take before the bench gives up. */
+  capS: number
+}
+
+/** A contender, open: `run(n)` submits n jobs and resolves with jobs/s once all completed. */
+export interface Harness {
+  run(n: number): Promise<number>
+  close(): Promise<void>
+}
+
+const noop = action({ name: 'noop' }, () => undefined)
+
+/** Runs `task` `n` times with at most `limit` at once. */
+export async function pool(n: number, limit: number, task: () => Promise<unknown>): Promise<void> {
+  let next = 0
+  const lane = async () => {
+    while (next < n) {
+      next++
+      await task()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, lane))
+}
+
+function capped<T>(promise: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const cap = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: over ${seconds} s`)), seconds * 1000)))
+  return Promise.race([promise, cap]).finally(() => clearTimeout(timer))
+}
+
+/** Times n submissions (K in flight) until `completions` has counted n. */
+async function timed(load: JobLoad, n: number, submit: () => Promise<unknown>, completions: (n: number) => Promise<void>, what: string): Promise<number> {
+  const all = completions(n)
+  const t0 = performance.now()
+  await pool(n, load.inFlight, submit)
+  await capped(all, load.capS, what)
+  return n / ((performance.now() - t0) / 1000)
+}
+
+/** Serval's jobs (embedded when `redis` is undefined), through `jobsOf(app)`. */
+export async function servalHarness(load: JobLoad, redis?: { url: string; prefix: string }): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'serval-bench-jobs-'))
+  const cli = { log_level: 'silent', data_dir: dir, workers: load.workers, ...(redis ? { redis_url: redis.url, redis_prefix: redis.prefix } : {}) }
+  const { settings } = await loadSettings({ cli, filesOff: true, env: {} })
+  const app = await createApp({ actions: [{ action: noop, exportName: 'noop' }], settings, logger: pino({ level: 'silent' }), extensions: await defaultExtensions(settings) })
+  const jobs = jobsOf(app)
+  await jobs.work({ workers: load.workers })
+  const backend = await jobs.backend()
+  const target = app.registry.get('noop')!
+  const completions = (n: number) =>
+    new Promise<void>((resolve) => {
+      let done = 0
+      const stop = backend.watch((job) => {
+        if (job.status !== 'succeeded' || ++done < n) return
+        stop()
+        resolve()
+      })
+    })
+  return {
+    run: (n) => timed(load, n, () => jobs.submit(target, {}, { principal: null }), completions, 'serval jobs'),
+    close: async () => {
+      await app.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Plain BullMQ on the same Redis: `queue.add` and a Worker whose processor returns at once. */
+export async function plainHarness(load: JobLoad, url: string, prefix: string): Promise<Harness> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null })
+  const queue = new Queue('plain', { connection: redis, prefix })
+  const worker = new Worker('plain', async () => ({}), { connection: redis, prefix, concurrency: load.workers })
+  await worker.waitUntilReady()
+  const completions = (n: number) =>
+    new Promise<void>((resolve) => {
+      let done = 0
+      const onDone = () => {
+        if (++done < n) return
+        worker.off('completed', onDone)
+        resolve()
+      }
+      worker.on('completed', onDone)
+    })
+  return {
+    run: (n) => timed(load, n, () => queue.add('noop', {}), completions, 'plain BullMQ'),
+    close: async () => {
+      await worker.close()
+      await queue.close()
+      redis.disconnect()
+    },
+  }
+}

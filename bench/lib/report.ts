@@ -1,0 +1,144 @@
+// Markdown for stdout and BENCHMARKS.md, and JSON for bench/results/latest.json.
+import type { Config } from './config.ts'
+import type { Extras } from './extras.ts'
+import type { Machine } from './machine.ts'
+import type { Row, ServerRow, Target } from './summary.ts'
+import { WORKLOADS } from './workloads.ts'
+import { fmt } from './stats.ts'
+
+export interface Report {
+  date: string
+  config: Config
+  machine: Machine
+  rows: Row[]
+  servers: ServerRow[]
+  extras: Extras | undefined
+  targets: Target[]
+  totalSeconds: number
+}
+
+/** Above this share of its core the load generator may have capped the number. */
+const LOAD_SATURATED = 0.9
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+function machineSection(m: Machine): string {
+  return table(
+    ['CPU', 'cores', 'memory', 'Node', 'kernel'],
+    [[m.cpuModel, String(m.cores), `${m.memoryGb} GB`, m.node, m.kernel]],
+  )
+}
+
+function servalMode(servers: ServerRow[]): string {
+  const s = servers.find((x) => x.contender === 'serval')
+  if (!s) return ''
+  return s.processes > 1
+    ? `- Serval ran through \`node bin/serval.js serve\` as ${s.processes} processes: no current dist/ build, so the CLI re-ran itself from source under tsx.`
+    : '- Serval ran through `node bin/serval.js serve` as one process (compiled dist/).'
+}
+
+function methodSection(r: Report): string {
+  const c = r.config
+  const pin = r.machine.taskset
+    ? `server pinned to CPU ${c.serverCpu}, load generator to CPU ${c.loadCpu} (taskset)`
+    : 'no pinning (taskset not found)'
+  return [
+    `- Load: autocannon (programmatic) in its own process, ${c.connections} connections, keep-alive, 127.0.0.1 only.`,
+    `- Per server start: ${c.warmup} s warm-up spread over the workloads, then ${c.duration} s measured per workload.`,
+    `- ${c.rounds} round(s), contenders interleaved (each round starts every server afresh); medians across rounds.`,
+    `- ${pin}.`,
+    `- Noise control: before each server start the harness waits (≤ ${c.quietWait} s) for the machine to be quiet; a contender whose measurement overlapped other processes using > ${c.maxNoise * 100}% of a core is measured again (≤ ${c.maxRetries} redos per run, the quietest attempt is kept).`,
+    '- Every contender is verified (status, content type, X-Request-Id, exact body) before and after its load run; any non-expected status or socket error during load aborts the run.',
+    '- Latency percentiles are computed from every response time (µs resolution), not autocannon\'s 1 ms histogram.',
+    servalMode(r.servers),
+    `- Whole run took ${fmt(r.totalSeconds)} s${c.quick ? ' (BENCH_QUICK=1: smoke numbers, not for decisions)' : ''}.`,
+  ]
+    .filter(Boolean)
+    .join('\n')
+}
+
+function throughputSection(rows: Row[]): string {
+  const body: string[][] = []
+  for (const w of WORKLOADS) {
+    for (const r of rows.filter((x) => x.workload === w.id)) {
+      const capped = r.loadCpu > LOAD_SATURATED ? ' †' : ''
+      body.push([
+        w.label,
+        r.label,
+        `${fmt(r.rps)}${capped}`,
+        fmt(r.p50, 2),
+        fmt(r.p99, 2),
+        fmt(r.xRaw, 2),
+        fmt(r.xFastify, 2),
+        `${fmt(r.serverCpu * 100)}%`,
+        `${fmt(r.otherCpu * 100)}%`,
+      ])
+    }
+  }
+  const head = ['workload', 'contender', 'req/s', 'p50 ms', 'p99 ms', '× raw', '× Fastify', 'server CPU', 'noise']
+  const note = [
+    `† the load generator used > ${LOAD_SATURATED * 100}% of its core: that number may be capped by the load generator, not the server.`,
+    'server CPU: share of its one core the server used while measured (< 90% means something else limited it).',
+    'noise: CPU used meanwhile by other processes on the machine, in % of one core (> 10% makes that number suspect).',
+  ].join('\n')
+  return `${table(head, body)}\n\n${note}`
+}
+
+function servalVsFastify(rows: Row[]): string {
+  const lines = WORKLOADS.map((w) => {
+    const s = rows.find((r) => r.workload === w.id && r.contender === 'serval')
+    return s ? `- ${w.label}: Serval/Fastify = ${fmt(s.xFastify, 2)}×, Serval/raw = ${fmt(s.xRaw, 2)}×` : ''
+  }).filter(Boolean)
+  return lines.length ? lines.join('\n') : '_Serval was not part of this run._'
+}
+
+function serversSection(servers: ServerRow[]): string {
+  const t = table(
+    ['contender', 'spawn → ready ms', 'idle RSS MB', 'peak RSS under load MB', 'processes', 'idle RSS of all processes MB'],
+    servers.map((s) => [s.label, fmt(s.readyMs), fmt(s.idleRssMb, 1), fmt(s.peakRssMb, 1), String(s.processes), fmt(s.treeRssMb, 1)]),
+  )
+  const note =
+    'RSS is VmRSS of the process holding the listening socket, read right after readiness (idle) and every 200 ms under load (peak). ' +
+    'The four other contenders run their TypeScript through tsx, which costs about 35 MB on its own (a bare node:http server: ~43 MB plain, ~78 MB under `--import tsx` on Node 20); Serval runs the way `bin/serval.js` chooses (compiled dist/ when current, else re-run from source under tsx). ' +
+    'Server spawn → ready is pinned to one core and includes tsx start-up. ' +
+    '"processes" counts the spawned tree (e.g. a CLI wrapper that re-runs node with loader flags).'
+  return `${t}\n\n${note}`
+}
+
+function extrasSection(e: Extras | undefined): string {
+  if (!e) return '_Skipped (Serval not in this run, or BENCH_SKIP_EXTRAS=1)._'
+  const cold = table(
+    ['app', 'median cold start ms', 'runs ms', 'idle RSS MB'],
+    e.coldStarts.map((c) => [c.app, c.error ? `failed: ${c.error.split('\n')[0]}` : fmt(c.medianMs), c.runs.map((x) => fmt(x)).join(', '), fmt(c.idleRssMb, 1)]),
+  )
+  const tc = table(
+    ['app', 'tsc --noEmit s', 'clean'],
+    e.typeChecks.map((t) => [t.app, fmt(t.seconds, 1), t.ok ? 'yes' : 'no']),
+  )
+  const errs = e.typeChecks.filter((t) => !t.ok).map((t) => `\n\ntsc errors (${t.app}), first lines:\n\n\`\`\`\n${t.errors}\n\`\`\``)
+  return `Cold start: spawn of \`node bin/serval.js serve DIR\` to the first 200 on \`/_sys/ready\` (unpinned).\n\n${cold}\n\nType-check time of generated apps (the tsconfig extends the repo's; Serval's own sources are checked too, as users get them through the package's \`exports\`).\n\n${tc}${errs.join('')}`
+}
+
+function targetsSection(t: Target[]): string {
+  if (!t.length) return '_No Serval numbers in this run._'
+  const mark = (p: boolean | undefined) => (p === undefined ? 'n/a' : p ? 'PASS' : 'FAIL')
+  const rows = table(['target', 'goal', 'measured', 'result'], t.map((x) => [x.name, x.goal, x.measured, mark(x.pass)]))
+  return `${rows}\n\n(noisy) = other processes used more than the noise limit of a core while Serval or the reference was measured: re-run on a quiet machine before trusting that verdict.`
+}
+
+export function markdown(r: Report): string {
+  return [
+    '# Serval benchmarks',
+    `Generated by \`npm run bench\` on ${r.date}. Re-run it to refresh this file; see bench/README.md.`,
+    `## Machine\n\n${machineSection(r.machine)}`,
+    `## Method\n\n${methodSection(r)}`,
+    `## Throughput (median of ${r.config.rounds} round(s))\n\n${throughputSection(r.rows)}`,
+    `### Serval relative to Fastify and raw node:http\n\n${servalVsFastify(r.rows)}`,
+    `## Startup and memory of the benchmark servers\n\n${serversSection(r.servers)}`,
+    `## Serval cold start and type-check\n\n${extrasSection(r.extras)}`,
+    `## Targets\n\n${targetsSection(r.targets)}`,
+  ].join('\n\n')
+}

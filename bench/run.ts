@@ -1,0 +1,62 @@
+// `npm run bench`: Serval against raw node:http, Fastify, Hono and Express on
+// the same workloads in one run, plus Serval's cold start, memory and
+// type-check budgets. Prints a markdown report and writes BENCHMARKS.md and
+// bench/results/latest.json. See bench/README.md.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfig } from './lib/config.ts'
+import { selectContenders } from './lib/contenders.ts'
+import { runExtras, type Extras } from './lib/extras.ts'
+import { machineFacts } from './lib/machine.ts'
+import { ROOT, installCleanup, killAll } from './lib/procs.ts'
+import { markdown, type Report } from './lib/report.ts'
+import { serverRows, targets, throughputRows } from './lib/summary.ts'
+import { runThroughput, type ThroughputData } from './lib/throughput.ts'
+
+function write(report: Report, data: ThroughputData): void {
+  const md = markdown(report)
+  console.log(`\n${md}\n`)
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${md}\n`)
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
+  writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify({ ...report, raw: data }, null, 2)}\n`)
+  console.log('wrote BENCHMARKS.md and bench/results/latest.json')
+}
+
+async function main(): Promise<void> {
+  installCleanup()
+  const t0 = performance.now()
+  const config = loadConfig()
+  const contenders = selectContenders(config.only)
+  const machine = machineFacts()
+  console.log(`bench: ${contenders.map((c) => c.id).join(', ')}; ${config.rounds} round(s), ${config.duration} s per workload`)
+
+  const data = await runThroughput(config, contenders)
+  let extras: Extras | undefined
+  if (!config.skipExtras && contenders.some((c) => c.id === 'serval')) {
+    console.log('serval extras: cold start, memory, type-check')
+    extras = await runExtras(config.coldStartRuns, !config.quick)
+  }
+
+  const rows = throughputRows(data, contenders)
+  const servers = serverRows(data, contenders)
+  const report: Report = {
+    date: new Date().toISOString(),
+    config,
+    machine,
+    rows,
+    servers,
+    extras,
+    targets: targets(rows, servers, extras, config.maxNoise),
+    totalSeconds: (performance.now() - t0) / 1000,
+  }
+  write(report, data)
+}
+
+try {
+  await main()
+} catch (err) {
+  console.error(`\nbench failed: ${(err as Error).message}`)
+  process.exitCode = 1
+} finally {
+  killAll()
+}

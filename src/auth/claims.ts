@@ -1,0 +1,47 @@
+import type { Principal } from './principal.ts'
+
+/**
+ * Builds the principal from a verified token's claims. Scopes come from the
+ * OAuth2 `scope` claim (space-separated) and the `scp`/`scopes` arrays
+ * (Azure AD and Okta spell it differently); groups from `groups`.
+ *
+ * @example
+ * ```ts
+ * principalFromClaims({ sub: 'ada', scope: 'read write', groups: ['admins'] }).scopes // ['read', 'write']
+ * ```
+ */
+export function principalFromClaims(claims: Readonly<Record<string, unknown>>): Principal {
+  const scopes = new Set([...words(claims.scope), ...words(claims.scp), ...words(claims.scopes)])
+  return {
+    sub: typeof claims.sub === 'string' ? claims.sub : '',
+    scopes: [...scopes],
+    groups: words(claims.groups),
+    claims,
+  }
+}
+
+/**
+ * The principal of a client that presented a CA-signed TLS certificate and
+ * no token (mTLS without `auth_mode`): `sub` is the subject's CN.
+ *
+ * @example
+ * ```ts
+ * principalFromCertificate({ subject: { CN: 'billing-service', O: 'Acme' } }).sub // 'billing-service'
+ * ```
+ */
+export function principalFromCertificate(certificate: NonNullable<Principal['certificate']>): Principal {
+  return {
+    sub: certificate.subject.CN ?? '',
+    scopes: [],
+    groups: [],
+    claims: { ...certificate.subject },
+    certificate,
+  }
+}
+
+/** A claim as a list of strings: a space-separated string or an array of strings. */
+function words(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean)
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
+  return []
+}

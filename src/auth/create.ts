@@ -1,0 +1,61 @@
+import type { Logger } from 'pino'
+import type { Settings } from '../config/definitions.ts'
+import { SettingsError } from '../config/parse.ts'
+import { openSecurity, type Security } from '../core/security.ts'
+import { BearerSecurity } from './bearer-security.ts'
+import { principalFromCertificate } from './claims.ts'
+import { registerDebugIssuer } from './debug-issuer.ts'
+import { debugPassword, jwtSecret } from './secrets.ts'
+import { cachingVerifier } from './token-cache.ts'
+import { createHs256Verifier, hs256Key } from './verify-hs256.ts'
+import { createOidcVerifier } from './verify-oidc.ts'
+
+/** What `createSecurity` reads. */
+export interface SecurityOptions {
+  readonly settings: Settings
+  readonly logger: Logger
+}
+
+/**
+ * The pipeline's auth step chosen by `auth_mode`: `none` (anonymous, or
+ * the client certificate's subject under mTLS), `jwt` (HS256 with
+ * `jwt_secret`) or `oidc` (the issuer's JWKS). Bad auth settings fail here,
+ * at startup, naming the variable.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp({ actions, settings, security: await createSecurity({ settings, logger }) })
+ * ```
+ */
+export async function createSecurity(options: SecurityOptions): Promise<Security> {
+  const { settings: s, logger } = options
+  if (s.auth_mode === 'none') return s.tls_client_ca ? certificateSecurity : openSecurity
+  const groups = { allowed: new Set(s.allowed_groups), defaultGroupId: s.default_group_id }
+  if (s.auth_mode === 'jwt') {
+    const key = await hs256Key(jwtSecret(s, logger))
+    const security = new BearerSecurity(cachingVerifier(createHs256Verifier(key, s.auth_clock_skew_s)), groups)
+    if (s.dev_mode) registerDebugIssuer(security, { key, password: debugPassword(s, logger) })
+    return security
+  }
+  if (!s.oidc_url) throw new SettingsError('SERVAL_OIDC_URL', 'is required when auth_mode=oidc')
+  if (!s.oidc_audience) logger.warn('auth_mode=oidc without oidc_audience: tokens the issuer made for any audience are accepted')
+  const verifier = createOidcVerifier({
+    url: s.oidc_url,
+    audience: s.oidc_audience,
+    clockSkewS: s.auth_clock_skew_s,
+    jwksCooldownMs: s.oidc_jwks_cooldown_s * 1000,
+  })
+  return new BearerSecurity(cachingVerifier(verifier), groups)
+}
+
+/**
+ * mTLS without tokens: the TLS layer already refused clients without a
+ * CA-signed certificate, so the certificate is the identity (sub = CN).
+ * Access rules stay unenforced, as with any `auth_mode=none`.
+ */
+const certificateSecurity: Security = {
+  open: true,
+  identify: (credentials) => (credentials?.certificate ? principalFromCertificate(credentials.certificate) : null),
+  authenticate: (_action, credentials) => (credentials?.certificate ? principalFromCertificate(credentials.certificate) : null),
+  authorize: () => undefined,
+}

@@ -1,0 +1,79 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { SignJWT } from 'jose'
+import type { Security } from '../core/security.ts'
+
+/** The dev-mode token issuer: the HS256 key tokens are signed with and the password it asks for. */
+export interface DebugIssuer {
+  readonly key: CryptoKey
+  readonly password: string
+}
+
+/** A token the debug endpoint issued, in the OAuth2 token response shape. */
+export interface IssuedToken {
+  access_token: string
+  token_type: 'bearer'
+  expires_in: number
+  scope: string
+}
+
+const issuers = new WeakMap<Security, DebugIssuer>()
+const TTL_S = 3600
+
+/**
+ * Ties a dev-mode issuer to the security that verifies its tokens, so
+ * the token endpoint signs with the very key (generated or not) the
+ * pipeline checks.
+ *
+ * @example
+ * ```ts
+ * registerDebugIssuer(security, { key, password })
+ * ```
+ */
+export function registerDebugIssuer(security: Security, issuer: DebugIssuer): void {
+  issuers.set(security, issuer)
+}
+
+/**
+ * The dev-mode issuer of a security, if it has one (`auth_mode=jwt` in dev mode).
+ *
+ * @example
+ * ```ts
+ * if (debugIssuerOf(app.security)) registerTokenRoute(server, app)
+ * ```
+ */
+export function debugIssuerOf(security: Security): DebugIssuer | undefined {
+  return issuers.get(security)
+}
+
+/**
+ * Compares passwords in constant time (hashes first, so lengths do not leak).
+ *
+ * @example
+ * ```ts
+ * passwordMatches(issuer, form.password)
+ * ```
+ */
+export function passwordMatches(issuer: DebugIssuer, password: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest()
+  return timingSafeEqual(digest(issuer.password), digest(password))
+}
+
+/**
+ * Signs an hour-long HS256 token for `sub` with the requested scopes and groups.
+ *
+ * @example
+ * ```ts
+ * const { access_token } = await issueToken(issuer, 'ada', ['read'], [])
+ * ```
+ */
+export async function issueToken(issuer: DebugIssuer, sub: string, scopes: readonly string[], groups: readonly string[]): Promise<IssuedToken> {
+  const scope = scopes.join(' ')
+  const token = await new SignJWT({ scope, ...(groups.length ? { groups: [...groups] } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer('serval-debug')
+    .setIssuedAt()
+    .setExpirationTime(`${TTL_S}s`)
+    .sign(issuer.key)
+  return { access_token: token, token_type: 'bearer', expires_in: TTL_S, scope }
+}

@@ -1,0 +1,51 @@
+import type { App } from '../app/app.ts'
+import type { Extension } from '../app/extension.ts'
+import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
+import { declaresAccess } from './access.ts'
+import { debugIssuerOf } from './debug-issuer.ts'
+import { addAuthToOpenApi } from './openapi.ts'
+import { registerTokenRoute } from './token-route.ts'
+
+/**
+ * The auth capability's extension: the dev-mode token endpoint, the
+ * security schemes, requirements and 401/403/429 responses in OpenAPI, and
+ * the auth mode in `/_sys/info`. Verification itself is the app's
+ * `security`, in the core pipeline, shared by every transport.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp({ actions, settings, extensions: [authExtension()] })
+ * ```
+ */
+export function authExtension(): Extension {
+  return {
+    name: 'auth',
+    http: (server, app) => {
+      warnUnenforced(app)
+      return registerTokenRoute(server, app)
+    },
+    openapi: (doc, app) => {
+      addAuthToOpenApi(doc, app)
+      addRateLimitToOpenApi(doc, app)
+    },
+    info: (app) => ({
+      auth: {
+        mode: app.settings.auth_mode,
+        mtls: Boolean(app.settings.tls_client_ca),
+        ...(debugIssuerOf(app.security) ? { tokenEndpoint: '/auth/token' } : {}),
+      },
+    }),
+  }
+}
+
+/**
+ * With `auth_mode=none`, says at server start which actions declare access
+ * rules that are not enforced. Only when serving: one-shot commands
+ * (`serval run`, `test`) are trusted callers, for whom rules never apply.
+ */
+function warnUnenforced(app: App): void {
+  if (app.settings.auth_mode !== 'none') return
+  const names = app.registry.list().filter((a) => declaresAccess(a.def)).map((a) => a.name)
+  if (names.length === 0) return
+  app.logger.warn({ actions: names }, `auth_mode=none: the access rules of ${names.length} action(s) are NOT enforced; set auth_mode=jwt or oidc`)
+}

@@ -1,0 +1,99 @@
+import type { App } from '../app/app.ts'
+import type { CompiledAction } from '../core/registry.ts'
+import { accessRule } from './access.ts'
+import { debugIssuerOf } from './debug-issuer.ts'
+
+type Json = Record<string, any>
+
+const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }
+
+/**
+ * Adds auth to the OpenAPI document: the security schemes of `auth_mode`
+ * (bearer; in dev mode an OAuth2 password flow at `/auth/token`; under
+ * OIDC an `openIdConnect` scheme the docs UI discovers), each action
+ * operation's requirement (`security: []` for public ones, the required
+ * scopes otherwise), and its 401/403 responses.
+ *
+ * @example
+ * ```ts
+ * const ext: Extension = { name: 'auth', openapi: (doc, app) => addAuthToOpenApi(doc, app) }
+ * ```
+ */
+export function addAuthToOpenApi(doc: Json, app: App): void {
+  const s = app.settings
+  if (s.auth_mode === 'none') return
+  const oauth = s.auth_mode === 'oidc' ? 'oidc' : debugIssuerOf(app.security) ? 'devToken' : undefined
+  const components = (doc.components ??= {})
+  components.securitySchemes = { ...components.securitySchemes, ...schemes(app, oauth) }
+  components.responses = { ...components.responses, Error401: response401(), Error403: response403() }
+  for (const action of app.registry.list()) secureOperations(doc, action, oauth)
+  if (oauth === 'devToken') doc.paths['/auth/token'] = tokenPath()
+}
+
+function schemes(app: App, oauth: string | undefined): Json {
+  const s = app.settings
+  const out: Json = { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }
+  if (oauth === 'oidc') out.oidc = { type: 'openIdConnect', openIdConnectUrl: `${s.oidc_url!.replace(/\/+$/, '')}/.well-known/openid-configuration` }
+  if (oauth === 'devToken') {
+    out.devToken = { type: 'oauth2', description: 'Dev mode: any username, the debug password printed at startup', flows: { password: { tokenUrl: '/auth/token', scopes: allScopes(app) } } }
+  }
+  return out
+}
+
+/** `oauth2_scopes` plus every scope an action requires, each described. */
+function allScopes(app: App): Record<string, string> {
+  const scopes: Record<string, string> = {}
+  for (const scope of app.settings.oauth2_scopes) scopes[scope] = scope
+  for (const action of app.registry.list()) for (const scope of accessRule(action.def).scopes) scopes[scope] ??= `Required by ${action.name}`
+  return scopes
+}
+
+/** Action operations, and the job submissions of the same action when the jobs capability added them. */
+function secureOperations(doc: Json, action: CompiledAction, oauth: string | undefined): void {
+  const rule = accessRule(action.def)
+  const requirement = rule.public ? [] : [{ bearer: [] }, ...(oauth ? [{ [oauth]: [...rule.scopes] }] : [])]
+  for (const path of [`/actions/${action.path}`, `/jobs/${action.path}`]) {
+    for (const op of Object.values((doc.paths?.[path] ?? {}) as Json)) {
+      if (typeof op !== 'object' || op === null || !('responses' in op)) continue
+      op.security = requirement
+      op.responses['401'] = { $ref: '#/components/responses/Error401' }
+      if (!rule.public) op.responses['403'] = { $ref: '#/components/responses/Error403' }
+    }
+  }
+}
+
+function response401(): Json {
+  return { description: 'No token, or a bad one (expired, forged, wrong issuer or audience); `WWW-Authenticate: Bearer` says why', content: PROBLEM }
+}
+
+function response403(): Json {
+  return { description: 'The token is fine but lacks a required scope or group, or the access rule denied this input', content: PROBLEM }
+}
+
+function tokenPath(): Json {
+  const form = {
+    type: 'object',
+    required: ['grant_type', 'username', 'password'],
+    properties: {
+      grant_type: { const: 'password' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      scope: { type: 'string', description: 'Space-separated scopes' },
+      groups: { type: 'string', description: 'Space-separated groups (dev convenience)' },
+    },
+  }
+  const token = {
+    type: 'object',
+    properties: { access_token: { type: 'string' }, token_type: { const: 'bearer' }, expires_in: { type: 'integer' }, scope: { type: 'string' } },
+  }
+  return {
+    post: {
+      operationId: '_authToken',
+      tags: ['system'],
+      summary: 'Dev mode only: OAuth2 password grant issuing HS256 tokens',
+      security: [],
+      requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: form } } },
+      responses: { '200': { description: 'A token', content: { 'application/json': { schema: token } } }, '400': { description: 'Bad grant', content: PROBLEM } },
+    },
+  }
+}

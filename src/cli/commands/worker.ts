@@ -1,0 +1,48 @@
+import { pino } from 'pino'
+import type { App } from '../../app/app.ts'
+import { loadApp } from '../../app/load.ts'
+import { startJobWorkers } from '../../jobs/index.ts'
+import { redact } from '../../jobs/redis/connection.ts'
+import { startSchedules } from '../../schedules/index.ts'
+import { CliExit, EXIT, settingsFor } from '../context.ts'
+
+/**
+ * `serval worker [DIR...]`: runs jobs and schedule ticks from Redis
+ * (BullMQ), `workers` at once per queue, until SIGTERM/SIGINT; running jobs
+ * then go back to the queue for another worker.
+ */
+export async function workerCommand(dirs: string[], opts: Record<string, unknown>): Promise<number> {
+  const { settings } = await settingsFor(opts)
+  if (!settings.redis_url) {
+    throw new CliExit(EXIT.usage, 'serval worker needs redis_url (--redis-url or SERVAL_REDIS_URL); without Redis, jobs run inside serval serve')
+  }
+  if (settings.workers < 1) throw new CliExit(EXIT.usage, '--workers: serval worker needs at least 1')
+  const logger = pino({ level: settings.log_level })
+  const app = await loadApp({ settings, dirs, logger })
+  try {
+    await startJobWorkers(app)
+    await startSchedules(app)
+  } catch (error) {
+    await app.close()
+    throw error
+  }
+  logger.info({ workers: settings.workers, redis: redact(settings.redis_url), actions: app.registry.size }, `Serval worker running ${settings.workers} jobs at once per queue`)
+  return untilSignal(app)
+}
+
+function untilSignal(app: App): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop).off('SIGINT', stop)
+      app.logger.info({ signal }, 'worker stopping: running jobs go back to the queue')
+      app.close().then(
+        () => resolve(EXIT.ok),
+        (error: unknown) => {
+          app.logger.error({ err: error }, 'worker shutdown failed')
+          resolve(EXIT.failed)
+        },
+      )
+    }
+    process.on('SIGTERM', stop).on('SIGINT', stop)
+  })
+}

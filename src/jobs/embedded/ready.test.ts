@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { ReadyQueues } from './ready.ts'
+
+describe('ReadyQueues', () => {
+  it('takes the oldest job among the actions with room', () => {
+    const q = new ReadyQueues()
+    q.push('a', 'a1', 1)
+    q.push('b', 'b1', 2)
+    q.push('a', 'a2', 3)
+    const all = () => true
+    expect(q.take(all, all)).toBe('a1')
+    expect(q.take((action) => action !== 'b', all)).toBe('a2')
+    expect(q.take((action) => action !== 'b', all)).toBeUndefined()
+    expect(q.take(all, all)).toBe('b1')
+  })
+
+  it('drops entries that are no longer ready (cancelled while queued)', () => {
+    const q = new ReadyQueues()
+    q.push('a', 'gone', 1)
+    q.push('a', 'kept', 2)
+    expect(q.take(() => true, (id) => id !== 'gone')).toBe('kept')
+    expect(q.size).toBe(0)
+  })
+
+  it('keeps memory bounded over many pushes and takes', () => {
+    const q = new ReadyQueues()
+    for (let i = 0; i < 10_000; i++) {
+      q.push('a', `j${i}`, i)
+      expect(q.take(() => true, () => true)).toBe(`j${i}`)
+    }
+    expect(q.size).toBe(0)
+  })
+})

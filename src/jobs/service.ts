@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto'
+import type { App } from '../app/app.ts'
+import type { Principal } from '../auth/principal.ts'
+import type { CompiledAction } from '../core/registry.ts'
+import type { Credentials } from '../core/security.ts'
+import { ServalError } from '../errors/index.ts'
+import { invalidInput } from '../schema/index.ts'
+import { openBackend } from './open.ts'
+import { jobOptions } from './options.ts'
+import { isFinished, type JobBackend, type JobFilter, type JobPage, type JobRecord, type WorkOptions } from './types.ts'
+
+/** Who submits a job: credentials to check, or a principal already verified (`null` = trusted, anonymous). */
+export type Submitter = { readonly credentials: Credentials | undefined } | { readonly principal: Principal | null }
+
+const services = new WeakMap<App, JobService>()
+
+/**
+ * The jobs of one app, whichever backend holds them: submission (auth and
+ * validation before anything is queued), reads scoped to the submitter,
+ * cancel, and waiting for a result. HTTP, the CLI and schedules use it.
+ *
+ * @example
+ * ```ts
+ * const jobs = jobsOf(app)
+ * const job = await jobs.submit(app.registry.get('resize')!, { width: 10 }, { principal: null })
+ * const done = await jobs.wait(job.id)
+ * ```
+ */
+export class JobService {
+  readonly #app: App
+  #backend: Promise<JobBackend> | undefined
+  #opened: JobBackend | undefined
+
+  constructor(app: App) {
+    this.#app = app
+  }
+
+  /** The backend, opened on first use (`data_dir` lock and journal replay, or the Redis connection). */
+  backend(): Promise<JobBackend> {
+    if (this.#backend) return this.#backend
+    const opening = openBackend(this.#app).then((b) => (this.#opened = b))
+    // A failed open (store locked, Redis down) may succeed later.
+    opening.catch(() => {
+      if (this.#backend === opening) this.#backend = undefined
+    })
+    return (this.#backend = opening)
+  }
+
+  /** Starts running jobs in this process. */
+  async work(options: WorkOptions): Promise<void> {
+    if (options.workers > 0) await (await this.backend()).work(options)
+  }
+
+  /** Authenticates, validates and authorizes, then stores the job: a bad input or caller never queues. */
+  async submit(action: CompiledAction, rawInput: unknown, who: Submitter, trigger: 'job' | 'schedule' = 'job'): Promise<JobRecord> {
+    const security = this.#app.security
+    const principal = 'principal' in who ? who.principal : await security.authenticate(action, who.credentials)
+    const input = rawInput === undefined ? {} : rawInput
+    let checked = action.input.validate(input)
+    if (checked instanceof Promise) checked = await checked
+    if (!checked.ok) throw invalidInput(checked.issues)
+    if (!security.open) await security.authorize(action, principal, checked.value)
+    const backend = await this.backend()
+    const job = { id: randomUUID(), action: action.name, input, principal, trigger, createdAt: Date.now() }
+    await backend.enqueue(job)
+    const maxAttempts = jobOptions(action, this.#app.settings).attempts
+    return { id: job.id, action: job.action, status: 'queued', trigger, createdAt: job.createdAt, attempts: 0, maxAttempts, principal }
+  }
+
+  /** The job, when `caller` may see it (its submitter; anyone for an anonymous job). */
+  async get(id: string, caller: Principal | null): Promise<JobRecord | undefined> {
+    const job = await (await this.backend()).get(id)
+    return job && ownedBy(job, caller) ? job : undefined
+  }
+
+  async list(filter: Omit<JobFilter, 'owner'>, caller: Principal | null): Promise<JobPage> {
+    return (await this.backend()).list({ ...filter, owner: caller?.sub ?? null })
+  }
+
+  /** Cancels a queued or running job; a finished one is a 409 `job-finished` (unless it was cancelled already). */
+  async cancel(id: string, caller: Principal | null): Promise<JobRecord | undefined> {
+    const job = await this.get(id, caller)
+    if (!job || job.status === 'cancelled') return job
+    if (isFinished(job.status)) throw new ServalError('job-finished', { detail: `Job ${id} already ${job.status}`, extensions: { jobId: id, jobStatus: job.status } })
+    return (await this.backend()).cancel(id)
+  }
+
+  /**
+   * Resolves once the job finished, calling `onChange` on every change
+   * seen (status, progress). Watches this process's jobs and polls for
+   * jobs other processes run.
+   */
+  async wait(id: string, onChange?: (job: JobRecord) => void, signal?: AbortSignal): Promise<JobRecord> {
+    const backend = await this.backend()
+    return new Promise<JobRecord>((resolve, reject) => {
+      let last = ''
+      let done = false
+      const seen = (job: JobRecord | undefined) => {
+        if (done) return
+        if (!job) return finish(new ServalError('not-found', { detail: `No job ${id}` }))
+        const key = JSON.stringify([job.status, job.progress, job.attempts])
+        if (key !== last) onChange?.(job)
+        last = key
+        if (isFinished(job.status)) finish(undefined, job)
+      }
+      const poll = () => backend.get(id).then(seen, (error: unknown) => finish(error))
+      const unwatch = backend.watch((job) => job.id === id && seen(job))
+      const timer = setInterval(poll, 200)
+      const onAbort = () => finish(signal?.reason)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      function finish(error: unknown, job?: JobRecord) {
+        done = true
+        unwatch()
+        clearInterval(timer)
+        signal?.removeEventListener('abort', onAbort)
+        if (job) resolve(job)
+        else reject(error)
+      }
+      void poll()
+    })
+  }
+
+  /** What `/_sys/info` shows. */
+  info(): Record<string, unknown> {
+    return this.#opened ? { ...this.#opened.info() } : { mode: this.#app.settings.redis_url ? 'redis' : 'embedded', workers: 0, open: false }
+  }
+
+  async close(): Promise<void> {
+    const backend = this.#backend
+    this.#backend = Promise.reject(new ServalError('unavailable', { detail: 'The job service is closed' }))
+    this.#backend.catch(() => undefined)
+    if (backend) await (await backend.catch(() => undefined))?.close()
+  }
+}
+
+function ownedBy(job: JobRecord, caller: Principal | null): boolean {
+  return job.principal === null || job.principal.sub === caller?.sub
+}
+
+/**
+ * The job service of an app (made on first use).
+ *
+ * @example
+ * ```ts
+ * const page = await jobsOf(app).list({ limit: 10, offset: 0 }, null)
+ * ```
+ */
+export function jobsOf(app: App): JobService {
+  let service = services.get(app)
+  if (!service) services.set(app, (service = new JobService(app)))
+  return service
+}

@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+
+interface Key {
+  kid: string
+  privateKey: CryptoKey
+  jwk: JWK
+}
+
+/** A real local OIDC issuer: discovery, a JWKS that can rotate, and a signer. */
+export interface TestIssuer {
+  readonly url: string
+  /** How many times the JWKS was fetched. */
+  readonly jwksFetches: number
+  /** Signs a token with the current key (or a key the JWKS does not publish). */
+  sign(claims: JWTPayload, options?: { expS?: number; issuer?: string; audience?: string; unpublished?: boolean }): Promise<string>
+  /** Publishes a new key (new kid) and signs with it from now on; the old one stays published. */
+  rotate(): Promise<void>
+  /** Makes discovery and the JWKS answer 500 (the issuer is down). */
+  down(value: boolean): void
+  close(): Promise<void>
+}
+
+async function makeKey(kid: string): Promise<Key> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256')
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } }
+}
+
+export async function startIssuer(audience = 'serval-api'): Promise<TestIssuer> {
+  const keys = [await makeKey('key-1')]
+  const stray = await makeKey('stray')
+  let fetches = 0
+  let isDown = false
+  let url = ''
+  const server: Server = createServer((req, res) => {
+    if (isDown) return void res.writeHead(500).end()
+    res.setHeader('content-type', 'application/json')
+    if (req.url === '/.well-known/openid-configuration') return void res.end(JSON.stringify({ issuer: url, jwks_uri: `${url}/jwks` }))
+    if (req.url === '/jwks') return void (fetches++, res.end(JSON.stringify({ keys: keys.map((k) => k.jwk) })))
+    res.writeHead(404).end('{}')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    get jwksFetches() {
+      return fetches
+    },
+    async sign(claims, options = {}) {
+      const key = options.unpublished ? stray : keys[keys.length - 1]!
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .setIssuer(options.issuer ?? url)
+        .setAudience(options.audience ?? audience)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + (options.expS ?? 300))
+        .sign(key.privateKey)
+    },
+    async rotate() {
+      keys.push(await makeKey(`key-${keys.length + 1}`))
+    },
+    down(value) {
+      isDown = value
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestServer } from 'serval/testing'
+import { httpsGet, makeCerts, type TestCerts } from './certs.ts'
+import { actions, bearer, hs256, SECRET } from './support.ts'
+
+let certs: TestCerts
+beforeAll(() => {
+  certs = makeCerts()
+})
+afterAll(() => certs.cleanup())
+
+describe('TLS', () => {
+  it('serves HTTPS from tls_cert/tls_key given as paths', async () => {
+    const t = await createTestServer({ actions }, { tls_cert: certs.serverCert, tls_key: certs.serverKey })
+    try {
+      expect(t.url).toMatch(/^https:\/\//)
+      expect(await httpsGet(`${t.url}/actions/ping`, certs.ca)).toEqual({ status: 200, body: { sub: null } })
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('takes inline PEM too', async () => {
+    const t = await createTestServer({ actions }, { tls_cert: readFileSync(certs.serverCert, 'utf8'), tls_key: readFileSync(certs.serverKey, 'utf8') })
+    try {
+      expect((await httpsGet(`${t.url}/_sys/health`, certs.ca)).status).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('refuses half a TLS configuration at startup, naming the missing variable', async () => {
+    await expect(createTestServer({ actions }, { tls_key: certs.serverKey })).rejects.toThrow(/SERVAL_TLS_CERT/)
+    await expect(createTestServer({ actions }, { tls_cert: certs.serverCert })).rejects.toThrow(/SERVAL_TLS_KEY/)
+  })
+})
+
+describe('mTLS (tls_client_ca)', () => {
+  const settings = () => ({ tls_cert: certs.serverCert, tls_key: certs.serverKey, tls_client_ca: certs.ca })
+
+  it('refuses clients without a CA-signed certificate during the handshake', async () => {
+    const t = await createTestServer({ actions }, settings())
+    try {
+      await expect(httpsGet(`${t.url}/actions/ping`, certs.ca)).rejects.toThrow()
+      await expect(httpsGet(`${t.url}/actions/ping`, certs.ca, certs.rogue)).rejects.toThrow()
+      expect((await httpsGet(`${t.url}/_sys/health`, certs.ca, certs.client)).status).toBe(200) // still healthy
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('with auth_mode=none, the principal is the certificate: sub = CN', async () => {
+    const t = await createTestServer({ actions }, settings())
+    try {
+      expect(await httpsGet(`${t.url}/actions/ping`, certs.ca, certs.client)).toEqual({ status: 200, body: { sub: 'billing-service' } })
+      expect((await httpsGet(`${t.url}/_sys/info`, certs.ca, certs.client)).body.auth).toEqual({ mode: 'none', mtls: true })
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('with auth_mode=jwt, a token is still required and the certificate rides along', async () => {
+    const t = await createTestServer({ actions }, { ...settings(), auth_mode: 'jwt', jwt_secret: SECRET })
+    try {
+      expect((await httpsGet(`${t.url}/actions/whoami`, certs.ca, certs.client)).status).toBe(401)
+      const res = await httpsGet(`${t.url}/actions/whoami`, certs.ca, { ...certs.client, headers: bearer(await hs256({ sub: 'ada' })) })
+      expect(res).toMatchObject({ status: 200, body: { sub: 'ada', certificate: { subject: { CN: 'billing-service', O: 'Acme' } } } })
+    } finally {
+      await t.close()
+    }
+  })
+})
