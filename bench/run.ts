@@ -4,14 +4,14 @@
 // bench/results/latest.json. See bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadConfig } from './lib/config.ts'
+import { loadConfig, type Config } from './lib/config.ts'
 import { selectContenders } from './lib/contenders.ts'
 import { runExtras, type Extras } from './lib/extras.ts'
 import { machineFacts } from './lib/machine.ts'
 import { ROOT, installCleanup, killAll } from './lib/procs.ts'
 import { markdown, type Report } from './lib/report.ts'
 import { serverRows, targets, throughputRows } from './lib/summary.ts'
-import { runThroughput, type ThroughputData } from './lib/throughput.ts'
+import { runThroughput, type ThroughputData } from './lib/rounds.ts'
 
 function write(report: Report, data: ThroughputData): void {
   const md = markdown(report)
@@ -22,6 +22,11 @@ function write(report: Report, data: ThroughputData): void {
   console.log('wrote BENCHMARKS.md and bench/results/latest.json')
 }
 
+/** Rough time the extras take (cold starts of two apps, one or two type-checks). */
+function extrasSeconds(config: Config): number {
+  return config.coldStartRuns * 2 * 2 + (config.quick ? 8 : 16)
+}
+
 async function main(): Promise<void> {
   installCleanup()
   const t0 = performance.now()
@@ -30,9 +35,10 @@ async function main(): Promise<void> {
   const machine = machineFacts()
   console.log(`bench: ${contenders.map((c) => c.id).join(', ')}; ${config.rounds} round(s), ${config.duration} s per workload`)
 
-  const data = await runThroughput(config, contenders)
+  const withExtras = !config.skipExtras && contenders.some((c) => c.id === 'serval')
+  const data = await runThroughput(config, contenders, withExtras ? extrasSeconds(config) : 0)
   let extras: Extras | undefined
-  if (!config.skipExtras && contenders.some((c) => c.id === 'serval')) {
+  if (withExtras) {
     console.log('serval extras: cold start, memory, type-check')
     extras = await runExtras(config.coldStartRuns, !config.quick)
   }

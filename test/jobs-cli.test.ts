@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from './support/cli.ts'
 import { runServal } from './support/serval-process.ts'
+import { settingsFromFlags } from '../src/cli/options.ts'
 
 const FIXTURES = join(ROOT, 'test/fixtures/jobs')
 const dir = mkdtempSync(join(tmpdir(), 'serval-cli-jobs-'))
@@ -56,5 +57,19 @@ describe('serval worker', () => {
     const res = await runServal(['worker', FIXTURES, '--redis-url', 'redis://127.0.0.1:1'])
     expect(res.code).toBe(1)
     expect(res.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1')
+  })
+})
+
+describe('serve --workers / --no-workers', () => {
+  it('maps --no-workers to workers=0 and --workers N to N', () => {
+    expect(settingsFromFlags({ workers: false })).toMatchObject({ workers: 0 })
+    expect(settingsFromFlags({ workers: '8' })).toMatchObject({ workers: '8' })
+    expect(settingsFromFlags({})).not.toHaveProperty('workers')
+  })
+
+  it('refuses a negative --workers, naming the flag (exit 2)', async () => {
+    const res = await runServal(['serve', FIXTURES, '--workers', '-1', '--port', '0'])
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('--workers')
   })
 })

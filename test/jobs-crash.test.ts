@@ -3,17 +3,25 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
-import { call, jobStatus, submit } from './support/jobs.ts'
+import { call, jobStatus, jobWhere, submit } from './support/jobs.ts'
 import { eventually } from './support/redis.ts'
-import { spawnServer, stop } from './support/serval-process.ts'
-import { ROOT } from './support/cli.ts'
+import { spawnServer as spawn, stop } from './support/serval-process.ts'
+import { exited, ROOT } from './support/cli.ts'
 
 const FIXTURES = join(ROOT, 'test/fixtures/jobs')
+
+/** Starts a server and remembers it, so afterAll stops every one, whatever a test did. */
+async function spawnServer(args: string[]) {
+  const started = await spawn(args)
+  spawned.push(started.child)
+  return started
+}
 const dir = mkdtempSync(join(tmpdir(), 'serval-crash-'))
 let child: ChildProcess | undefined
+const spawned: ChildProcess[] = []
 
 afterAll(async () => {
-  await stop(child, 'SIGKILL')
+  for (const c of spawned) await stop(c, 'SIGKILL')
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -41,5 +49,20 @@ describe('embedded jobs survive kill -9', () => {
     const pids = new Set(await Promise.all(ids.map(async (id) => (await call(second.url, 'GET', `/jobs/${id}/result`)).body.pid as number)))
     expect(pids.size).toBe(2)
     await eventually(async () => ((await call(second.url, 'GET', '/_sys/info')).body.jobs.queued === 0 ? true : undefined), 'the queue to drain')
+  })
+
+  it('puts a running job back in the queue on SIGTERM; it runs after restart without using up an attempt', async () => {
+    await stop(child)
+    const first = await spawnServer([FIXTURES, '--data-dir', dir])
+    child = first.child
+    const url = first.url
+    const id = await submit(url, 'slow-count', { steps: 100, delayMs: 20 })
+    await jobWhere(url, id, (j) => j.progress !== undefined, 'to run')
+    child!.kill('SIGTERM')
+    expect(await exited(child!)).toBe(0)
+    const again = await spawnServer([FIXTURES, '--data-dir', dir])
+    child = again.child
+    const job = await jobStatus(again.url, id, 'succeeded', 20_000)
+    expect(job.attempts).toBe(1)
   })
 })

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { createTestServer, type TestServer } from 'serval/testing'
-import { ROOT, waitForLine } from './support/cli.ts'
-import { call, jobStatus, submit } from './support/jobs.ts'
+import { exited, ROOT, waitForLine } from './support/cli.ts'
+import { call, jobStatus, jobWhere, submit } from './support/jobs.ts'
 import { deleteKeys, eventually, REDIS_URL, redisAvailable, uniquePrefix } from './support/redis.ts'
 import { spawnServal, stop } from './support/serval-process.ts'
 
@@ -61,10 +61,11 @@ describe.skipIf(!hasRedis)('jobs on Redis (BullMQ)', () => {
   it("cancels across processes: DELETE on one instance aborts the handler's signal in the worker", async () => {
     const marker = join(tmp, 'cancelled.txt')
     const id = await submit(api1, 'slow-count', { steps: 200, delayMs: 50, marker })
-    await jobStatus(api2, id, 'running')
+    // Progress means the handler itself is running (BullMQ marks a job active a moment before).
+    await jobWhere(api2, id, (j) => j.status === 'running' && j.progress !== undefined, 'to run and report progress')
     const res = await call(api2, 'DELETE', `/jobs/${id}`)
     expect([200, 202]).toContain(res.status)
-    const text = await eventually(() => (existsSync(marker) ? readFileSync(marker, 'utf8') : undefined), 'the handler to see its signal abort')
+    const text = await eventually(() => ((existsSync(marker) && readFileSync(marker, 'utf8')) || undefined), 'the handler to see its signal abort')
     expect(text).toMatch(/^aborted in \d+$/)
     expect(text).not.toBe(`aborted in ${process.pid}`)
     const job = await jobStatus(api1, id, 'cancelled')
@@ -72,6 +73,60 @@ describe.skipIf(!hasRedis)('jobs on Redis (BullMQ)', () => {
     expect((await call(api1, 'GET', `/jobs/${id}/result`)).status).toBe(409)
     expect((await call(api2, 'GET', '/jobs?status=cancelled')).body.items.map((j: { id: string }) => j.id)).toContain(id)
   })
+
+  it("answers a failed job's result with its problem, on any instance", async () => {
+    const id = await submit(api1, 'refuse', {})
+    const job = await jobStatus(api2, id, 'failed')
+    expect(job.attempts).toBe(1) // a 4xx is final
+    const res = await call(api2, 'GET', `/jobs/${id}/result`)
+    expect(res).toMatchObject({ status: 409, body: { title: 'Refused on purpose', details: { why: 'test' }, jobId: id } })
+  })
+
+  it('cancels a queued job that no worker has taken', async () => {
+    // An instance on a prefix of its own, with no worker anywhere: the job stays queued.
+    const lonelyPrefix = `${prefix}-lonely`
+    const lonely = await createTestServer({ dirs: DIRS }, { ...settings, redis_prefix: lonelyPrefix })
+    try {
+      const id = await submit(lonely, 'echo', { text: 'never' })
+      expect((await call(lonely, 'GET', `/jobs/${id}`)).body.status).toBe('queued')
+      const res = await call(lonely, 'DELETE', `/jobs/${id}`)
+      expect(res).toMatchObject({ status: 200, body: { status: 'cancelled' } })
+      expect((await call(lonely, 'GET', `/jobs/${id}/result`)).body.type).toBe('urn:serval:problem:job-cancelled')
+      expect((await call(lonely, 'GET', '/jobs?action=echo&status=cancelled')).body.items.map((j: { id: string }) => j.id)).toEqual([id])
+      expect((await call(lonely, 'GET', '/jobs?action=echo&status=queued')).body.items).toEqual([])
+    } finally {
+      await lonely.close()
+      await deleteKeys(lonelyPrefix)
+    }
+  })
+
+  it('hands a running job back to the queue when its worker stops (SIGTERM), and another worker finishes it', async () => {
+    const ownPrefix = `${prefix}-handback`
+    const api = await createTestServer({ dirs: DIRS }, { ...settings, redis_prefix: ownPrefix })
+    const start = async () => {
+      const child = spawnServal(['worker', ...DIRS, '--redis-url', REDIS_URL, '--redis-prefix', ownPrefix, '--log-level', 'info'])
+      await waitForLine(child, /Serval worker running/, 30_000)
+      return child
+    }
+    let first: ChildProcess | undefined
+    let second: ChildProcess | undefined
+    try {
+      first = await start()
+      const id = await submit(api, 'slow-count', { steps: 40, delayMs: 50 })
+      await jobWhere(api, id, (j) => j.progress !== undefined, 'to run')
+      first.kill('SIGTERM')
+      expect(await exited(first)).toBe(0)
+      expect((await call(api, 'GET', `/jobs/${id}`)).body.status).toBe('queued')
+      second = await start()
+      const job = await jobStatus(api, id, 'succeeded', 15_000)
+      expect(job.attempts).toBe(1) // the interrupted run does not count
+    } finally {
+      await stop(first)
+      await stop(second)
+      await api.close()
+      await deleteKeys(ownPrefix)
+    }
+  }, 40_000)
 
   it('retries a failed run (backoff from the action) and reports the attempts', async () => {
     const id = await submit(api1, 'flaky', { key: `k-${Date.now()}` })

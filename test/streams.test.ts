@@ -152,3 +152,12 @@ describe('OpenAPI', () => {
     expect(content['text/event-stream'].schema.description).toContain('event: end')
   })
 })
+
+describe('HEAD', () => {
+  it('answers the stream headers without running the generator', async () => {
+    const res = await t.fetch('/actions/count?to=3', { method: 'HEAD' })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+    expect(await res.text()).toBe('')
+  })
+})

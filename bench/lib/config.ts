@@ -22,6 +22,8 @@ export interface Config {
   maxRetries: number
   /** Seconds to wait, at most, for a quiet machine before each server start. */
   quietWait: number
+  /** Seconds the whole run may take; redos and quiet waits only use what is left. */
+  budget: number
 }
 
 function num(name: string, fallback: number, min = Number.MIN_VALUE): number {
@@ -40,7 +42,7 @@ export function loadConfig(): Config {
     rounds: num('BENCH_ROUNDS', quick ? 1 : 3),
     connections: num('BENCH_CONNECTIONS', 50),
     warmup: num('BENCH_WARMUP', quick ? 1 : 2),
-    duration: num('BENCH_DURATION', quick ? 2 : 4),
+    duration: num('BENCH_DURATION', quick ? 2 : 3),
     only: only?.length ? only : undefined,
     coldStartRuns: num('BENCH_COLD_RUNS', quick ? 3 : 5),
     skipExtras: process.env.BENCH_SKIP_EXTRAS === '1',
@@ -49,5 +51,6 @@ export function loadConfig(): Config {
     maxNoise: num('BENCH_MAX_NOISE', 0.15, 0),
     maxRetries: num('BENCH_MAX_RETRIES', quick ? 2 : 5, 0),
     quietWait: num('BENCH_QUIET_WAIT', 5, 0),
+    budget: num('BENCH_BUDGET', quick ? 90 : 345),
   }
 }

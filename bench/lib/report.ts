@@ -50,7 +50,7 @@ function methodSection(r: Report): string {
     `- Per server start: ${c.warmup} s warm-up spread over the workloads, then ${c.duration} s measured per workload.`,
     `- ${c.rounds} round(s), contenders interleaved (each round starts every server afresh); medians across rounds.`,
     `- ${pin}.`,
-    `- Noise control: before each server start the harness waits (≤ ${c.quietWait} s) for the machine to be quiet; a contender whose measurement overlapped other processes using > ${c.maxNoise * 100}% of a core is measured again (≤ ${c.maxRetries} redos per run, the quietest attempt is kept).`,
+    `- Noise control: before each server start the harness waits (≤ ${c.quietWait} s) for the machine to be quiet; a contender whose measurement overlapped other processes using > ${c.maxNoise * 100}% of a core is measured again (≤ ${c.maxRetries} redos per run and only while the ${c.budget} s time budget allows; the quietest attempt is kept).`,
     '- Every contender is verified (status, content type, X-Request-Id, exact body) before and after its load run; any non-expected status or socket error during load aborts the run.',
     '- Latency percentiles are computed from every response time (µs resolution), not autocannon\'s 1 ms histogram.',
     servalMode(r.servers),
@@ -74,14 +74,18 @@ function throughputSection(rows: Row[]): string {
         fmt(r.xRaw, 2),
         fmt(r.xFastify, 2),
         `${fmt(r.serverCpu * 100)}%`,
+        fmt(r.perCpu),
+        fmt(r.xRawCpu, 2),
+        fmt(r.xFastifyCpu, 2),
         `${fmt(r.otherCpu * 100)}%`,
       ])
     }
   }
-  const head = ['workload', 'contender', 'req/s', 'p50 ms', 'p99 ms', '× raw', '× Fastify', 'server CPU', 'noise']
+  const head = ['workload', 'contender', 'req/s', 'p50 ms', 'p99 ms', '× raw', '× Fastify', 'server CPU', 'req per CPU-s', '× raw', '× Fastify', 'noise']
   const note = [
     `† the load generator used > ${LOAD_SATURATED * 100}% of its core: that number may be capped by the load generator, not the server.`,
     'server CPU: share of its one core the server used while measured (< 90% means something else limited it).',
+    'req per CPU-s: requests served per second of server CPU time (the second × raw / × Fastify compare these): what each server costs per request; unaffected by load-generator limits and less sensitive to noise than req/s (not immune: the two vCPUs may share a physical core).',
     'noise: CPU used meanwhile by other processes on the machine, in % of one core (> 10% makes that number suspect).',
   ].join('\n')
   return `${table(head, body)}\n\n${note}`
@@ -90,7 +94,9 @@ function throughputSection(rows: Row[]): string {
 function servalVsFastify(rows: Row[]): string {
   const lines = WORKLOADS.map((w) => {
     const s = rows.find((r) => r.workload === w.id && r.contender === 'serval')
-    return s ? `- ${w.label}: Serval/Fastify = ${fmt(s.xFastify, 2)}×, Serval/raw = ${fmt(s.xRaw, 2)}×` : ''
+    if (!s) return ''
+    const perCpu = `per CPU-s ${fmt(s.xFastifyCpu, 2)}× and ${fmt(s.xRawCpu, 2)}×`
+    return `- ${w.label}: Serval/Fastify = ${fmt(s.xFastify, 2)}×, Serval/raw = ${fmt(s.xRaw, 2)}× (${perCpu})`
   }).filter(Boolean)
   return lines.length ? lines.join('\n') : '_Serval was not part of this run._'
 }
@@ -125,7 +131,8 @@ function extrasSection(e: Extras | undefined): string {
 function targetsSection(t: Target[]): string {
   if (!t.length) return '_No Serval numbers in this run._'
   const mark = (p: boolean | undefined) => (p === undefined ? 'n/a' : p ? 'PASS' : 'FAIL')
-  const rows = table(['target', 'goal', 'measured', 'result'], t.map((x) => [x.name, x.goal, x.measured, mark(x.pass)]))
+  const body = t.map((x) => [x.name, x.goal, x.measured, mark(x.pass), x.perCpu?.measured ?? '', x.perCpu ? mark(x.perCpu.pass) : ''])
+  const rows = table(['target', 'goal', 'measured', 'result', 'per CPU-s', 'result per CPU-s'], body)
   return `${rows}\n\n(noisy) = other processes used more than the noise limit of a core while Serval or the reference was measured: re-run on a quiet machine before trusting that verdict.`
 }
 

@@ -1,6 +1,6 @@
-// Interleaved throughput rounds: for each round, for each contender, start
-// the server (pinned), verify it, warm it, measure every workload from a
-// separately pinned load process, stop it.
+// One measured session of one contender: start the server (pinned), verify
+// it, warm it, measure every workload from a separately pinned load
+// process, verify again, stop it. rounds.ts schedules the sessions.
 import type { Config } from './config.ts'
 import type { Contender } from './contenders.ts'
 import type { LoadResult, LoadSpec } from '../load.ts'
@@ -30,12 +30,6 @@ export interface ServerRun {
   treeRssMb: number
 }
 
-export interface ThroughputData {
-  samples: Sample[]
-  servers: ServerRun[]
-}
-
-const BASE_PORT = 18400
 
 function checkSample(label: string, r: LoadResult): void {
   const want = String(workloadById(r.workload).expectStatus)
@@ -105,23 +99,23 @@ async function runLoad(cfg: Config, port: number, watch: Watch): Promise<LoadRes
   return results
 }
 
-async function bootServer(cfg: Config, c: Contender, port: number): Promise<{ proc: Spawned; readyMs: number }> {
+async function bootServer(c: Contender, port: number, quietWaitMs: number): Promise<{ proc: Spawned; readyMs: number }> {
   await assertPortFree(port)
-  const busy = await waitQuiet(cfg.quietWait * 1000)
+  const busy = await waitQuiet(quietWaitMs)
   if (busy >= 0.2) console.log(`  note: machine busy (${busy.toFixed(2)} cores used by others) before ${c.id}; numbers may be noisy`)
   const proc = start(c.cmd, c.args(port), { cpu: 0, env: c.env(port) })
   const readyMs = await waitReady(proc, port, c.readyPath, c.readyStatus)
   return { proc, readyMs }
 }
 
-interface Session {
+export interface Session {
   samples: Sample[]
   server: ServerRun
   noise: number
 }
 
-async function measureContender(cfg: Config, c: Contender, round: number, port: number): Promise<Session> {
-  const { proc, readyMs } = await bootServer(cfg, c, port)
+export async function measureSession(cfg: Config, c: Contender, round: number, port: number, quietWaitMs: number): Promise<Session> {
+  const { proc, readyMs } = await bootServer(c, port, quietWaitMs)
   try {
     const pid = serverPid(proc.pid, port)
     const idleRssMb = rssMb(pid)
@@ -133,7 +127,10 @@ async function measureContender(cfg: Config, c: Contender, round: number, port: 
       checkSample(c.label, r)
       return { ...r, contender: c.id, round, ...cpuShares(watch, r) }
     })
-    const server = { contender: c.id, round, readyMs, idleRssMb, peakRssMb: watch.peakRss, afterLoadRssMb: rssMb(pid), processes: tree.processes, treeRssMb: tree.mb }
+    const server = {
+      ...{ contender: c.id, round, readyMs, idleRssMb, peakRssMb: watch.peakRss, afterLoadRssMb: rssMb(pid) },
+      ...{ processes: tree.processes, treeRssMb: tree.mb },
+    }
     await verifyContender(c.label, port)
     return { samples, server, noise: Math.max(...samples.map((x) => x.otherCpu || 0)) }
   } finally {
@@ -141,38 +138,7 @@ async function measureContender(cfg: Config, c: Contender, round: number, port: 
   }
 }
 
-function logSession(c: Contender, round: number, s: Session, note = ''): void {
+export function logSession(c: Contender, round: number, s: Session, note = ''): void {
   const parts = s.samples.map((x) => `${x.workload} ${Math.round(x.rps)} rps p99 ${x.p99.toFixed(1)}ms`)
   console.log(`  round ${round + 1} ${c.label.padEnd(26)} ${parts.join(' | ')}${note}`)
-}
-
-/**
- * Measures one contender, again (within the run's retry budget) when other
- * processes used more than `cfg.maxNoise` of a core meanwhile; keeps the
- * quietest attempt.
- */
-async function quietSession(cfg: Config, c: Contender, round: number, port: number, budget: { left: number }): Promise<Session> {
-  let last = await measureContender(cfg, c, round, port)
-  let best = last
-  while (last.noise > cfg.maxNoise && budget.left > 0) {
-    budget.left--
-    logSession(c, round, last, `  (noise ${(last.noise * 100).toFixed(0)}% of a core: measuring again)`)
-    last = await measureContender(cfg, c, round, port)
-    if (last.noise < best.noise) best = last
-  }
-  return best
-}
-
-export async function runThroughput(cfg: Config, contenders: Contender[]): Promise<ThroughputData> {
-  const data: ThroughputData = { samples: [], servers: [] }
-  const budget = { left: cfg.maxRetries }
-  for (let round = 0; round < cfg.rounds; round++) {
-    for (const [i, c] of contenders.entries()) {
-      const s = await quietSession(cfg, c, round, BASE_PORT + i, budget)
-      data.samples.push(...s.samples)
-      data.servers.push(s.server)
-      logSession(c, round, s, s.noise > cfg.maxNoise ? `  (noisy: ${(s.noise * 100).toFixed(0)}% of a core)` : '')
-    }
-  }
-  return data
 }

@@ -7,8 +7,6 @@ import { principalFromCertificate } from './claims.ts'
 import { registerDebugIssuer } from './debug-issuer.ts'
 import { debugPassword, jwtSecret } from './secrets.ts'
 import { cachingVerifier } from './token-cache.ts'
-import { createHs256Verifier, hs256Key } from './verify-hs256.ts'
-import { createOidcVerifier } from './verify-oidc.ts'
 
 /** What `createSecurity` reads. */
 export interface SecurityOptions {
@@ -31,7 +29,9 @@ export async function createSecurity(options: SecurityOptions): Promise<Security
   const { settings: s, logger } = options
   if (s.auth_mode === 'none') return s.tls_client_ca ? certificateSecurity : openSecurity
   const groups = { allowed: new Set(s.allowed_groups), defaultGroupId: s.default_group_id }
+  // The verifiers (and jose) load only when auth is on: startup without auth pays nothing.
   if (s.auth_mode === 'jwt') {
+    const { createHs256Verifier, hs256Key } = await import('./verify-hs256.ts')
     const key = await hs256Key(jwtSecret(s, logger))
     const security = new BearerSecurity(cachingVerifier(createHs256Verifier(key, s.auth_clock_skew_s)), groups)
     if (s.dev_mode) registerDebugIssuer(security, { key, password: debugPassword(s, logger) })
@@ -39,6 +39,7 @@ export async function createSecurity(options: SecurityOptions): Promise<Security
   }
   if (!s.oidc_url) throw new SettingsError('SERVAL_OIDC_URL', 'is required when auth_mode=oidc')
   if (!s.oidc_audience) logger.warn('auth_mode=oidc without oidc_audience: tokens the issuer made for any audience are accepted')
+  const { createOidcVerifier } = await import('./verify-oidc.ts')
   const verifier = createOidcVerifier({
     url: s.oidc_url,
     audience: s.oidc_audience,

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { SignJWT } from 'jose'
 import type { Security } from '../core/security.ts'
 
 /** The dev-mode token issuer: the HS256 key tokens are signed with and the password it asks for. */
@@ -68,6 +67,7 @@ export function passwordMatches(issuer: DebugIssuer, password: string): boolean 
  */
 export async function issueToken(issuer: DebugIssuer, sub: string, scopes: readonly string[], groups: readonly string[]): Promise<IssuedToken> {
   const scope = scopes.join(' ')
+  const { SignJWT } = await import('jose')
   const token = await new SignJWT({ scope, ...(groups.length ? { groups: [...groups] } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)

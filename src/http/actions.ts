@@ -1,5 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
-import type { HttpMethod } from '../action/types.ts'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
 import type { Invocation } from '../core/context.ts'
 import type { CompiledAction } from '../core/registry.ts'
@@ -9,36 +8,35 @@ import { sendProblem } from './problem-reply.ts'
 import { requestCredentials } from './security/credentials.ts'
 import { sendOutput } from './send-output.ts'
 
-const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-
 /**
- * Registers `/actions/{kebab-name}` for every action: its methods call the
- * pipeline; every other method answers 405 with `Allow`.
+ * Registers `/actions/{kebab-name}` for every action's methods. Returns,
+ * for each action path, its `Allow` list: the not-found handler answers a
+ * known path with another method 405 from it, so wrong methods cost no routes.
  */
-export function registerActionRoutes(server: FastifyInstance, app: App): void {
+export function registerActionRoutes(server: FastifyInstance, app: App): Map<string, string> {
+  const allowed = new Map<string, string>()
   for (const action of app.registry.list()) {
     if (action.methods.length === 0) continue
     const url = `/actions/${action.path}`
     const handler = makeHandler(app, action)
     for (const method of action.methods) server.route({ method, url, handler })
-    const others: string[] = ALL_METHODS.filter((m) => !action.methods.includes(m))
-    if (!action.methods.includes('GET')) others.push('HEAD')
-    const allow = [...action.methods, ...(action.methods.includes('GET') ? ['HEAD'] : [])].join(', ')
-    if (others.length) {
-      server.route({
-        method: others as HTTPMethods[],
-        url,
-        handler: (request, reply) =>
-          sendProblem(app, request, reply, new ServalError('method-not-allowed', { detail: `${request.method} is not allowed here; use ${allow}`, headers: { allow } })),
-      })
-    }
+    allowed.set(url, [...action.methods, ...(action.methods.includes('GET') ? ['HEAD'] : [])].join(', '))
   }
+  return allowed
+}
+
+/** The 405 for a known action path asked with a method it does not answer, else undefined. */
+export function methodNotAllowed(allowed: Map<string, string>, method: string, url: string): ServalError | undefined {
+  const path = (url.split('?')[0] ?? '').replace(/\/+$/, '')
+  const allow = allowed.get(path)
+  if (allow === undefined) return undefined
+  return new ServalError('method-not-allowed', { detail: `${method} is not allowed here; use ${allow}`, headers: { allow } })
 }
 
 function makeHandler(app: App, action: CompiledAction) {
   // Chosen once per route, so the request path never asks how to read input.
   const readInput = (request: FastifyRequest): unknown =>
-    request.method === 'GET' || request.method === 'DELETE'
+    request.method === 'GET' || request.method === 'HEAD' || request.method === 'DELETE'
       ? action.coerceQuery(request.query as Record<string, unknown>)
       : request.body
   return async function actionHandler(request: FastifyRequest, reply: FastifyReply) {

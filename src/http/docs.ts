@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { buildOpenApi } from '../openapi/index.ts'
+import { registerDocsUi } from './docs-ui.ts'
 import { docsUiAuthOptions, registerDocsHeaders } from './security/docs-headers.ts'
 
 /**
@@ -11,16 +12,9 @@ export async function registerDocsRoutes(server: FastifyInstance, app: App): Pro
   let doc: Record<string, unknown> | undefined
   const getDoc = () => (doc ??= buildOpenApi(app))
   server.get('/openapi.json', async () => getDoc())
-  await server.register(import('@fastify/swagger'), { mode: 'static', specification: { document: getDoc() as never } })
   // Its own scope: the security headers apply to the docs pages only.
   await server.register(async (scope) => {
     await registerDocsHeaders(scope)
-    await scope.register(import('@fastify/swagger-ui'), {
-      routePrefix: '/docs',
-      uiConfig: { persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: true },
-      staticCSP: true,
-      transformSpecificationClone: false,
-      ...docsUiAuthOptions(app),
-    })
+    registerDocsUi(scope, app, docsUiAuthOptions(app))
   })
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
-import { registerActionRoutes } from './actions.ts'
+import { methodNotAllowed, registerActionRoutes } from './actions.ts'
 import { registerDocsRoutes } from './docs.ts'
 import { registerJsonParser } from './json-body.ts'
 import { sendProblem } from './problem-reply.ts'
@@ -60,12 +60,18 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   }
   registerJsonParser(server, s.max_json_depth)
   server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
-  server.setNotFoundHandler((request, reply) =>
-    sendProblem(app, request, reply, new ServalError('not-found', { detail: `Nothing at ${request.method} ${request.url.split('?')[0]}` })),
-  )
   await registerHttpSecurity(server, app) // before any route: rate limiting attaches to routes as they are added
   registerSystemRoutes(server, app, state)
-  registerActionRoutes(server, app)
+  const allowed = registerActionRoutes(server, app)
+  server.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      app,
+      request,
+      reply,
+      methodNotAllowed(allowed, request.method, request.url) ??
+        new ServalError('not-found', { detail: `Nothing at ${request.method} ${request.url.split('?')[0]}` }),
+    ),
+  )
   if (options.docs !== false) await registerDocsRoutes(server, app)
   for (const ext of app.extensions) await ext.http?.(server, app)
   server.addHook('onListen', (done) => {

@@ -14,6 +14,11 @@ type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown
 /**
  * `/jobs`: submit (`POST /jobs/{kebab-name}` → 202), read, list, result,
  * cancel. Reads are scoped to the submitter: another caller's job is a 404.
+ *
+ * @example
+ * ```ts
+ * registerJobRoutes(server, app) // from the jobs extension's http hook
+ * ```
  */
 export function registerJobRoutes(server: FastifyInstance, app: App): void {
   const guard = (fn: Handler): Handler => async (request, reply) => {
@@ -87,7 +92,14 @@ async function list(app: App, request: FastifyRequest, reply: FastifyReply) {
 
 const LIST_KEYS = new Set(['action', 'status', 'limit', 'offset'])
 
-/** `?action=&status=&limit=&offset=`, strictly: an unknown key or a bad value is a 422 naming it. */
+/**
+ * `?action=&status=&limit=&offset=`, strictly: an unknown key or a bad value is a 422 naming it.
+ *
+ * @example
+ * ```ts
+ * parseListQuery(app, { status: 'queued', limit: '10' }) // { status: 'queued', limit: 10, offset: 0 }
+ * ```
+ */
 export function parseListQuery(app: App, query: Record<string, unknown>): { action?: string; status?: JobStatus; limit: number; offset: number } {
   const issues: ProblemIssue[] = []
   for (const key of Object.keys(query)) if (!LIST_KEYS.has(key)) issues.push({ path: `/${key}`, message: 'unknown parameter (use action, status, limit, offset)' })

@@ -68,6 +68,8 @@ function raceAborts(attempt: Attempt): { run<T>(work: Promise<T>, onTimeout: (re
   return {
     run: (work, onTimeout) =>
       new Promise((resolve, reject) => {
+        // Handled first, so a handler that rejects after the race is lost never goes unhandled.
+        work.then(resolve, reject)
         const aborted = sources.find((s) => s.aborted)
         if (aborted) return reject(aborted.reason as Error)
         onAbort = () => reject((sources.find((s) => s.aborted)?.reason ?? new Error('aborted')) as Error)
@@ -79,7 +81,6 @@ function raceAborts(attempt: Attempt): { run<T>(work: Promise<T>, onTimeout: (re
             reject(reason)
           }, attempt.timeoutMs)
         }
-        work.then(resolve, reject)
       }),
     dispose: () => {
       clearTimeout(timer)

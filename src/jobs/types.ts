@@ -1,13 +1,27 @@
 import type { Principal } from '../auth/principal.ts'
 import type { Problem } from '../errors/index.ts'
 
-/** Where a job is in its life: `queued` → `running` → `succeeded` | `failed` | `cancelled`. */
+/**
+ * Where a job is in its life: `queued` → `running` → `succeeded` | `failed` | `cancelled`.
+ *
+ * @example
+ * ```ts
+ * const done: JobStatus = 'succeeded'
+ * ```
+ */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
 
 /** Every status, in lifecycle order. */
 export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled']
 
-/** True for the statuses a job never leaves. */
+/**
+ * True for the statuses a job never leaves.
+ *
+ * @example
+ * ```ts
+ * isFinished('cancelled') // true
+ * ```
+ */
 export function isFinished(status: JobStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled'
 }
@@ -21,6 +35,12 @@ export interface JobProgress {
 /**
  * One job as every backend describes it (the embedded journal and BullMQ
  * alike). `output` is present only once it succeeded with a value.
+ *
+ * @example
+ * ```ts
+ * const job: JobRecord = await jobsOf(app).wait(id)
+ * if (job.status === 'failed') console.error(job.error?.detail)
+ * ```
  */
 export interface JobRecord {
   readonly id: string
@@ -87,6 +107,12 @@ export interface WorkOptions {
 /**
  * Where jobs live and run: the embedded journal in `data_dir`, or BullMQ
  * on Redis. The HTTP routes, the CLI and schedules only see this.
+ *
+ * @example
+ * ```ts
+ * const backend = await jobsOf(app).backend()
+ * const stop = backend.watch((job) => console.log(job.id, job.status))
+ * ```
  */
 export interface JobBackend {
   /** Stores a job durably; resolves once it would survive a crash. */

@@ -64,6 +64,11 @@ function iso(ms: number): string {
 /**
  * Sends a succeeded job's output as `POST /actions/…` would have (through
  * the output schema; 204 for nothing); a stream's items as a JSON array.
+ *
+ * @example
+ * ```ts
+ * if (job.status === 'succeeded') return sendJobOutput(app, reply, job)
+ * ```
  */
 export function sendJobOutput(app: App, reply: FastifyReply, job: JobRecord): FastifyReply | Promise<FastifyReply> {
   const action = app.registry.get(job.action)

@@ -33,6 +33,11 @@ export async function sendStream(
   items: AsyncIterable<unknown>,
 ): Promise<unknown> {
   const it = items[Symbol.asyncIterator]()
+  if (request.method === 'HEAD') {
+    // Headers only: the generator never starts.
+    void Promise.resolve(it.return?.()).catch(() => undefined)
+    return reply.header('content-type', framing(streamFormat(request.headers.accept)).contentType).send()
+  }
   const stop = watchStop(app, reply.raw)
   let first: Step
   try {

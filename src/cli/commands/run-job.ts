@@ -12,6 +12,11 @@ const HINT_AFTER_MS = 3000
  * Embedded, this process runs the job (and only it); with `redis_url`, a
  * worker does. Ctrl-C cancels the job. Exit 0 succeeded, 1 failed or
  * cancelled (the problem on stderr).
+ *
+ * @example
+ * ```ts
+ * return runJob(app, action, { to: 3 }, (output) => console.log(JSON.stringify(output)))
+ * ```
  */
 export async function runJob(app: App, action: CompiledAction, input: unknown, print: (output: unknown) => void): Promise<number> {
   const jobs = jobsOf(app)

@@ -2,7 +2,7 @@ import { pino } from 'pino'
 import type { App } from '../../app/app.ts'
 import { loadApp } from '../../app/load.ts'
 import { startJobWorkers } from '../../jobs/index.ts'
-import { redact } from '../../jobs/redis/connection.ts'
+import { redact } from '../../jobs/redis/redact.ts'
 import { startSchedules } from '../../schedules/index.ts'
 import { CliExit, EXIT, settingsFor } from '../context.ts'
 
@@ -10,6 +10,11 @@ import { CliExit, EXIT, settingsFor } from '../context.ts'
  * `serval worker [DIR...]`: runs jobs and schedule ticks from Redis
  * (BullMQ), `workers` at once per queue, until SIGTERM/SIGINT; running jobs
  * then go back to the queue for another worker.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await workerCommand(['actions'], { redisUrl: 'redis://127.0.0.1:6379', workers: '8' })
+ * ```
  */
 export async function workerCommand(dirs: string[], opts: Record<string, unknown>): Promise<number> {
   const { settings } = await settingsFor(opts)

@@ -123,6 +123,7 @@ export class EmbeddedBackend implements JobBackend {
   }
 
   async work(options: WorkOptions): Promise<void> {
+    if (this.#work) return
     this.#work = options
     for (const job of this.#jobs.values()) if (job.status === 'queued' && (options.only?.(job.id) ?? true)) this.#push(job)
     this.#startSweeper()

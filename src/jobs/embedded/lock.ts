@@ -64,7 +64,14 @@ function isAlive(pid: number): boolean {
 
 const LOCKED_TITLE = 'Job store in use'
 
-/** True for the error `acquireLock` throws when another live process holds the lock. */
+/**
+ * True for the error `acquireLock` throws when another live process holds the lock.
+ *
+ * @example
+ * ```ts
+ * try { acquireLock(path) } catch (e) { if (isLockedError(e)) retryLater() }
+ * ```
+ */
 export function isLockedError(error: unknown): boolean {
   return error instanceof ServalError && error.title === LOCKED_TITLE
 }

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis'
 import type { App } from '../../app/app.ts'
 import { jobOptions } from '../options.ts'
 import type { BackendInfo, JobBackend, JobFilter, JobPage, JobRecord, JobStatus, NewJob, WorkOptions } from '../types.ts'
-import { connectRedis, redact } from './connection.ts'
+import { connectRedis } from './connection.ts'
+import { redact } from './redact.ts'
 import { cancelChannel, queueNameOf, SHARED_QUEUE } from './queues.ts'
 import { toRecord, type JobData, type JobResult } from './records.ts'
 import { RedisWorkers } from './workers.ts'
@@ -95,8 +96,12 @@ export class RedisBackend implements JobBackend {
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const job = await this.#find(id)
-    return job && toRecord(job, await job.getState())
+    let job = await this.#find(id)
+    if (!job) return undefined
+    const state = await job.getState()
+    // The hash and the state are two reads: a hash read just before the job finished is read again.
+    if ((state === 'completed' || state === 'failed') && !job.finishedOn) job = (await this.#find(id)) ?? job
+    return toRecord(job, state)
   }
 
   async list(filter: JobFilter): Promise<JobPage> {

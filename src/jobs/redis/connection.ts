@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { ServalError } from '../../errors/index.ts'
+import { redact } from './redact.ts'
 
 /**
  * Connects to Redis, failing within `timeoutMs` with a message naming the
@@ -33,16 +34,5 @@ export async function connectRedis(url: string, logger: Logger, timeoutMs = 5000
     throw new ServalError('unavailable', { detail: `Cannot reach Redis at ${redact(url)}: ${(error as Error).message}`, cause: error })
   } finally {
     clearTimeout(timer)
-  }
-}
-
-/** A Redis URL without its password, for messages and logs. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return 'redis://(unparsable url)'
   }
 }

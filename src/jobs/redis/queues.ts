@@ -19,7 +19,14 @@ export function queueNameOf(action: CompiledAction): string {
   return job?.concurrency !== undefined || job?.retentionS !== undefined ? `${SHARED_QUEUE}-${action.name}` : SHARED_QUEUE
 }
 
-/** Redis pub/sub channel that carries cancel requests to every worker process. */
+/**
+ * Redis pub/sub channel that carries cancel requests to every worker process.
+ *
+ * @example
+ * ```ts
+ * await redis.publish(cancelChannel('serval'), jobId)
+ * ```
+ */
 export function cancelChannel(prefix: string): string {
   return `${prefix}:jobs:cancel`
 }

@@ -32,7 +32,14 @@ export function encodeProblem(problem: Problem): string {
   return PROBLEM_PREFIX + JSON.stringify(problem)
 }
 
-/** The problem of a failure message; BullMQ's own failures (a job stalled too often) become `job-failed`. */
+/**
+ * The problem of a failure message; BullMQ's own failures (a job stalled too often) become `job-failed`.
+ *
+ * @example
+ * ```ts
+ * decodeProblem(job.failedReason, String(job.id))?.status // 409
+ * ```
+ */
 export function decodeProblem(reason: string | undefined, id: string): Problem | undefined {
   if (!reason) return undefined
   if (reason.startsWith(PROBLEM_PREFIX)) {
@@ -70,7 +77,8 @@ export function toRecord(job: Job<JobData, JobResult>, state: string): JobRecord
     startedAt: job.processedOn || undefined,
     finishedAt: job.finishedOn || (status === 'cancelled' ? data.cancelledAt : undefined),
     progress: progressOf(job.progress),
-    attempts: job.attemptsStarted ?? job.attemptsMade,
+    // attemptsMade counts finished runs; BullMQ's attemptsStarted also counts a run handed back at shutdown.
+    attempts: (job.attemptsMade ?? 0) + (status === 'running' ? 1 : 0),
     maxAttempts: job.opts.attempts ?? 1,
     error: status === 'cancelled' && !error ? cancelledProblem(id) : error,
     principal: data.principal ?? null,

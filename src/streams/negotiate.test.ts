@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { streamFormat } from './negotiate.ts'
+
+describe('streamFormat', () => {
+  it.each([
+    [undefined, 'sse'],
+    ['', 'sse'],
+    ['*/*', 'sse'],
+    ['text/event-stream', 'sse'],
+    ['application/x-ndjson', 'ndjson'],
+    ['application/x-ndjson, text/event-stream', 'sse'],
+    ['text/event-stream;q=0.5, application/x-ndjson', 'ndjson'],
+    ['application/x-ndjson;q=0.2, text/event-stream;q=0.9', 'sse'],
+    ['application/x-ndjson;q=abc', 'sse'],
+    ['application/json, application/x-ndjson;q=0.9', 'ndjson'],
+  ])('Accept %j → %s', (accept, format) => {
+    expect(streamFormat(accept)).toBe(format)
+  })
+})
