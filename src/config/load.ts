@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parse as parseDotenv } from 'dotenv'
-import { parse as parseYaml } from 'yaml'
 import { settingDefs, type SettingDef, type SettingName, type Settings } from './definitions.ts'
 import { parseSetting, SettingsError } from './parse.ts'
 import { ensureTypeScript } from '../discovery/typescript.ts'
@@ -114,7 +113,7 @@ async function readConfigFile(cwd: string): Promise<{ name: string; values: Reco
 async function readConfigValues(path: string, name: string): Promise<unknown> {
   try {
     if (name.endsWith('.json')) return JSON.parse(readFileSync(path, 'utf8'))
-    if (name.endsWith('.yaml') || name.endsWith('.yml')) return parseYaml(readFileSync(path, 'utf8'))
+    if (name.endsWith('.yaml') || name.endsWith('.yml')) return (await import('yaml')).parse(readFileSync(path, 'utf8'))
     await ensureTypeScript(path)
     const mod = (await import(pathToFileURL(path).href)) as { default?: unknown }
     return mod.default

@@ -5,7 +5,8 @@ import { isAction } from '../action/define.ts'
 import type { AnyAction } from '../action/types.ts'
 import type { ActionSource } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
-import { ensureTypeScript } from './typescript.ts'
+import { preloadPackages } from './preload.ts'
+import { ensureTypeScript, needsTypeScriptLoader } from './typescript.ts'
 
 const EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs'])
 const SKIP_FILE = /\.(test|spec)\.[cm]?[jt]s$|\.d\.[cm]?ts$/
@@ -57,6 +58,7 @@ export async function discoverActions(dirs: readonly string[], cwd = process.cwd
   const seen = new Set<AnyAction>()
   const sources: ActionSource[] = []
   const files = [...new Set(dirs.flatMap((d) => findActionFiles(resolve(cwd, d))))]
+  if (needsTypeScriptLoader(files)) await preloadPackages(files)
   for (const file of files) {
     const mod = await importFile(file, cwd)
     for (const [exportName, value] of Object.entries(mod)) {

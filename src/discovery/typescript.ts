@@ -6,8 +6,8 @@ let ready: Promise<void> | undefined
 /**
  * Registers tsx before the first TypeScript file is imported, and only
  * then: its loader hooks slow every later import, so Serval's own (compiled)
- * modules are all loaded first. Under a runner that already loads TypeScript
- * (vitest, `node --import tsx`) nothing is registered.
+ * modules are all loaded first. When Serval itself runs from source (vitest,
+ * `node --import tsx`), TypeScript already loads and nothing is registered.
  *
  * @example
  * ```ts
@@ -21,6 +21,11 @@ export function ensureTypeScript(file: string): Promise<void> {
 }
 
 function alreadyLoadsTypeScript(): boolean {
-  if (process.env.VITEST || process.env.SERVAL_FROM_SOURCE === '1') return true
-  return process.execArgv.some((arg) => arg.includes('tsx')) || import.meta.url.endsWith('.ts')
+  // This module is itself TypeScript only when something already loads TypeScript.
+  return import.meta.url.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx'))
+}
+
+/** True when importing these files will register the TypeScript loader. */
+export function needsTypeScriptLoader(files: readonly string[]): boolean {
+  return !alreadyLoadsTypeScript() && files.some((f) => TS.has(extname(f)))
 }
