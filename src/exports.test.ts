@@ -8,6 +8,7 @@ describe('public exports', () => {
     expect(Object.keys(serval).sort()).toMatchInlineSnapshot(`
       [
         "ActionError",
+        "JobService",
         "Registry",
         "ServalError",
         "SettingsError",
@@ -22,6 +23,7 @@ describe('public exports', () => {
         "file",
         "isAction",
         "isFileOutput",
+        "jobsOf",
         "kebabCase",
         "listen",
         "loadApp",
