@@ -17,7 +17,15 @@ let ready: Promise<void> | undefined
  */
 export function ensureTypeScript(file: string): Promise<void> {
   if (!TS.has(extname(file)) || alreadyLoadsTypeScript()) return Promise.resolve()
-  return (ready ??= import('tsx/esm/api').then(({ register }) => void register()))
+  return (ready ??= register())
+}
+
+async function register(): Promise<void> {
+  // Action files import 'serval': load its whole public surface natively
+  // first, or every one of its modules would cross to the loader thread.
+  await import('../index.ts')
+  const { register: registerTsx } = await import('tsx/esm/api')
+  registerTsx()
 }
 
 function alreadyLoadsTypeScript(): boolean {
