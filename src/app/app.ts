@@ -75,6 +75,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cwd,
     security,
     resources: options.resources ?? ({} as Resources),
+    validateOutput: settings.validate_output,
     extensions: options.extensions ?? [],
     functionsVersion: functionsVersion({ mode: settings.version_mode, files, cwd, manual: settings.functions_version }),
     startedAt: Date.now(),

@@ -11,6 +11,8 @@ export interface PipelineDeps {
   readonly security: Security
   readonly logger: Logger
   readonly resources: Resources
+  /** Check outputs against their schema (the `validate_output` setting); default true. */
+  readonly validateOutput?: boolean
 }
 
 /**
@@ -31,23 +33,32 @@ export async function invoke(
   rawInput: unknown,
   inv: Invocation,
 ): Promise<unknown> {
-  const principal =
-    inv.principal !== undefined ? inv.principal : await deps.security.authenticate(action, inv.credentials)
+  // Each step awaits only when it really returned a promise: the common case
+  // (open security, Ajv, a sync handler) stays on one microtask.
+  let principal = inv.principal !== undefined ? inv.principal : deps.security.authenticate(action, inv.credentials)
+  if (principal instanceof Promise) principal = await principal
   let checked = action.input.validate(rawInput === undefined ? {} : rawInput)
   if (checked instanceof Promise) checked = await checked
   if (!checked.ok) throw invalidInput(checked.issues)
   if (!deps.security.open) await deps.security.authorize(action, principal, checked.value)
   const ctx = new Context(action.name, inv, principal, deps.logger, deps.resources)
-  const result = await action.action.handler(checked.value, ctx)
-  if (isStream(result)) return checkStream(action, result)
-  return checkOutput(action, result)
+  let result = action.action.handler(checked.value, ctx)
+  if (result instanceof Promise) result = await result
+  if (isStream(result)) return checkStream(action, result, deps.validateOutput !== false)
+  return deps.validateOutput === false ? result : checkOutput(action, result)
 }
 
-/** Checks one output value against the action's schema; a mismatch is a 500, never sent. */
-export async function checkOutput(action: CompiledAction, value: unknown): Promise<unknown> {
+/**
+ * Checks one output value against the action's schema; a mismatch is a 500,
+ * never sent. Returns the value itself when the check is synchronous.
+ */
+export function checkOutput(action: CompiledAction, value: unknown): unknown {
   if (action.output === undefined || value === undefined) return value
-  let checked: Validated | Promise<Validated> = action.output.validate(value)
-  if (checked instanceof Promise) checked = await checked
+  const checked = action.output.validate(value)
+  return checked instanceof Promise ? checked.then(settleOutput) : settleOutput(checked)
+}
+
+function settleOutput(checked: Validated): unknown {
   if (!checked.ok) throw invalidOutput(checked.issues)
   return checked.value
 }
@@ -62,8 +73,8 @@ export function isStream(value: unknown): value is AsyncIterable<unknown> {
   )
 }
 
-async function* checkStream(action: CompiledAction, items: AsyncIterable<unknown>): AsyncGenerator<unknown> {
-  for await (const item of items) yield await checkOutput(action, item)
+async function* checkStream(action: CompiledAction, items: AsyncIterable<unknown>, check: boolean): AsyncGenerator<unknown> {
+  for await (const item of items) yield check ? await checkOutput(action, item) : item
 }
 
 export type { Principal }

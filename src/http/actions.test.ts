@@ -100,6 +100,7 @@ describeBoth('invoking actions over HTTP', (send) => {
   })
 
   it('answers 500 when the output breaks its schema, without sending it', async () => {
+    expect((await send()('POST', '/actions/long-text')).status).toBe(500)
     const res = await send()('POST', '/actions/bad-output')
     expect(res.status).toBe(500)
     expect(res.json.type).toBe('urn:serval:problem:invalid-output')
@@ -137,3 +138,13 @@ describeBoth('dev mode', (send) => {
     expect(res.json.detail).toContain('secret internals')
   })
 }, { settings: { dev_mode: true } })
+
+describeBoth('validate_output=false', (send) => {
+  it('skips the output check but still serialises through the schema', async () => {
+    const echo = await send()('POST', '/actions/echo', { body: { name: 'Ada' } })
+    expect(echo.json).toEqual({ name: 'Ada' })
+    const long = await send()('POST', '/actions/long-text')
+    expect(long.status).toBe(200)
+    expect(long.json).toBe('too long')
+  })
+}, { settings: { validate_output: false } })

@@ -35,7 +35,7 @@ export function normaliseEngineError(error: unknown): unknown {
 export function sendProblem(app: App, request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const normal = normaliseEngineError(error)
   const problem = toProblem(normal, { devMode: app.settings.dev_mode, instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) })
-  if (problem.status >= 500) request.log.error({ err: error }, problem.title)
+  if (problem.status >= 500) request.log.error({ reqId: request.id, err: error }, problem.title)
   if (!app.settings.dev_mode && problem.type.endsWith(':invalid-output')) delete problem.outputIssues
   const headers = problemHeaders(normal)
   if (headers) reply.headers(headers)

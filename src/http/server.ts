@@ -35,6 +35,9 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Fastify would make a child logger per request (a few µs each); Serval's
+    // own log lines carry reqId themselves, and ctx.log is a lazy child.
+    childLoggerFactory: (logger: unknown) => logger,
     bodyLimit: s.body_limit,
     requestTimeout: s.request_timeout_s * 1000,
     return503OnClosing: false,

@@ -138,6 +138,6 @@ function toJson(action: CompiledAction): (item: unknown) => string {
 
 function problemOf(app: App, request: FastifyRequest, error: unknown) {
   const problem = toProblem(error, { devMode: app.settings.dev_mode, instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) })
-  if (problem.status >= 500) request.log.error({ err: error }, `stream failed: ${problem.title}`)
+  if (problem.status >= 500) request.log.error({ reqId: request.id, err: error }, `stream failed: ${problem.title}`)
   return problem
 }
