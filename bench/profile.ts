@@ -5,7 +5,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { servalServeArgs } from './lib/contenders.ts'
-import { ROOT, installCleanup, killAll, start, waitReady } from './lib/procs.ts'
+import { ROOT, installCleanup, killAll, start, stop, waitReady, type Spawned } from './lib/procs.ts'
+import { processTree } from './lib/proc-stats.ts'
 import { workloadById } from './lib/workloads.ts'
 
 interface ProfileNode {
@@ -51,6 +52,30 @@ function summarize(file: string): { functions: string[]; modules: string[] } {
   return { functions: ranked(byFn, busy, 25), modules: ranked(byModule, busy, 15) }
 }
 
+/**
+ * Serval under --cpu-prof. `bin/serval.js` serves in-process from a current
+ * dist/ build; otherwise it re-runs node from source in a child that the flag
+ * would not reach (and NODE_OPTIONS may not carry --cpu-prof), so then the
+ * child's command is run directly.
+ */
+async function startProfiled(): Promise<Spawned> {
+  const prof = ['--cpu-prof', `--cpu-prof-dir=${DIR}`]
+  const serve = servalServeArgs('bench/actions', PORT, ['--log-level', 'warn'])
+  const compiled = start(process.execPath, [...prof, ...serve], { cpu: 0 })
+  await waitReady(compiled, PORT, '/_sys/ready', 200)
+  if (processTree(compiled.pid).length === 1) {
+    console.log('profiling the compiled CLI (dist/)')
+    return compiled
+  }
+  await stop(compiled)
+  rmSync(DIR, { recursive: true, force: true })
+  console.log('profiling from source (no current dist/ build)')
+  const source = ['--conditions=serval-source', '--import', 'tsx']
+  const server = start(process.execPath, [...prof, ...source, ...serve], { cpu: 0, env: { SERVAL_FROM_SOURCE: '1' } })
+  await waitReady(server, PORT, '/_sys/ready', 200)
+  return server
+}
+
 async function main(): Promise<void> {
   installCleanup()
   const workload = process.argv[2] ?? 'post-hello'
@@ -58,12 +83,7 @@ async function main(): Promise<void> {
   workloadById(workload)
   rmSync(DIR, { recursive: true, force: true })
   mkdirSync(DIR, { recursive: true })
-  // The command bin/serval.js re-execs itself with when no dist/ build is current
-  // (--cpu-prof is not allowed in NODE_OPTIONS, so run that child directly).
-  const flags = ['--cpu-prof', `--cpu-prof-dir=${DIR}`, '--conditions=serval-source', '--import', 'tsx']
-  const args = [...flags, ...servalServeArgs('bench/actions', PORT, ['--log-level', 'warn'])]
-  const server = start(process.execPath, args, { cpu: 0, env: { SERVAL_FROM_SOURCE: '1' } })
-  await waitReady(server, PORT, '/_sys/ready', 200)
+  const server = await startProfiled()
   const spec = { port: PORT, connections: 50, warmup: 1, duration: seconds, workloads: [workload] }
   const load = start(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/load.ts'), JSON.stringify(spec)], { cpu: 1 })
   await load.exited

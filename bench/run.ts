@@ -13,13 +13,22 @@ import { markdown, type Report } from './lib/report.ts'
 import { serverRows, targets, throughputRows } from './lib/summary.ts'
 import { runThroughput, type ThroughputData } from './lib/rounds.ts'
 
+/** Only a complete run replaces the committed BENCHMARKS.md (BENCH_WRITE_MD=1 forces it). */
+function isComplete(config: Config): boolean {
+  return process.env.BENCH_WRITE_MD === '1' || (!config.quick && !config.only && !config.skipExtras)
+}
+
 function write(report: Report, data: ThroughputData): void {
   const md = markdown(report)
   console.log(`\n${md}\n`)
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${md}\n`)
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
   writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify({ ...report, raw: data }, null, 2)}\n`)
-  console.log('wrote BENCHMARKS.md and bench/results/latest.json')
+  if (isComplete(report.config)) {
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${md}\n`)
+    console.log('wrote BENCHMARKS.md and bench/results/latest.json')
+  } else {
+    console.log('wrote bench/results/latest.json (a quick or partial run leaves BENCHMARKS.md alone; BENCH_WRITE_MD=1 to force)')
+  }
 }
 
 /** Rough time the extras take (cold starts of two apps, one or two type-checks). */

@@ -7,24 +7,7 @@
  * export const add = action({ http: 'GET', input: Type.Object({ a: Type.Number(), b: Type.Number() }) }, ({ a, b }) => a + b)
  * ```
  */
-export { action, isAction, kebabCase } from './action/define.ts'
-export { file, isFileOutput, type FileOutput } from './action/file.ts'
-export type {
-  Action,
-  ActionDef,
-  ActionContext,
-  ActionExample,
-  ActionTypes,
-  AnyAction,
-  Access,
-  HttpMethod,
-  JobOptions,
-  Schedule,
-  Resources,
-  Trigger,
-  HandlerInput,
-  ClientInput,
-} from './action/types.ts'
+export * from './action/index.ts'
 export type { Principal } from './auth/principal.ts'
 export { ActionError, ServalError, errorCodes, toProblem, type Problem, type ProblemIssue, type ErrorCode } from './errors/index.ts'
 export type { SchemaLike, InferIn, InferOut, JsonSchemaObject } from './schema/index.ts'

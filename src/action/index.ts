@@ -1,4 +1,5 @@
 export { action, isAction, kebabCase } from './define.ts'
+export { file, isFileOutput, type FileOutput } from './file.ts'
 export type {
   Action,
   ActionDef,

@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 /** Runs `serval ARGS` to completion (bounded), with a clean SERVAL_* environment. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: StartOptions & { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = startCli(args, options)
     let stdout = ''
@@ -32,11 +32,21 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   })
 }
 
+/** How to start the CLI. */
+export interface StartOptions {
+  cwd?: string
+  env?: Record<string, string>
+  /** Run the source under tsx in ONE process (no re-spawn by bin/serval.js), so a test can `kill -9` the very process that serves. */
+  fromSource?: boolean
+}
+
 /** Starts `serval ARGS` and returns the child (for long-running commands). */
-export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess {
+export function startCli(args: string[], options: StartOptions = {}): ChildProcess {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SERVAL_')) env[k] = v
-  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] })
+  const node = options.fromSource ? ['--conditions=serval-source', '--import', 'tsx', BIN] : [BIN]
+  if (options.fromSource) env.SERVAL_FROM_SOURCE = '1'
+  return spawn(process.execPath, [...node, ...args], { cwd: options.cwd ?? ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] })
 }
 
 /** Resolves with the first stdout/stderr line matching `pattern`, or rejects when the process exits or time runs out. */

@@ -1,18 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { BIN, ROOT, waitForLine } from './cli.ts'
+import type { ChildProcess } from 'node:child_process'
+import { runCli, startCli, waitForLine, type CliResult } from './cli.ts'
 
-/**
- * Starts `serval ARGS` as ONE process running the source (no re-spawn by
- * bin/serval.js), so a test can `kill -9` exactly the process that serves.
- */
+/** Starts `serval ARGS` as ONE process running the source, so a test can `kill -9` exactly the process that serves. */
 export function spawnServal(args: string[], env: Record<string, string> = {}): ChildProcess {
-  const clean: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SERVAL_')) clean[k] = v
-  return spawn(process.execPath, ['--conditions=serval-source', '--import', 'tsx', BIN, ...args], {
-    cwd: ROOT,
-    env: { ...clean, SERVAL_FROM_SOURCE: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  return startCli(args, { env, fromSource: true })
 }
 
 /** Starts `serval serve ARGS --port 0` and resolves with the child and its URL once it listens. */
@@ -33,20 +24,6 @@ export async function stop(child: ChildProcess | undefined, signal: NodeJS.Signa
 }
 
 /** Runs `serval ARGS` (from source, one process) to completion and returns its exit code and output. */
-export function runServal(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnServal(args, env)
-    let stdout = ''
-    let stderr = ''
-    child.stdout?.on('data', (d: Buffer) => (stdout += d))
-    child.stderr?.on('data', (d: Buffer) => (stderr += d))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`serval ${args.join(' ')} timed out\n${stdout}\n${stderr}`))
-    }, timeoutMs)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+export function runServal(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliResult> {
+  return runCli(args, { env, fromSource: true, timeoutMs })
 }
