@@ -10,7 +10,8 @@ import { runExtras, type Extras } from './lib/extras.ts'
 import { machineFacts } from './lib/machine.ts'
 import { ROOT, installCleanup, killAll } from './lib/procs.ts'
 import { markdown, type Report } from './lib/report.ts'
-import { serverRows, targets, throughputRows } from './lib/summary.ts'
+import { serverRows, throughputRows } from './lib/summary.ts'
+import { targets } from './lib/targets.ts'
 import { runThroughput, type ThroughputData } from './lib/rounds.ts'
 
 /** Only a complete run replaces the committed BENCHMARKS.md (BENCH_WRITE_MD=1 forces it). */
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     extras = await runExtras(config.coldStartRuns, !config.quick)
   }
 
-  const rows = throughputRows(data, contenders)
+  const rows = throughputRows(data, contenders, config.maxNoise)
   const servers = serverRows(data, contenders)
   const report: Report = {
     date: new Date().toISOString(),
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     rows,
     servers,
     extras,
-    targets: targets(rows, servers, extras, config.maxNoise),
+    targets: targets(data, rows, servers, extras, config.maxNoise),
     totalSeconds: (performance.now() - t0) / 1000,
   }
   write(report, data)

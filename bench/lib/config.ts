@@ -39,10 +39,10 @@ export function loadConfig(): Config {
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
   return {
     quick,
-    rounds: num('BENCH_ROUNDS', quick ? 1 : 3),
+    rounds: num('BENCH_ROUNDS', quick ? 1 : 4),
     connections: num('BENCH_CONNECTIONS', 50),
     warmup: num('BENCH_WARMUP', quick ? 1 : 2),
-    duration: num('BENCH_DURATION', quick ? 2 : 3),
+    duration: num('BENCH_DURATION', quick ? 2 : 2.5),
     only: only?.length ? only : undefined,
     coldStartRuns: num('BENCH_COLD_RUNS', quick ? 3 : 5),
     skipExtras: process.env.BENCH_SKIP_EXTRAS === '1',

@@ -60,10 +60,16 @@ export class ServalError extends Error {
   constructor(code: ErrorCode | string, init: ServalErrorInit = {}) {
     const def = (errorCodes as Record<string, { status: number; title: string }>)[code]
     const title = init.title ?? def?.title ?? 'Error'
+    const status = init.status ?? def?.status ?? 500
+    // A client error is an answer, not a bug: capturing its stack was the
+    // largest cost of the 422 path. Server errors keep theirs for the log.
+    const limit = Error.stackTraceLimit
+    if (status < 500) Error.stackTraceLimit = 0
     super(init.detail ?? title, init.cause === undefined ? undefined : { cause: init.cause })
+    Error.stackTraceLimit = limit
     this.name = 'ServalError'
     this.code = code
-    this.status = init.status ?? def?.status ?? 500
+    this.status = status
     this.title = title
     this.detail = init.detail
     this.errors = init.errors

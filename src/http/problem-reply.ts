@@ -34,10 +34,15 @@ export function normaliseEngineError(error: unknown): unknown {
  */
 export function sendProblem(app: App, request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const normal = normaliseEngineError(error)
-  const problem = toProblem(normal, { devMode: app.settings.dev_mode, instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) })
+  const problem = toProblem(normal, { devMode: app.settings.dev_mode, instance: pathOf(request.url), requestId: String(request.id) })
   if (problem.status >= 500) request.log.error({ reqId: request.id, err: error }, problem.title)
   if (!app.settings.dev_mode && problem.type.endsWith(':invalid-output')) delete problem.outputIssues
   const headers = problemHeaders(normal)
   if (headers) reply.headers(headers)
   return reply.code(problem.status).header('content-type', PROBLEM_TYPE).send(JSON.stringify(problem))
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?')
+  return q < 0 ? url : url.slice(0, q)
 }
