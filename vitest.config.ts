@@ -11,5 +11,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     pool: 'forks',
+    // CI also writes a JSON report, from which .ci/run prints a plain "N passed, N failed" line.
+    reporters: process.env.CI === 'true' ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.test-results.json' },
   },
 })
