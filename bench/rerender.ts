@@ -1,5 +1,6 @@
 // Re-renders the report from bench/results/latest.json without measuring
 // again (after a change to the summary or the report): `node --import tsx bench/rerender.ts`.
+import { writeBenchmarksMd } from './lib/benchmarks-md.ts'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { selectContenders } from './lib/contenders.ts'
@@ -18,7 +19,7 @@ const report: Report = { ...saved, rows, servers, targets: targets(saved.raw, ro
 const md = markdown(report)
 console.log(md)
 if (process.argv.includes('--write')) {
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${md}\n`)
+  writeBenchmarksMd(ROOT, md)
   writeFileSync(file, `${JSON.stringify({ ...report, raw: saved.raw }, null, 2)}\n`)
   console.log('\nwrote BENCHMARKS.md and bench/results/latest.json')
 }

@@ -2,6 +2,7 @@
 // the same workloads in one run, plus Serval's cold start, memory and
 // type-check budgets. Prints a markdown report and writes BENCHMARKS.md and
 // bench/results/latest.json. See bench/README.md.
+import { writeBenchmarksMd } from './lib/benchmarks-md.ts'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig, type Config } from './lib/config.ts'
@@ -25,7 +26,7 @@ function write(report: Report, data: ThroughputData): void {
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
   writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify({ ...report, raw: data }, null, 2)}\n`)
   if (isComplete(report.config)) {
-    writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${md}\n`)
+    writeBenchmarksMd(ROOT, md)
     console.log('wrote BENCHMARKS.md and bench/results/latest.json')
   } else {
     console.log('wrote bench/results/latest.json (a quick or partial run leaves BENCHMARKS.md alone; BENCH_WRITE_MD=1 to force)')

@@ -30,20 +30,24 @@ function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+// Paths are built only when a check fails: the valid path allocates nothing.
 function checkKeys(o: Obj, allowed: readonly string[], at: string, issues: Issue[]): void {
   for (const k of allowed) if (!(k in o)) issues.push({ path: `${at}/${k}`, message: 'is required' })
   for (const k in o) if (!allowed.includes(k)) issues.push({ path: `${at}/${k}`, message: 'is not allowed' })
 }
 
-function checkString(v: unknown, max: number, at: string, issues: Issue[]): void {
-  if (typeof v !== 'string') issues.push({ path: at, message: 'must be a string' })
-  else if (v.length > max) issues.push({ path: at, message: `must be at most ${max} characters` })
+// `undefined` never comes out of JSON: it is a missing key, which checkKeys reports.
+function checkString(v: unknown, max: number, at: string, key: string | number, issues: Issue[]): void {
+  if (v === undefined) return
+  if (typeof v !== 'string') issues.push({ path: `${at}/${key}`, message: 'must be a string' })
+  else if (v.length > max) issues.push({ path: `${at}/${key}`, message: `must be at most ${max} characters` })
 }
 
-function checkNumber(v: unknown, integer: boolean, at: string, issues: Issue[]): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: at, message: 'must be a number' })
-  else if (integer && !Number.isInteger(v)) issues.push({ path: at, message: 'must be an integer' })
-  else if (v < 0) issues.push({ path: at, message: 'must be >= 0' })
+function checkNumber(v: unknown, integer: boolean, at: string, key: string, issues: Issue[]): void {
+  if (v === undefined) return
+  if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `${at}/${key}`, message: 'must be a number' })
+  else if (integer && !Number.isInteger(v)) issues.push({ path: `${at}/${key}`, message: 'must be an integer' })
+  else if (v < 0) issues.push({ path: `${at}/${key}`, message: 'must be >= 0' })
 }
 
 function parseQuery(qs: string): Obj {
@@ -76,23 +80,43 @@ function sayHello(input: unknown): Result {
   const issues: Issue[] = []
   if (!isObject(input)) return { ok: false, issues: [{ path: '', message: 'must be an object' }] }
   checkKeys(input, ['name'], '', issues)
-  if ('name' in input) checkString(input.name, 100, '/name', issues)
+  if ('name' in input) checkString(input.name, 100, '', 'name', issues)
   if (issues.length) return { ok: false, issues }
   return { ok: true, value: `{"message":${JSON.stringify(`Hello ${input.name as string}!`)}}` }
 }
 
 const ITEM_KEYS = ['id', 'name', 'price', 'qty', 'tags'] as const
 
-function checkItem(item: unknown, at: string, issues: Issue[]): void {
-  if (!isObject(item)) return void issues.push({ path: at, message: 'must be an object' })
-  checkKeys(item, ITEM_KEYS, at, issues)
-  checkNumber(item.id, true, `${at}/id`, issues)
-  checkString(item.name, 200, `${at}/name`, issues)
-  checkNumber(item.price, false, `${at}/price`, issues)
-  checkNumber(item.qty, true, `${at}/qty`, issues)
+// No closures per item: tsx (esbuild keepNames) wraps every function it creates in a naming call.
+function checkItem(item: unknown, index: number, issues: Issue[]): void {
+  if (!isObject(item)) return void issues.push({ path: `/items/${index}`, message: 'must be an object' })
+  if (!hasExactly(item, ITEM_KEYS)) checkKeys(item, ITEM_KEYS, `/items/${index}`, issues)
+  if (!validNumber(item.id, true) || !validNumber(item.price, false) || !validNumber(item.qty, true)) {
+    checkNumber(item.id, true, `/items/${index}`, 'id', issues)
+    checkNumber(item.price, false, `/items/${index}`, 'price', issues)
+    checkNumber(item.qty, true, `/items/${index}`, 'qty', issues)
+  }
+  if (typeof item.name !== 'string' || item.name.length > 200) checkString(item.name, 200, `/items/${index}`, 'name', issues)
   const tags = item.tags
-  if (!Array.isArray(tags) || tags.length > 20) return void issues.push({ path: `${at}/tags`, message: 'must be an array of at most 20' })
-  for (let i = 0; i < tags.length; i++) checkString(tags[i], 50, `${at}/tags/${i}`, issues)
+  if (tags === undefined) return
+  if (!Array.isArray(tags) || tags.length > 20) return void issues.push({ path: `/items/${index}/tags`, message: 'must be an array of at most 20' })
+  for (let i = 0; i < tags.length; i++) {
+    const t: unknown = tags[i]
+    if (typeof t !== 'string' || t.length > 50) checkString(t, 50, `/items/${index}/tags`, i, issues)
+  }
+}
+
+function hasExactly(o: Obj, keys: readonly string[]): boolean {
+  let n = 0
+  for (const k in o) {
+    if (!keys.includes(k)) return false
+    n++
+  }
+  return n === keys.length
+}
+
+function validNumber(v: unknown, integer: boolean): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && (!integer || Number.isInteger(v))
 }
 
 interface Item {
@@ -129,7 +153,7 @@ function summarize(input: unknown): Result {
   checkKeys(input, ['items'], '', issues)
   const items = input.items
   if (!Array.isArray(items) || items.length > 1000) issues.push({ path: '/items', message: 'must be an array of at most 1000' })
-  else for (let i = 0; i < items.length; i++) checkItem(items[i], `/items/${i}`, issues)
+  else for (let i = 0; i < items.length; i++) checkItem(items[i], i, issues)
   if (issues.length) return { ok: false, issues }
   return { ok: true, value: serializeSummary(summarizeHandler(items as Item[])) }
 }

@@ -1,7 +1,8 @@
 // Facts about the machine, written next to the numbers they explain.
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem, release } from 'node:os'
-import { hasTaskset } from './procs.ts'
+import { spawnSync } from 'node:child_process'
+import { ROOT, hasTaskset } from './procs.ts'
 
 export interface Machine {
   cpuModel: string
@@ -10,6 +11,16 @@ export interface Machine {
   node: string
   kernel: string
   taskset: boolean
+  /** The commit measured, `+dirty` when the work tree had changes. */
+  revision: string
+}
+
+function revision(): string {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' })
+  const head = git(['rev-parse', '--short', 'HEAD'])
+  if (head.status !== 0) return 'unknown'
+  const dirty = git(['status', '--porcelain', '--', 'src', 'bin']).stdout.trim() !== ''
+  return `${head.stdout.trim()}${dirty ? '+dirty' : ''}`
 }
 
 function cpuModel(): string {
@@ -30,5 +41,6 @@ export function machineFacts(): Machine {
     node: process.version,
     kernel: release(),
     taskset: hasTaskset(),
+    revision: revision(),
   }
 }

@@ -28,8 +28,8 @@ function table(head: string[], rows: string[][]): string {
 
 function machineSection(m: Machine): string {
   return table(
-    ['CPU', 'cores', 'memory', 'Node', 'kernel'],
-    [[m.cpuModel, String(m.cores), `${m.memoryGb} GB`, m.node, m.kernel]],
+    ['CPU', 'cores', 'memory', 'Node', 'kernel', 'Serval revision'],
+    [[m.cpuModel, String(m.cores), `${m.memoryGb} GB`, m.node, m.kernel, m.revision ?? 'unknown']],
   )
 }
 
