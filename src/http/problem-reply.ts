@@ -1,8 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { compileSerializer } from '../schema/serialize.ts'
+import { problemSchema } from '../openapi/schemas.ts'
 import { codeForStatus, problemHeaders, ServalError, toProblem } from '../errors/index.ts'
 import type { App } from '../app/app.ts'
 
 const PROBLEM_TYPE = 'application/problem+json'
+
+// Compiled once, like every output: problem documents are the 4xx hot path.
+const serializeProblem = compileSerializer({ ...problemSchema, additionalProperties: true })
 
 /** Errors Fastify raises before a handler runs, mapped onto the registry. */
 const ENGINE_ERRORS: Record<string, string> = {
@@ -39,7 +44,7 @@ export function sendProblem(app: App, request: FastifyRequest, reply: FastifyRep
   if (!app.settings.dev_mode && problem.type.endsWith(':invalid-output')) delete problem.outputIssues
   const headers = problemHeaders(normal)
   if (headers) reply.headers(headers)
-  return reply.code(problem.status).header('content-type', PROBLEM_TYPE).send(JSON.stringify(problem))
+  return reply.code(problem.status).header('content-type', PROBLEM_TYPE).send(serializeProblem(problem))
 }
 
 function pathOf(url: string): string {
