@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino'
 import type { Resources } from '../action/types.ts'
 import { settingDefs, type Settings } from '../config/definitions.ts'
-import { Context, type Invocation } from '../core/context.ts'
+import type { Invocation } from '../core/context.ts'
 import { invoke, type PipelineDeps } from '../core/invoke.ts'
 import { buildRegistry, type ActionSource, type CompiledAction, Registry } from '../core/registry.ts'
 import type { Security } from '../core/security.ts'
@@ -109,4 +109,3 @@ async function callByName(app: App, name: string, input: unknown): Promise<unkno
   })
 }
 
-export { Context }

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino'
 import type { Resources } from '../action/types.ts'
-import type { Principal } from '../auth/principal.ts'
 import { invalidInput, invalidOutput, type Validated } from '../schema/index.ts'
 import { Context, type Invocation } from './context.ts'
 import type { CompiledAction } from './registry.ts'
@@ -77,4 +76,3 @@ async function* checkStream(action: CompiledAction, items: AsyncIterable<unknown
   for await (const item of items) yield check ? await checkOutput(action, item) : item
 }
 
-export type { Principal }

@@ -10,7 +10,6 @@ import type { SettingName } from '../config/definitions.ts'
 import { listen } from '../server/serve.ts'
 import { loadApp } from '../app/load.ts'
 import { defaultExtensions } from '../app/extensions.ts'
-import { buildHttpServer } from '../http/server.ts'
 
 /** A server for tests: a real socket on port 0 and in-process `inject`, closed together. */
 export interface TestServer {
@@ -38,7 +37,6 @@ export type TestServerSource = { dirs: readonly string[] } | { actions: readonly
 export async function createTestServer(
   source: TestServerSource,
   settings: Partial<Record<SettingName, unknown>> = {},
-  listenSocket = true,
 ): Promise<TestServer> {
   // Each test server gets its own data_dir (jobs, results), removed on close, unless the test names one.
   const scratch = settings.data_dir === undefined ? mkdtempSync(join(tmpdir(), 'serval-test-')) : undefined
@@ -51,11 +49,6 @@ export async function createTestServer(
     'dirs' in source
       ? await loadApp({ settings: loaded.settings, dirs: source.dirs, logger })
       : await createApp({ actions: source.actions, settings: loaded.settings, logger, extensions: await defaultExtensions(loaded.settings) })
-  if (!listenSocket) {
-    const server = await buildHttpServer(app)
-    await server.ready()
-    return { app, server, url: 'http://inject', fetch: () => Promise.reject(new Error('not listening')), close: async () => (await app.close(), await server.close(), removeScratch()) }
-  }
   const running = await listen(app)
   return {
     app,
