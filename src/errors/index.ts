@@ -2,10 +2,9 @@ export { errorCodes, problemType, codeForStatus, type ErrorCode } from './regist
 export {
   ServalError,
   ActionError,
-  toProblem,
   problemHeaders,
   type Problem,
   type ProblemIssue,
   type ServalErrorInit,
-  type ToProblemOptions,
 } from './problem.ts'
+export { toProblem, publicProblem, type ToProblemOptions } from './normalise.ts'

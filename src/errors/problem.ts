@@ -113,36 +113,6 @@ export class ActionError extends ServalError {
   }
 }
 
-/** Options for `toProblem`. */
-export interface ToProblemOptions {
-  devMode: boolean
-  instance?: string
-  requestId?: string
-}
-
-/**
- * Normalises anything thrown into a problem document, once, for every
- * transport. Unknown errors become a 500 whose detail is hidden outside dev mode.
- *
- * @example
- * ```ts
- * toProblem(new Error('boom'), { devMode: false }) // { status: 500, title: 'Internal server error', … }
- * ```
- */
-export function toProblem(error: unknown, options: ToProblemOptions): Problem {
-  const base = { instance: options.instance, requestId: options.requestId }
-  if (error instanceof ServalError) return error.toProblem(base)
-  const internal = new ServalError('internal', {
-    detail: options.devMode ? describeError(error) : 'An internal error occurred; see the server log for this requestId',
-  })
-  return internal.toProblem(base)
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}`
-  return String(error)
-}
-
 /** Headers an error asks to be sent with its problem (e.g. `WWW-Authenticate`). */
 export function problemHeaders(error: unknown): Record<string, string> | undefined {
   return error instanceof ServalError ? error.headers : undefined

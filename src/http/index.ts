@@ -1,5 +1,5 @@
 export { buildHttpServer, type HttpOptions } from './server.ts'
 export { registerActionRoutes } from './actions.ts'
-export { sendProblem, normaliseEngineError } from './problem-reply.ts'
+export { sendProblem } from './problem-reply.ts'
 export { sendOutput } from './send-output.ts'
 export { serverInfo } from './system.ts'
