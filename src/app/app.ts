@@ -1,14 +1,15 @@
 import { pino, type Logger } from 'pino'
 import type { Resources } from '../action/types.ts'
 import { settingDefs, type Settings } from '../config/definitions.ts'
-import type { Invocation } from '../core/context.ts'
-import { invoke, type PipelineDeps } from '../core/invoke.ts'
-import { buildRegistry, type ActionSource, type CompiledAction, Registry } from '../core/registry.ts'
-import type { Security } from '../core/security.ts'
-import { createSecurity } from '../auth/create.ts'
+import { SettingsError } from '../config/parse.ts'
+import { invoke } from '../core/invoke.ts'
+import { buildRegistry, type ActionSource } from '../core/registry.ts'
+import { openSecurity, type Security } from '../core/security.ts'
 import { ServalError } from '../errors/index.ts'
 import { functionsVersion } from '../version/functions-version.ts'
-import type { Extension } from './extension.ts'
+import type { App, Extension, SecurityContext } from './types.ts'
+
+export type { App } from './types.ts'
 
 /** What `createApp` is built from. Only `actions` is required. */
 export interface AppOptions {
@@ -19,35 +20,6 @@ export interface AppOptions {
   resources?: Resources
   extensions?: readonly Extension[]
   cwd?: string
-}
-
-/**
- * The transport-agnostic core: registry, settings, pipeline and lifecycle.
- * The HTTP server, CLI and every other transport are adapters over it.
- *
- * @example
- * ```ts
- * const app = await createApp({ actions: [{ action: add, exportName: 'add' }] })
- * await app.call('add', { a: 1, b: 2 }) // { result: 3 }
- * ```
- */
-export interface App extends PipelineDeps {
-  readonly registry: Registry
-  readonly settings: Settings
-  readonly extensions: readonly Extension[]
-  readonly functionsVersion: string
-  readonly startedAt: number
-  readonly cwd: string
-  /** Aborts on shutdown; every handler's `ctx.signal` follows it. */
-  readonly shutdownSignal: AbortSignal
-  /** Runs an action through the full pipeline. */
-  invoke(action: CompiledAction, input: unknown, inv: Invocation): Promise<unknown>
-  /** Runs an action by name, as a trusted caller (no auth), and returns its checked output. */
-  call(name: string, input?: unknown): Promise<unknown>
-  /** True once shutdown began: readiness answers 503. */
-  readonly draining: boolean
-  /** Stops extensions and aborts in-flight handlers. Idempotent. */
-  close(): Promise<void>
 }
 
 function defaults(): Settings {
@@ -61,8 +33,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const settings = { ...defaults(), ...options.settings } as Settings
   const logger = options.logger ?? pino({ level: settings.log_level })
   const registry = await buildRegistry(options.actions)
-  // Auth follows the settings unless a security is given: auth_mode=jwt can never be silently off.
-  const security = options.security ?? (await createSecurity({ settings, logger }))
+  const extensions = options.extensions ?? []
+  const security = options.security ?? (await securityOf(extensions, { settings, logger }))
   const cwd = options.cwd ?? process.cwd()
   const files = registry.list().flatMap((a) => (a.file ? [a.file] : []))
   const shutdown = new AbortController()
@@ -76,7 +48,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     security,
     resources: options.resources ?? ({} as Resources),
     validateOutput: settings.validate_output,
-    extensions: options.extensions ?? [],
+    extensions,
     functionsVersion: functionsVersion({ mode: settings.version_mode, files, cwd, manual: settings.functions_version }),
     startedAt: Date.now(),
     shutdownSignal: shutdown.signal,
@@ -94,6 +66,20 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   for (const ext of app.extensions) await ext.start?.(app)
   return app
+}
+
+/**
+ * The security an extension provides (the auth capability), else none
+ * when the settings ask for none. Auth follows the settings: with
+ * `auth_mode=jwt` and nothing to verify tokens, the app refuses to start
+ * rather than run open.
+ */
+async function securityOf(extensions: readonly Extension[], context: SecurityContext): Promise<Security> {
+  for (const ext of extensions) if (ext.security) return ext.security(context)
+  const s = context.settings
+  if (s.auth_mode !== 'none') throw new SettingsError('SERVAL_AUTH_MODE', `is ${s.auth_mode}, but no extension verifies tokens: add the auth extension (defaultExtensions) or pass a security`)
+  if (s.tls_client_ca) throw new SettingsError('SERVAL_TLS_CLIENT_CA', 'is set, but no extension reads client certificates: add the auth extension (defaultExtensions) or pass a security')
+  return openSecurity
 }
 
 let directCalls = 0

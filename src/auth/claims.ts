@@ -39,8 +39,18 @@ export function principalFromCertificate(certificate: NonNullable<Principal['cer
   }
 }
 
-/** A claim as a list of strings: a space-separated string or an array of strings. */
-function words(value: unknown): string[] {
+/**
+ * A scope or group list as a list of strings: a space-separated string
+ * (RFC 6749 §3.3, for the `scope` claim and the token endpoint's `scope`
+ * field alike) or an array of strings.
+ *
+ * @example
+ * ```ts
+ * words('read write') // ['read', 'write']
+ * words(['admins']) // ['admins']
+ * ```
+ */
+export function words(value: unknown): string[] {
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean)
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
   return []

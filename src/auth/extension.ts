@@ -2,12 +2,14 @@ import type { App } from '../app/app.ts'
 import type { Extension } from '../app/extension.ts'
 import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
 import { declaresAccess } from './access.ts'
+import { createSecurity } from './create.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
 import { addAuthToOpenApi } from './openapi.ts'
-import { registerTokenRoute } from './token-route.ts'
+import { tokenRoutes } from './token-route.ts'
 
 /**
- * The auth capability's extension: the dev-mode token endpoint, the
+ * The auth capability's extension: the app's security (chosen by
+ * `auth_mode`, see `createSecurity`), the dev-mode token endpoint, the
  * security schemes, requirements and 401/403/429 responses in OpenAPI, and
  * the auth mode in `/_sys/info`. Verification itself is the app's
  * `security`, in the core pipeline, shared by every transport.
@@ -20,10 +22,9 @@ import { registerTokenRoute } from './token-route.ts'
 export function authExtension(): Extension {
   return {
     name: 'auth',
-    http: (server, app) => {
-      warnUnenforced(app)
-      return registerTokenRoute(server, app)
-    },
+    security: (context) => createSecurity(context),
+    routes: (app) => tokenRoutes(app),
+    serve: (app) => warnUnenforced(app),
     openapi: (doc, app) => {
       addAuthToOpenApi(doc, app)
       addRateLimitToOpenApi(doc, app)

@@ -1,56 +1,49 @@
-import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
+import type { Route, RouteRequest } from '../app/route.ts'
 import { ServalError } from '../errors/index.ts'
-import { sendProblem } from '../http/problem-reply.ts'
+import { words } from './claims.ts'
 import { debugIssuerOf, issueToken, passwordMatches, type DebugIssuer } from './debug-issuer.ts'
-
-const FORM = 'application/x-www-form-urlencoded'
 
 /**
  * `POST /auth/token` in dev mode with `auth_mode=jwt`: the OAuth2 password
  * grant the docs UI's "Authorize" dialog speaks. Any username, the debug
- * password, the scopes asked for (and, for testing group rules, `groups`).
- * Form-encoded only; the parser lives in this route's own scope, so action
- * routes still answer 415 to form bodies.
+ * password, the scopes asked for (space-separated, as in a token's `scope`
+ * claim) and, for testing group rules, `groups`. Form-encoded only: the
+ * adapter parses forms for this route alone, so action routes still answer
+ * 415 to form bodies. No route outside dev mode (no debug issuer).
  *
  * @example
  * ```sh
  * curl -d 'grant_type=password&username=ada&password=…&scope=read' localhost:8000/auth/token
  * ```
  */
-export async function registerTokenRoute(server: FastifyInstance, app: App): Promise<void> {
+export function tokenRoutes(app: App): Route[] {
   const issuer = debugIssuerOf(app.security)
-  if (!issuer) return
-  await server.register(async (scope) => {
-    scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser(FORM, { parseAs: 'string' }, (_req, body: string, done) => done(null, new URLSearchParams(body)))
-    scope.post('/auth/token', async (request, reply) => {
-      try {
-        const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams()
-        return reply.header('cache-control', 'no-store').send(await grant(issuer, form))
-      } catch (error) {
-        return sendProblem(app, request, reply, error)
-      }
-    })
-  })
+  if (!issuer) return []
+  return [{ method: 'POST', path: '/auth/token', body: 'form', handle: (request) => grant(issuer, request) }]
 }
 
-async function grant(issuer: DebugIssuer, form: URLSearchParams) {
-  const grantType = form.get('grant_type')
+async function grant(issuer: DebugIssuer, request: RouteRequest) {
+  const form = (name: string) => field(request.body, name)
+  const grantType = form('grant_type')
   if (grantType !== 'password') {
-    throw oauthError('unsupported-grant-type', 'unsupported_grant_type', `grant_type must be "password", got ${JSON.stringify(grantType)}`)
+    throw oauthError('unsupported-grant-type', 'unsupported_grant_type', `grant_type must be "password", got ${JSON.stringify(grantType ?? null)}`)
   }
-  const username = form.get('username') ?? ''
+  const username = form('username') ?? ''
   if (username === '' || username.length > 200) throw oauthError('bad-request', 'invalid_request', 'username is required (at most 200 characters)')
-  if (!passwordMatches(issuer, form.get('password') ?? '')) throw oauthError('invalid-grant', 'invalid_grant', 'Wrong username or password')
-  return issueToken(issuer, username, words(form.get('scope')), words(form.get('groups')))
+  if (!passwordMatches(issuer, form('password') ?? '')) throw oauthError('invalid-grant', 'invalid_grant', 'Wrong username or password')
+  const token = await issueToken(issuer, username, words(form('scope')), words(form('groups')))
+  return { status: 200, headers: { 'cache-control': 'no-store' }, body: token }
+}
+
+/** A form field's first value (what `URLSearchParams.get` gives). */
+function field(body: unknown, name: string): string | undefined {
+  const value = typeof body === 'object' && body !== null && Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined
+  const first = Array.isArray(value) ? value[0] : value
+  return typeof first === 'string' ? first : undefined
 }
 
 /** A problem document that is also an RFC 6749 §5.2 error response (`error`, `error_description`). */
 function oauthError(code: string, error: string, detail: string): ServalError {
   return new ServalError(code, { detail, extensions: { error, error_description: detail } })
-}
-
-function words(value: string | null): string[] {
-  return (value ?? '').split(/[\s,]+/).filter(Boolean)
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { extname } from 'node:path'
 
 const TS = new Set(['.ts', '.mts', '.cts'])
@@ -23,9 +24,21 @@ export function ensureTypeScript(file: string): Promise<void> {
 async function register(): Promise<void> {
   // Action files import 'serval': load its whole public surface natively
   // first, or every one of its modules would cross to the loader thread.
-  await import('../index.ts')
+  await Promise.all(publicEntries().map((entry) => import(entry)))
   const { register: registerTsx } = await import('tsx/esm/api')
   registerTsx()
+}
+
+/**
+ * Serval's public entry points, the module list of package.json `exports`
+ * (`serval`, `serval/testing`), by name: imported as action files import
+ * them, so this module never imports the package root (which imports it).
+ */
+function publicEntries(): string[] {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { name: string; exports: Record<string, unknown> }
+  return Object.keys(pkg.exports)
+    .filter((key) => key !== './package.json')
+    .map((key) => (key === '.' ? pkg.name : `${pkg.name}${key.slice(1)}`))
 }
 
 function alreadyLoadsTypeScript(): boolean {

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
-import { methodNotAllowed, registerActionRoutes } from './actions.ts'
+import { registerActionRoutes } from './actions.ts'
+import { AllowTable } from './allow.ts'
 import { registerDocsRoutes } from './docs.ts'
 import { registerJsonParser } from './json-body.ts'
 import { sendProblem } from './problem-reply.ts'
+import { mountRoutes } from './routes.ts'
 import { clientErrorHandler, registerHttpSecurity } from './security/index.ts'
 import { registerSystemRoutes } from './system.ts'
 
@@ -19,7 +21,8 @@ export interface HttpOptions {
 
 /**
  * Builds the Fastify server for an app: action routes, docs, system
- * routes, extensions, and problem documents for every error. Call
+ * routes, the extensions' routes, and problem documents for every error.
+ * Extensions start serving (workers, schedules) once their routes are mounted. Call
  * `listen()` on the result, or `inject()` in tests.
  *
  * @example
@@ -65,18 +68,20 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
   await registerHttpSecurity(server, app) // before any route: rate limiting attaches to routes as they are added
   registerSystemRoutes(server, app, state)
-  const allowed = registerActionRoutes(server, app)
+  const allow = new AllowTable()
+  registerActionRoutes(server, app, allow)
   server.setNotFoundHandler((request, reply) =>
     sendProblem(
       app,
       request,
       reply,
-      methodNotAllowed(allowed, request.method, request.url) ??
+      allow.notAllowed(request.method, request.url) ??
         new ServalError('not-found', { detail: `Nothing at ${request.method} ${request.url.split('?')[0]}` }),
     ),
   )
   if (options.docs !== false) await registerDocsRoutes(server, app)
-  for (const ext of app.extensions) await ext.http?.(server, app)
+  await mountRoutes(server, app, app.extensions.flatMap((ext) => ext.routes?.(app) ?? []), allow)
+  for (const ext of app.extensions) await ext.serve?.(app)
   server.addHook('onListen', (done) => {
     state.listening = true
     done()

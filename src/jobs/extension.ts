@@ -1,7 +1,7 @@
 import type { App } from '../app/app.ts'
 import type { Extension } from '../app/extension.ts'
 import { isLockedError } from './embedded/lock.ts'
-import { registerJobRoutes } from './http.ts'
+import { jobRoutes } from './routes.ts'
 import { addJobPaths } from './openapi.ts'
 import { jobOptions } from './options.ts'
 import { jobsOf } from './service.ts'
@@ -10,8 +10,8 @@ import { jobsOf } from './service.ts'
 const LOCK_RETRY_MS = 1000
 
 /**
- * The jobs capability: `/jobs` routes, OpenAPI paths, `/_sys/info`, and
- * workers. Job options are checked at startup. Workers start with the HTTP
+ * The jobs capability: `/jobs` routes (transport-free), OpenAPI paths,
+ * `/_sys/info`, and workers. Job options are checked at startup. Workers start with the HTTP
  * server (or `serval worker`), never in one-shot commands such as
  * `serval run` or `serval openapi`.
  *
@@ -26,10 +26,8 @@ export function jobsExtension(): Extension {
     start(app) {
       for (const action of app.registry.list()) jobOptions(action, app.settings)
     },
-    async http(server, app) {
-      registerJobRoutes(server, app)
-      await startJobWorkers(app)
-    },
+    routes: (app) => jobRoutes(app),
+    serve: (app) => startJobWorkers(app),
     openapi: (doc, app) => addJobPaths(doc, app),
     info: (app) => ({ jobs: jobsOf(app).info() }),
     stop: (app) => jobsOf(app).close(),

@@ -1,7 +1,6 @@
-import type { FastifyReply } from 'fastify'
 import type { App } from '../app/app.ts'
-import type { Problem } from '../errors/index.ts'
-import { sendOutput } from '../http/send-output.ts'
+import type { RouteResponse } from '../app/route.ts'
+import { publicProblem, type Problem } from '../errors/index.ts'
 import type { JobProgress, JobRecord, JobStatus } from './types.ts'
 
 /**
@@ -31,14 +30,15 @@ export interface JobView {
 }
 
 /**
- * The JSON view of a job.
+ * The JSON view of a job; outside dev mode its error shows no internals
+ * (a worker in dev mode may have stored them).
  *
  * @example
  * ```ts
- * reply.code(202).send(jobView(job))
+ * return { status: 202, body: jobView(job, app.settings.dev_mode) }
  * ```
  */
-export function jobView(job: JobRecord): JobView {
+export function jobView(job: JobRecord, devMode: boolean): JobView {
   const self = `/jobs/${encodeURIComponent(job.id)}`
   const view: JobView = {
     id: job.id,
@@ -53,7 +53,7 @@ export function jobView(job: JobRecord): JobView {
   if (job.startedAt !== undefined) view.startedAt = iso(job.startedAt)
   if (job.finishedAt !== undefined) view.finishedAt = iso(job.finishedAt)
   if (job.progress !== undefined) view.progress = job.progress
-  if (job.error !== undefined) view.error = job.error
+  if (job.error !== undefined) view.error = devMode ? job.error : publicProblem(job.error)
   return view
 }
 
@@ -62,21 +62,36 @@ function iso(ms: number): string {
 }
 
 /**
- * Sends a succeeded job's output as `POST /actions/…` would have (through
- * the output schema; 204 for nothing); a stream's items as a JSON array.
+ * A failed job's problem, as `GET /jobs/{id}/result` answers it.
  *
  * @example
  * ```ts
- * if (job.status === 'succeeded') return sendJobOutput(app, reply, job)
+ * jobError(job, false).status // 500
  * ```
  */
-export function sendJobOutput(app: App, reply: FastifyReply, job: JobRecord): FastifyReply | Promise<FastifyReply> {
-  const action = app.registry.get(job.action)
-  if (!action) return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(job.output))
-  if (action.streaming && Array.isArray(job.output)) {
-    const output = action.output
-    const items = job.output.map((item) => (output ? output.serialize(item) : JSON.stringify(item)) ?? 'null')
-    return reply.header('content-type', 'application/json; charset=utf-8').send(`[${items.join(',')}]`)
-  }
-  return sendOutput(reply, action, job.output)
+export function jobError(job: JobRecord, devMode: boolean): Problem {
+  const problem = job.error ?? { type: 'urn:serval:problem:job-failed', title: 'Job failed', status: 500 }
+  return devMode ? problem : publicProblem(problem)
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+const encoder = new TextEncoder()
+
+/**
+ * A succeeded job's output as `POST /actions/…` would have answered it:
+ * serialised through the output schema (fields it does not name are not
+ * sent), 204 for nothing; a stream's items as a JSON array.
+ *
+ * @example
+ * ```ts
+ * if (job.status === 'succeeded') return jobOutput(app, job)
+ * ```
+ */
+export function jobOutput(app: App, job: JobRecord): RouteResponse {
+  if (job.output === undefined) return { status: 204 }
+  const output = app.registry.get(job.action)?.output
+  const serialize = (value: unknown) => (output ? output.serialize(value) : JSON.stringify(value)) ?? 'null'
+  const streamed = app.registry.get(job.action)?.streaming === true && Array.isArray(job.output)
+  const json = streamed ? `[${(job.output as unknown[]).map(serialize).join(',')}]` : serialize(job.output)
+  return { status: 200, headers: { 'content-type': JSON_TYPE }, body: encoder.encode(json) }
 }

@@ -33,7 +33,7 @@ export function schedulesExtension(): Extension {
       }
       states.set(app, { schedules })
     },
-    http: (_server, app) => startSchedules(app),
+    serve: (app) => startSchedules(app),
     info: (app) => ({ schedules: scheduleInfo(app) }),
     stop: (app) => states.get(app)?.embedded?.stop(),
   }

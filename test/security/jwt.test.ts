@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
+import { authExtension } from '../../src/auth/extension.ts'
 import { actions, bearer, hs256, SECRET, unsigned } from './support.ts'
 
 const json = { 'content-type': 'application/json' }
@@ -116,7 +117,11 @@ describe('groups', () => {
 
 describe('jwt settings', () => {
   it('outside dev mode, a missing jwt_secret is a startup error naming SERVAL_JWT_SECRET', async () => {
-    await expect(createApp({ actions, settings: { auth_mode: 'jwt', log_level: 'silent' } })).rejects.toThrow(/SERVAL_JWT_SECRET/)
+    await expect(createApp({ actions, settings: { auth_mode: 'jwt', log_level: 'silent' }, extensions: [authExtension()] })).rejects.toThrow(/SERVAL_JWT_SECRET/)
+  })
+
+  it('without the auth extension or a security, auth_mode=jwt refuses to start rather than run open', async () => {
+    await expect(createApp({ actions, settings: { auth_mode: 'jwt', jwt_secret: SECRET, log_level: 'silent' } })).rejects.toThrow(/SERVAL_AUTH_MODE.*auth extension/)
   })
 
   it('in dev mode, a secret is generated: the server starts and still refuses anonymous calls', async () => {

@@ -1,0 +1,73 @@
+import type { Logger } from 'pino'
+import type { Settings } from '../config/definitions.ts'
+import type { Invocation } from '../core/context.ts'
+import type { PipelineDeps } from '../core/invoke.ts'
+import type { CompiledAction, Registry } from '../core/registry.ts'
+import type { Security } from '../core/security.ts'
+import type { Route } from './route.ts'
+
+// App and Extension refer to each other, so they share this module: neither
+// app.ts nor extension.ts has to import the other.
+
+/**
+ * The transport-agnostic core: registry, settings, pipeline and lifecycle.
+ * The HTTP server, CLI and every other transport are adapters over it.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp({ actions: [{ action: add, exportName: 'add' }] })
+ * await app.call('add', { a: 1, b: 2 }) // { result: 3 }
+ * ```
+ */
+export interface App extends PipelineDeps {
+  readonly registry: Registry
+  readonly settings: Settings
+  readonly extensions: readonly Extension[]
+  readonly functionsVersion: string
+  readonly startedAt: number
+  readonly cwd: string
+  /** Aborts on shutdown; every handler's `ctx.signal` follows it. */
+  readonly shutdownSignal: AbortSignal
+  /** Runs an action through the full pipeline. */
+  invoke(action: CompiledAction, input: unknown, inv: Invocation): Promise<unknown>
+  /** Runs an action by name, as a trusted caller (no auth), and returns its checked output. */
+  call(name: string, input?: unknown): Promise<unknown>
+  /** True once shutdown began: readiness answers 503. */
+  readonly draining: boolean
+  /** Stops extensions and aborts in-flight handlers. Idempotent. */
+  close(): Promise<void>
+}
+
+/** What an extension's `security` hook gets: the app is not built yet. */
+export interface SecurityContext {
+  readonly settings: Settings
+  readonly logger: Logger
+}
+
+/**
+ * A capability plugged into the app (jobs, schedules, auth…): one object,
+ * no change to the core, and nothing of any transport. Its endpoints are
+ * transport-free `Route`s that every adapter mounts. Every hook is optional.
+ *
+ * @example
+ * ```ts
+ * const hello: Extension = { name: 'hello', routes: () => [{ method: 'GET', path: '/hello', handle: () => ({ status: 200, body: 'hi' }) }] }
+ * ```
+ */
+export interface Extension {
+  readonly name: string
+  /** The app's auth step, when `createApp` is given no `security` (the auth capability; the first one wins). */
+  security?(context: SecurityContext): Security | Promise<Security>
+  /** Runs once the registry is built, before any transport mounts routes. */
+  start?(app: App): void | Promise<void>
+  /** The endpoints this capability adds; each adapter mounts them. */
+  routes?(app: App): readonly Route[]
+  /** Runs when a server starts serving the app (workers, timers); never in one-shot commands. */
+  serve?(app: App): void | Promise<void>
+  /** Adds to the OpenAPI document (paths, components, security). */
+  openapi?(doc: Record<string, any>, app: App): void
+  /** Adds to `/_sys/info`. */
+  info?(app: App): Record<string, unknown>
+  /** Runs on shutdown, after the server stops accepting requests. */
+  stop?(app: App): void | Promise<void>
+}
