@@ -1,5 +1,6 @@
 export { jobsExtension, startJobWorkers } from './extension.ts'
 export { jobsOf, JobService, type Submitter } from './service.ts'
+export { SYSTEM_OWNER, mayAccess } from './owner.ts'
 export { jobView, type JobView } from './view.ts'
 export { jobOptions, backoffDelay, type ResolvedJobOptions } from './options.ts'
 export { JOB_STATUSES, isFinished, type JobStatus, type JobRecord, type JobProgress, type JobBackend, type JobFilter, type JobPage, type WorkOptions } from './types.ts'

@@ -7,9 +7,10 @@ import { ServalError } from '../errors/index.ts'
 import { invalidInput } from '../schema/index.ts'
 import { openBackend } from './open.ts'
 import { jobOptions } from './options.ts'
+import { isSystemJob, mayAccess, runAs, SYSTEM_OWNER, SYSTEM_SUB } from './owner.ts'
 import { isFinished, type JobBackend, type JobFilter, type JobPage, type JobRecord, type WorkOptions } from './types.ts'
 
-/** Who submits a job: credentials to check, or a principal already verified (`null` = trusted, anonymous). */
+/** Who submits a job: credentials to check, or a principal already verified (`null` = trusted code: the job is the system's). */
 export type Submitter = { readonly credentials: Credentials | undefined } | { readonly principal: Principal | null }
 
 const services = new WeakMap<App, JobService>()
@@ -54,12 +55,13 @@ export class JobService {
   /** Authenticates, validates and authorizes, then stores the job: a bad input or caller never queues. */
   async submit(action: CompiledAction, rawInput: unknown, who: Submitter, trigger: 'job' | 'schedule' = 'job'): Promise<JobRecord> {
     const security = this.#app.security
-    const principal = 'principal' in who ? who.principal : await security.authenticate(action, who.credentials)
+    const principal = 'principal' in who ? (who.principal ?? SYSTEM_OWNER) : await security.authenticate(action, who.credentials)
+    if (principal?.sub === SYSTEM_SUB && !('principal' in who)) throw new ServalError('forbidden', { detail: `The subject "${SYSTEM_SUB}" is reserved` })
     const input = rawInput === undefined ? {} : rawInput
     let checked = action.input.validate(input)
     if (checked instanceof Promise) checked = await checked
     if (!checked.ok) throw invalidInput(checked.issues)
-    if (!security.open) await security.authorize(action, principal, checked.value)
+    if (!security.open) await security.authorize(action, runAs(principal), checked.value)
     const backend = await this.backend()
     const job = { id: randomUUID(), action: action.name, input, principal, trigger, createdAt: Date.now() }
     await backend.enqueue(job)
@@ -67,14 +69,24 @@ export class JobService {
     return { id: job.id, action: job.action, status: 'queued', trigger, createdAt: job.createdAt, attempts: 0, maxAttempts, principal }
   }
 
-  /** The job, when `caller` may see it (its submitter; anyone for an anonymous job). */
+  /** The job, when `caller` may see it (see `mayAccess`). */
   async get(id: string, caller: Principal | null): Promise<JobRecord | undefined> {
     const job = await (await this.backend()).get(id)
-    return job && ownedBy(job, caller) ? job : undefined
+    return job && mayAccess(job, caller) ? job : undefined
   }
 
+  /**
+   * The caller's jobs. Under auth, an anonymous caller has none of its own
+   * (listing every anonymous job would show other callers' jobs); the
+   * system's jobs are listed only to trusted code holding `SYSTEM_OWNER`.
+   */
   async list(filter: Omit<JobFilter, 'owner'>, caller: Principal | null): Promise<JobPage> {
-    return (await this.backend()).list({ ...filter, owner: caller?.sub ?? null })
+    const none = { items: [], more: false }
+    if (caller === null && !this.#app.security.open) return none
+    if (caller?.sub === SYSTEM_SUB && caller !== SYSTEM_OWNER) return none
+    const page = await (await this.backend()).list({ ...filter, owner: caller?.sub ?? null })
+    // Ticks stored without an owner (older schedulers) match the anonymous owner: never list them.
+    return caller === SYSTEM_OWNER ? page : { ...page, items: page.items.filter((job) => !isSystemJob(job)) }
   }
 
   /** Cancels a queued or running job; a finished one is a 409 `job-finished` (unless it was cancelled already). */
@@ -131,10 +143,6 @@ export class JobService {
     this.#backend.catch(() => undefined)
     if (backend) await (await backend.catch(() => undefined))?.close()
   }
-}
-
-function ownedBy(job: JobRecord, caller: Principal | null): boolean {
-  return job.principal === null || job.principal.sub === caller?.sub
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Cron } from 'croner'
 import type { App } from '../app/app.ts'
 import { jobOptions } from '../jobs/options.ts'
-import { runAttempt } from '../jobs/run.ts'
+import { runAttempt } from '../jobs/attempt.ts'
 import type { ParsedSchedule } from './parse.ts'
 
 const NEVER = new AbortController().signal

@@ -1,4 +1,5 @@
 import type { App } from '../app/app.ts'
+import { SYSTEM_OWNER } from '../jobs/owner.ts'
 import type { RedisBackend } from '../jobs/redis/backend.ts'
 import type { ParsedSchedule } from './parse.ts'
 
@@ -25,7 +26,8 @@ export async function upsertSchedules(app: App, backend: RedisBackend, schedules
     const { attempts: _a, backoff: _b, ...opts } = backend.jobOpts(s.action)
     await backend.queueFor(s.action).upsertJobScheduler(id, s.kind === 'every' ? { every: s.ms } : { pattern: s.cron, ...(s.tz ? { tz: s.tz } : {}) }, {
       name: s.action,
-      data: { input: s.input, principal: null, trigger: 'schedule' },
+      // Ticks belong to the system: no HTTP caller sees them (they still run with no principal).
+      data: { input: s.input, principal: SYSTEM_OWNER, trigger: 'schedule' },
       opts,
     })
   }

@@ -1,6 +1,6 @@
 import type { App } from '../../app/app.ts'
 import type { CompiledAction } from '../../core/registry.ts'
-import { jobsOf, type JobRecord } from '../../jobs/index.ts'
+import { jobsOf, SYSTEM_OWNER, type JobRecord } from '../../jobs/index.ts'
 import { EXIT } from '../context.ts'
 
 /** After this long still queued (Redis mode), say that a worker is needed. */
@@ -27,7 +27,7 @@ export async function runJob(app: App, action: CompiledAction, input: unknown, p
   hint.unref()
   const onSigint = () => {
     process.stderr.write(`serval: cancelling job ${job.id}\n`)
-    void jobs.cancel(job.id, null).catch(() => undefined)
+    void jobs.cancel(job.id, SYSTEM_OWNER).catch(() => undefined)
   }
   process.once('SIGINT', onSigint)
   try {

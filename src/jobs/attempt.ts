@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.ts'
 import { isStream } from '../core/invoke.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { ServalError, toProblem, type Problem } from '../errors/index.ts'
+import { runAs } from './owner.ts'
 
 /** One run of a job. */
 export interface Attempt {
@@ -115,7 +116,7 @@ async function invokeAndCollect(app: App, attempt: Attempt, signal: () => AbortS
   const output = await app.invoke(attempt.action, attempt.input, {
     requestId: attempt.id,
     trigger: attempt.trigger,
-    principal: attempt.principal,
+    principal: runAs(attempt.principal),
     signal,
     progress: attempt.progress,
   })

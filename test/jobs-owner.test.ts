@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { action, jobsOf } from 'serval'
+import { createTestServer, type TestServer } from 'serval/testing'
+import { bearer, hs256, SECRET } from './security/support.ts'
+import { call, gate, jobStatus, submit } from './support/jobs.ts'
+
+// Jobs nobody submitted over HTTP (a direct submit, a schedule's tick) must not fall to anonymous callers.
+const hold = gate()
+const actions = [
+  action({ name: 'payroll' }, () => ({ salary: 'secret' })),
+  action({ name: 'slowPayroll' }, async (_input, ctx) => {
+    await Promise.race([hold.promise, new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }))])
+    return { salary: 'secret' }
+  }),
+  action({ name: 'hello', access: 'public' }, () => 'hi'),
+].map((a) => ({ action: a, exportName: a.def.name! }))
+
+let t: TestServer
+let alice: Record<string, string>
+let impostor: Record<string, string>
+
+beforeAll(async () => {
+  t = await createTestServer({ actions }, { auth_mode: 'jwt', jwt_secret: SECRET })
+  alice = bearer(await hs256({ sub: 'alice' }))
+  impostor = bearer(await hs256({ sub: 'serval:system' }))
+})
+afterAll(async () => {
+  hold.open()
+  await t.close()
+})
+
+/** Submits `name` as trusted code does (no caller), and waits until it is `status`. */
+async function directJob(name: string, status?: string): Promise<string> {
+  const jobs = jobsOf(t.app)
+  const job = await jobs.submit(t.app.registry.get(name)!, {}, { principal: null })
+  if (status) await jobs.wait(job.id, undefined, AbortSignal.timeout(5000)).catch(() => undefined)
+  return job.id
+}
+
+const listed = async (headers: Record<string, string> = {}) => ((await call(t, 'GET', '/jobs?limit=100', undefined, headers)).body.items as { id: string }[]).map((j) => j.id)
+
+describe('with auth_mode=jwt, jobs without a submitter', () => {
+  it('a direct submit is neither listed nor readable by an anonymous caller, a user, or a token claiming sub serval:system', async () => {
+    const id = await directJob('payroll', 'succeeded')
+    for (const headers of [{}, alice, impostor]) {
+      expect(await listed(headers)).not.toContain(id)
+      expect((await call(t, 'GET', `/jobs/${id}`, undefined, headers)).status).toBe(404)
+      expect((await call(t, 'GET', `/jobs/${id}/result`, undefined, headers)).status).toBe(404)
+    }
+  })
+
+  it('a direct submit cannot be cancelled by an anonymous DELETE', async () => {
+    const id = await directJob('slowPayroll')
+    expect((await call(t, 'DELETE', `/jobs/${id}`)).status).toBe(404)
+    expect((await jobsOf(t.app).backend().then((b) => b.get(id)))?.status).not.toBe('cancelled')
+  })
+
+  it("a schedule's tick stored as a job (as BullMQ stores them) is hidden from anonymous callers", async () => {
+    const id = randomUUID()
+    const backend = await jobsOf(t.app).backend()
+    await backend.enqueue({ id, action: 'hello', input: {}, principal: null, trigger: 'schedule', createdAt: Date.now() })
+    expect(await listed()).not.toContain(id)
+    expect((await call(t, 'GET', `/jobs/${id}`)).status).toBe(404)
+    expect((await call(t, 'GET', `/jobs/${id}/result`)).status).toBe(404)
+    expect((await call(t, 'DELETE', `/jobs/${id}`)).status).toBe(404)
+  })
+
+  it("an anonymous caller's own job of a public action stays readable by its id, but is not listed to other anonymous callers", async () => {
+    const id = await submit(t, 'hello', {})
+    await jobStatus(t, id, 'succeeded')
+    expect((await call(t, 'GET', `/jobs/${id}/result`)).body).toBe('hi')
+    expect(await listed()).not.toContain(id)
+  })
+
+  it("a user's own jobs are still theirs", async () => {
+    const id = await submit(t, 'payroll', {}, alice)
+    await jobStatus(t, id, 'succeeded', 5000, alice)
+    expect(await listed(alice)).toContain(id)
+    expect((await call(t, 'GET', `/jobs/${id}/result`, undefined, alice)).body).toEqual({ salary: 'secret' })
+    expect((await call(t, 'GET', `/jobs/${id}`)).status).toBe(404)
+  })
+
+  it('a token whose sub is the reserved serval:system cannot submit jobs', async () => {
+    expect((await call(t, 'POST', '/jobs/payroll', {}, impostor)).status).toBe(403)
+  })
+})
