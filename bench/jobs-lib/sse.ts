@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox'
 import { action } from '../../src/action/define.ts'
 import { createApp } from '../../src/app/app.ts'
 import { loadSettings } from '../../src/config/load.ts'
-import { listen } from '../../src/server/serve.ts'
+import { listen } from '../../src/http/listen.ts'
 
 const firehose = action(
   { name: 'firehose', http: 'GET', input: Type.Object({ n: Type.Integer({ minimum: 1 }) }), output: Type.Object({ n: Type.Integer() }) },

@@ -7,7 +7,7 @@ import { createApp, type App } from '../app/app.ts'
 import type { ActionSource } from '../core/registry.ts'
 import { loadSettings } from '../config/load.ts'
 import type { SettingName } from '../config/definitions.ts'
-import { listen } from '../server/serve.ts'
+import { listen } from '../http/listen.ts'
 import { loadApp } from '../app/load.ts'
 import { defaultExtensions } from '../app/extensions.ts'
 

@@ -1,6 +1,6 @@
 import { pino } from 'pino'
 import { loadApp } from '../../app/load.ts'
-import { listen, type RunningServer } from '../../server/serve.ts'
+import { listen, type RunningServer } from '../../http/listen.ts'
 import { settingsFor } from '../context.ts'
 
 /**

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { loadApp } from '../app/load.ts'
 import type { Settings } from '../config/definitions.ts'
-import { tlsOptions } from '../http/security/tls.ts'
-import { buildHttpServer, type HttpOptions } from '../http/server.ts'
+import { tlsOptions } from './security/tls.ts'
+import { buildHttpServer, type HttpOptions } from './server.ts'
 
 /** A running server: its app, its Fastify instance, its URL, and how to stop it. */
 export interface RunningServer {
