@@ -11,11 +11,19 @@ import type { App, Extension, SecurityContext } from './types.ts'
 
 export type { App } from './types.ts'
 
-/** What `createApp` is built from. Only `actions` is required. */
+/**
+ * What `createApp` is built from. Only `actions` is required.
+ *
+ * @example
+ * ```ts
+ * const options: AppOptions = { actions, settings: { auth_mode: 'jwt', jwt_secret }, extensions: await defaultExtensions(settings) }
+ * ```
+ */
 export interface AppOptions {
   actions: readonly ActionSource[]
   settings?: Partial<Settings>
   logger?: Logger
+  /** The auth step; default: the extensions' (the auth capability), else none when `auth_mode=none`. */
   security?: Security
   resources?: Resources
   extensions?: readonly Extension[]
@@ -28,7 +36,15 @@ function defaults(): Settings {
   return out as Settings
 }
 
-/** Builds the app core: compiles every action once, starts extensions. */
+/**
+ * Builds the app core: compiles every action once, starts extensions.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp({ actions: [{ action: add, exportName: 'add' }] })
+ * await app.call('add', { a: 1, b: 2 })
+ * ```
+ */
 export async function createApp(options: AppOptions): Promise<App> {
   const settings = { ...defaults(), ...options.settings } as Settings
   const logger = options.logger ?? pino({ level: settings.log_level })

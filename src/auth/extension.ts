@@ -1,6 +1,5 @@
 import type { App } from '../app/app.ts'
 import type { Extension } from '../app/extension.ts'
-import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
 import { declaresAccess } from './access.ts'
 import { createSecurity } from './create.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
@@ -10,7 +9,7 @@ import { tokenRoutes } from './token-route.ts'
 /**
  * The auth capability's extension: the app's security (chosen by
  * `auth_mode`, see `createSecurity`), the dev-mode token endpoint, the
- * security schemes, requirements and 401/403/429 responses in OpenAPI, and
+ * security schemes, requirements and 401/403 responses in OpenAPI, and
  * the auth mode in `/_sys/info`. Verification itself is the app's
  * `security`, in the core pipeline, shared by every transport.
  *
@@ -25,10 +24,7 @@ export function authExtension(): Extension {
     security: (context) => createSecurity(context),
     routes: (app) => tokenRoutes(app),
     serve: (app) => warnUnenforced(app),
-    openapi: (doc, app) => {
-      addAuthToOpenApi(doc, app)
-      addRateLimitToOpenApi(doc, app)
-    },
+    openapi: (doc, app) => addAuthToOpenApi(doc, app),
     info: (app) => ({
       auth: {
         mode: app.settings.auth_mode,

@@ -1,5 +1,6 @@
 import type { App } from '../app/app.ts'
 import type { CompiledAction } from '../core/registry.ts'
+import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
 import { addComponent, pascalCase, problemSchema } from './schemas.ts'
 import { systemPaths } from './system.ts'
 
@@ -37,6 +38,8 @@ export function buildOpenApi(app: App, title = 'Serval API'): Json {
   }
   for (const action of app.registry.list()) addActionPaths(doc, action)
   for (const ext of app.extensions) ext.openapi?.(doc, app)
+  // Last: the 429s go on every limited operation, the extensions' (POST /jobs/…) included.
+  addRateLimitToOpenApi(doc, app)
   return doc
 }
 
