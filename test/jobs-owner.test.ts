@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { action, jobsOf } from 'serval'
+import { SYSTEM_OWNER } from '../src/jobs/index.ts'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from './security/support.ts'
 import { call, gate, jobStatus, submit } from './support/jobs.ts'
+import { deleteKeys, eventually, REDIS_URL, redisAvailable, uniquePrefix } from './support/redis.ts'
 
 // Jobs nobody submitted over HTTP (a direct submit, a schedule's tick) must not fall to anonymous callers.
 const hold = gate()
@@ -83,5 +85,30 @@ describe('with auth_mode=jwt, jobs without a submitter', () => {
 
   it('a token whose sub is the reserved serval:system cannot submit jobs', async () => {
     expect((await call(t, 'POST', '/jobs/payroll', {}, impostor)).status).toBe(403)
+  })
+})
+
+const hasRedis = await redisAvailable('schedule ticks on Redis')
+
+describe.skipIf(!hasRedis)('with auth_mode=jwt on Redis, a schedule tick (a BullMQ job)', () => {
+  const prefix = uniquePrefix('owner')
+  let r: TestServer
+  const ticking = [action({ name: 'tick', schedule: { every: '1s' } }, () => ({ salary: 'secret' }))].map((a) => ({ action: a, exportName: a.def.name! }))
+
+  beforeAll(async () => {
+    r = await createTestServer({ actions: ticking }, { auth_mode: 'jwt', jwt_secret: SECRET, redis_url: REDIS_URL, redis_prefix: prefix, workers: 1 })
+  })
+  afterAll(async () => {
+    await r?.close()
+    await deleteKeys(prefix)
+  })
+
+  it('is owned by the system: not listed, read or cancelled by an anonymous caller, yet trusted code sees it', async () => {
+    const tick = await eventually(async () => (await jobsOf(r.app).list({ limit: 10, offset: 0 }, SYSTEM_OWNER)).items.find((j) => j.status === 'succeeded'), 'a finished tick')
+    expect(tick.trigger).toBe('schedule')
+    expect(((await call(r, 'GET', '/jobs')).body.items as unknown[]).length).toBe(0)
+    expect((await call(r, 'GET', '/jobs', undefined, alice)).body.items).toEqual([])
+    expect((await call(r, 'GET', `/jobs/${tick.id}/result`)).status).toBe(404)
+    expect((await call(r, 'DELETE', `/jobs/${tick.id}`)).status).toBe(404)
   })
 })
