@@ -1,9 +1,7 @@
 import { pino } from 'pino'
 import type { App } from '../../app/app.ts'
 import { loadApp } from '../../app/load.ts'
-import { startJobWorkers } from '../../jobs/index.ts'
 import { redact } from '../../jobs/redis/redact.ts'
-import { startSchedules } from '../../schedules/index.ts'
 import { CliExit, EXIT, settingsFor } from '../context.ts'
 
 /**
@@ -25,8 +23,8 @@ export async function workerCommand(dirs: string[], opts: Record<string, unknown
   const logger = pino({ level: settings.log_level })
   const app = await loadApp({ settings, dirs, logger })
   try {
-    await startJobWorkers(app)
-    await startSchedules(app)
+    // Every capability starts serving as under `serval serve` (jobs: workers; schedules: their ticks).
+    for (const ext of app.extensions) await ext.serve?.(app)
   } catch (error) {
     await app.close()
     throw error
