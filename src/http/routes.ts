@@ -52,6 +52,7 @@ function mount(server: FastifyInstance, app: App, route: Route): void {
 
 function routeRequest(app: App, request: FastifyRequest, reply: FastifyReply): RouteRequest {
   let signal: AbortSignal | undefined
+  let headers: Record<string, string | undefined> | undefined
   const q = request.url.indexOf('?')
   return {
     method: request.method,
@@ -59,11 +60,13 @@ function routeRequest(app: App, request: FastifyRequest, reply: FastifyReply): R
     params: request.params as Record<string, string>,
     query: request.query as Record<string, string | string[]>,
     body: request.body,
-    headers: headersOf(request.headers),
     credentials: requestCredentials(app, request),
     requestId: String(request.id),
     origin: 'http',
-    // Made only when the route asks: most never do.
+    // Made only when the route asks: most never do (POST /jobs is a hot path).
+    get headers() {
+      return (headers ??= headersOf(request.headers))
+    },
     get signal() {
       return (signal ??= clientSignal(app, reply))
     },
