@@ -1,4 +1,5 @@
 import type { App } from '../app/app.ts'
+import { publicBaseUrl } from '../config/public-url.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { addComponent, pascalCase, problemSchema } from './schemas.ts'
 import { systemPaths } from './system.ts'
@@ -31,6 +32,7 @@ export function buildOpenApi(app: App, title = 'Serval API'): Json {
   const doc: Json = {
     openapi: '3.1.0',
     info: { title, version: app.functionsVersion, description: 'Served by Serval' },
+    ...servers(publicBaseUrl(app.settings)),
     paths: { ...systemPaths() },
     components,
     tags: [{ name: 'actions' }, { name: 'system' }],
@@ -38,6 +40,11 @@ export function buildOpenApi(app: App, title = 'Serval API'): Json {
   for (const action of app.registry.list()) addActionPaths(doc, action)
   for (const ext of app.extensions) ext.openapi?.(doc, app)
   return doc
+}
+
+/** Unset, OpenAPI's default server `/` resolves paths against wherever the document was fetched. */
+function servers(base: string | undefined): Json {
+  return base ? { servers: [{ url: base }] } : {}
 }
 
 function problemResponse(description: string): Json {
