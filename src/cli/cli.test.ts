@@ -107,6 +107,16 @@ describe('usage errors and help', () => {
     expect(env.stderr).toMatch(/SERVAL_LOG_LEVEL: must be one of/)
   })
 
+  it.each([
+    [['config', '--trust-proxy', 'proxy.internal', 'examples'], {}, /^serval: --trust-proxy: must be true, false, a hop count/],
+    [['config', 'examples'], { SERVAL_JWT_ISSUER: '' }, /^serval: SERVAL_JWT_ISSUER: must not be empty/],
+    [['config', '--jwt-audience', '', 'examples'], {}, /^serval: --jwt-audience: must not be empty/],
+  ])('exits 2 naming a bad auth or proxy setting: %j', async (args, env, message) => {
+    const r = await runCli(args, { env })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(message)
+  })
+
   it('fails at startup on duplicate action names, naming both files', async () => {
     const r = await runCli(['serve', 'test/fixtures/dup', '--port', '0'])
     expect(r.code).toBe(1)
