@@ -3,15 +3,21 @@ import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
 import { sendProblem } from '../http/problem-reply.ts'
 import { debugIssuerOf, issueToken, passwordMatches, type DebugIssuer } from './debug-issuer.ts'
+import { FailureThrottle } from './failure-throttle.ts'
 
 const FORM = 'application/x-www-form-urlencoded'
+// Five wrong passwords in a row are free; then 5 s, 10 s, 20 s … up to 15 min, per client IP.
+const THROTTLE = { free: 5, baseMs: 5_000, maxMs: 15 * 60_000, maxClients: 10_000 }
 
 /**
  * `POST /auth/token` in dev mode with `auth_mode=jwt`: the OAuth2 password
  * grant the docs UI's "Authorize" dialog speaks. Any username, the debug
  * password, the scopes asked for (and, for testing group rules, `groups`).
  * Form-encoded only; the parser lives in this route's own scope, so action
- * routes still answer 415 to form bodies.
+ * routes still answer 415 to form bodies. Password guessing is throttled per
+ * client IP (`trust_proxy` decides what the IP is): after 5 wrong passwords
+ * in a row, 429 with `Retry-After` for 5 s, doubling with each further
+ * failure up to 15 minutes; a right password resets the count.
  *
  * @example
  * ```sh
@@ -21,13 +27,14 @@ const FORM = 'application/x-www-form-urlencoded'
 export async function registerTokenRoute(server: FastifyInstance, app: App): Promise<void> {
   const issuer = debugIssuerOf(app.security)
   if (!issuer) return
+  const throttle = new FailureThrottle(THROTTLE)
   await server.register(async (scope) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser(FORM, { parseAs: 'string' }, (_req, body: string, done) => done(null, new URLSearchParams(body)))
     scope.post('/auth/token', async (request, reply) => {
       try {
         const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams()
-        return reply.header('cache-control', 'no-store').send(await grant(issuer, form))
+        return reply.header('cache-control', 'no-store').send(await throttled(throttle, request.ip, () => grant(issuer, form)))
       } catch (error) {
         return sendProblem(app, request, reply, error)
       }
@@ -44,6 +51,22 @@ async function grant(issuer: DebugIssuer, form: URLSearchParams) {
   if (username === '' || username.length > 200) throw oauthError('bad-request', 'invalid_request', 'username is required (at most 200 characters)')
   if (!passwordMatches(issuer, form.get('password') ?? '')) throw oauthError('invalid-grant', 'invalid_grant', 'Wrong username or password')
   return issueToken(issuer, username, words(form.get('scope')), words(form.get('groups')))
+}
+
+/** Refuses a client that must still wait (before the password is even looked at); counts its wrong passwords. */
+async function throttled<T>(throttle: FailureThrottle, client: string, attempt: () => Promise<T>): Promise<T> {
+  const waitS = Math.ceil(throttle.waitMs(client) / 1000)
+  if (waitS > 0) {
+    throw new ServalError('too-many-requests', { detail: `Too many wrong passwords; retry in ${waitS} s`, headers: { 'retry-after': String(waitS) } })
+  }
+  try {
+    const result = await attempt()
+    throttle.succeed(client)
+    return result
+  } catch (error) {
+    if (error instanceof ServalError && error.code === 'invalid-grant') throttle.fail(client)
+    throw error
+  }
 }
 
 /** A problem document that is also an RFC 6749 §5.2 error response (`error`, `error_description`). */

@@ -18,9 +18,9 @@ describe('auth_mode=jwt: every token names its caller', () => {
     ['no sub', {}],
     ['an empty sub', { sub: '' }],
     ['a sub that is not text', { sub: 42 }],
-  ])('refuses a token with %s (401), even on a public action', async (_name, claims) => {
+  ])('refuses a token with %s (401), even on a public action or the jobs listing', async (_name, claims) => {
     const token = await hs256({ scope: 'notes:read', ...claims } as never)
-    for (const path of ['/actions/whoami', '/actions/ping']) {
+    for (const path of ['/actions/whoami', '/actions/ping', '/jobs']) {
       const res = await status(t, path, token)
       expect(res.status).toBe(401)
       expect(res.challenge).toContain('error="invalid_token"')
