@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
 import { sendProblem } from './problem-reply.ts'
-import { requestCredentials } from './security/credentials.ts'
+import { requestCaller } from './security/credentials.ts'
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { name: string; version: string }
 
@@ -35,10 +35,7 @@ export function registerSystemRoutes(server: FastifyInstance, app: App, state: {
  */
 async function mayReadInternals(app: App, request: FastifyRequest): Promise<boolean> {
   if (app.settings.dev_mode) return true
-  const identify = app.security.identify
-  if (!identify || (request.headers.authorization === undefined && !app.settings.tls_client_ca)) return false
-  const principal = await identify.call(app.security, requestCredentials(app, request))
-  return principal?.scopes.includes(ADMIN_SCOPE) ?? false
+  return (await requestCaller(app, request))?.scopes.includes(ADMIN_SCOPE) ?? false
 }
 
 /** What `serverInfo` shows. */
