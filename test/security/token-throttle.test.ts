@@ -40,4 +40,10 @@ describe('dev mode: POST /auth/token throttles password guessing', () => {
     expect((await server.fetch('/auth/token', form('let-me-in', '203.0.113.7'))).status).toBe(429)
     expect((await server.fetch('/auth/token', form('let-me-in', '203.0.113.8'))).status).toBe(200)
   })
+
+  it('documents the 429 on /auth/token', async () => {
+    const server = await start()
+    const doc = await (await server.fetch('/openapi.json')).json()
+    expect(doc.paths['/auth/token'].post.responses['429']).toMatchObject({ headers: { 'Retry-After': {} } })
+  })
 })
