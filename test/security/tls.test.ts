@@ -61,6 +61,17 @@ describe('mTLS (tls_client_ca)', () => {
     }
   })
 
+  it('with auth_mode=none, a certificate without a CN is named by its fingerprint, never an empty sub', async () => {
+    const t = await createTestServer({ actions }, settings())
+    try {
+      const res = await httpsGet(`${t.url}/actions/ping`, certs.ca, certs.anonymous)
+      expect(res.status).toBe(200)
+      expect(res.body.sub).toMatch(/^cert:([0-9A-F]{2}:){31}[0-9A-F]{2}$/)
+    } finally {
+      await t.close()
+    }
+  })
+
   it('with auth_mode=jwt, a token is still required and the certificate rides along', async () => {
     const t = await createTestServer({ actions }, { ...settings(), auth_mode: 'jwt', jwt_secret: SECRET })
     try {
