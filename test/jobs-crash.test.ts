@@ -38,7 +38,8 @@ describe('embedded jobs survive kill -9', () => {
     child.kill('SIGKILL')
     await new Promise((resolve) => child!.once('exit', resolve))
 
-    const second = await spawnServer([FIXTURES, '--data-dir', dir, '--workers', '4'])
+    // Dev mode: /_sys/info shows the queue (internals) to the test.
+    const second = await spawnServer([FIXTURES, '--data-dir', dir, '--workers', '4', '--dev-mode', 'true'])
     child = second.child
     for (const id of ids) {
       const job = await jobStatus(second.url, id, 'succeeded', 20_000)

@@ -8,6 +8,7 @@ import { exited, ROOT, waitForLine } from './support/cli.ts'
 import { call, jobStatus, jobWhere, submit } from './support/jobs.ts'
 import { deleteKeys, eventually, REDIS_URL, redisAvailable, uniquePrefix } from './support/redis.ts'
 import { spawnServal, stop } from './support/serval-process.ts'
+import { serverInfo } from '../src/http/system.ts'
 
 // Two API instances (in this process, running no jobs) and two `serval worker`
 // processes, all on one Redis under a prefix of their own.
@@ -146,7 +147,7 @@ describe.skipIf(!hasRedis)('jobs on Redis (BullMQ)', () => {
     expect(new Set(ids).size).toBe(ids.length)
     const times = ids.map((id) => Number(/:(\d+)$/.exec(id)![1])).sort((a, b) => a - b)
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(1000)
-    const info = (await call(api1, 'GET', '/_sys/info')).body
+    const info = serverInfo(api1.app, { internals: true })
     expect(info.schedules).toEqual([{ action: 'tick', every: '1s', mode: 'redis' }])
   })
 })

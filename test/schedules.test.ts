@@ -6,6 +6,7 @@ import { createTestServer, type TestServer } from 'serval/testing'
 import { ROOT } from './support/cli.ts'
 import { runServal } from './support/serval-process.ts'
 import { eventually } from './support/redis.ts'
+import { serverInfo } from '../src/http/system.ts'
 
 const runs = { count: 0, running: 0, overlap: 0, triggers: new Set<string>() }
 const slowTick = action({ name: 'slowTick', http: false, schedule: { every: '20ms' } }, async (_input, ctx) => {
@@ -29,7 +30,7 @@ describe('embedded schedules', () => {
     await eventually(() => (runs.count >= 3 ? true : undefined), 'three runs', 5000)
     expect(runs.overlap).toBe(0)
     expect([...runs.triggers]).toEqual(['schedule'])
-    const info = (await (await t.fetch('/_sys/info')).json()) as { schedules: { action: string; every: string; mode: string; nextRun: string }[] }
+    const info = serverInfo(t.app, { internals: true }) as { schedules?: { action: string; every: string; mode: string; nextRun: string }[] }
     expect(info.schedules).toEqual([{ action: 'slowTick', every: '20ms', mode: 'embedded', nextRun: expect.any(String) }])
     await t.close()
     t = undefined
@@ -43,8 +44,8 @@ describe('embedded schedules', () => {
     t = await createTestServer({ actions: [{ action: slowTick, exportName: 'slowTick' }] }, { workers: 0 })
     await sleep(120)
     expect(runs.count).toBe(0)
-    const info = (await (await t.fetch('/_sys/info')).json()) as { schedules: { mode: string }[] }
-    expect(info.schedules[0]!.mode).toBe('off')
+    const info = serverInfo(t.app, { internals: true }) as { schedules?: { mode: string }[] }
+    expect(info.schedules?.[0]!.mode).toBe('off')
   })
 
   it('fail at startup naming the action when a schedule is invalid', async () => {

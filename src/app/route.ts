@@ -27,6 +27,8 @@ export interface RouteRequest {
   /** What the pipeline's auth step reads (token, group, client certificate). */
   readonly credentials: Credentials
   readonly requestId: string
+  /** The client's address: the peer, or what trusted proxies forwarded (`trust_proxy`). */
+  readonly ip: string
   /** The adapter the request came through: `'http'` (later `'lambda'`, `'ws'`). */
   readonly origin: string
   /** Aborts when the client goes away or the server shuts down. */

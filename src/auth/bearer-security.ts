@@ -16,7 +16,7 @@ import type { TokenVerifier } from './verifier.ts'
  *
  * @example
  * ```ts
- * const security = new BearerSecurity(createHs256Verifier(key, 30), { allowed: new Set() })
+ * const security = new BearerSecurity(createHs256Verifier(key, { clockSkewS: 30 }), { allowed: new Set() })
  * const app = await createApp({ actions, security })
  * ```
  */
@@ -35,6 +35,8 @@ export class BearerSecurity implements Security {
     const token = bearerToken(credentials?.authorization)
     if (token === undefined) return null
     const principal = principalFromClaims(await this.#verifier.verify(token))
+    // Rate-limit buckets and job listings are per sub: a token without one would share them with every other.
+    if (principal.sub === '') throw unauthorized('The token has no "sub" claim (a non-empty string naming the caller)', 'invalid_token')
     const certificate = credentials?.certificate
     return withGroup(certificate ? { ...principal, certificate } : principal, credentials?.groupId, this.#groups)
   }

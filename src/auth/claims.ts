@@ -22,7 +22,8 @@ export function principalFromClaims(claims: Readonly<Record<string, unknown>>): 
 
 /**
  * The principal of a client that presented a CA-signed TLS certificate and
- * no token (mTLS without `auth_mode`): `sub` is the subject's CN.
+ * no token (mTLS without `auth_mode`): `sub` is the subject's CN, or
+ * `cert:<SHA-256 fingerprint>` for a certificate without one.
  *
  * @example
  * ```ts
@@ -31,7 +32,8 @@ export function principalFromClaims(claims: Readonly<Record<string, unknown>>): 
  */
 export function principalFromCertificate(certificate: NonNullable<Principal['certificate']>): Principal {
   return {
-    sub: certificate.subject.CN ?? '',
+    // Without a CN the fingerprint names it: an empty sub would share limits and jobs with every other such client.
+    sub: certificate.subject.CN || `cert:${certificate.fingerprint256 ?? ''}`,
     scopes: [],
     groups: [],
     claims: { ...certificate.subject },

@@ -4,6 +4,7 @@ import { SettingsError } from '../config/parse.ts'
 import { openSecurity, type Security } from '../core/security.ts'
 import { BearerSecurity } from './bearer-security.ts'
 import { principalFromCertificate } from './claims.ts'
+import type { GroupPolicy } from './groups.ts'
 import { registerDebugIssuer } from './debug-issuer.ts'
 import { debugPassword, jwtSecret } from './secrets.ts'
 import { cachingVerifier } from './token-cache.ts'
@@ -17,7 +18,7 @@ export interface SecurityOptions {
 /**
  * The pipeline's auth step chosen by `auth_mode`: `none` (anonymous, or
  * the client certificate's subject under mTLS), `jwt` (HS256 with
- * `jwt_secret`) or `oidc` (the issuer's JWKS). Bad auth settings fail here,
+ * `jwt_secret`, `jwt_issuer`, `jwt_audience`) or `oidc` (the issuer's JWKS). Bad auth settings fail here,
  * at startup, naming the variable.
  *
  * @example
@@ -30,13 +31,7 @@ export async function createSecurity(options: SecurityOptions): Promise<Security
   if (s.auth_mode === 'none') return s.tls_client_ca ? certificateSecurity : openSecurity
   const groups = { allowed: new Set(s.allowed_groups), defaultGroupId: s.default_group_id }
   // The verifiers (and jose) load only when auth is on: startup without auth pays nothing.
-  if (s.auth_mode === 'jwt') {
-    const { createHs256Verifier, hs256Key } = await import('./verify-hs256.ts')
-    const key = await hs256Key(jwtSecret(s, logger))
-    const security = new BearerSecurity(cachingVerifier(createHs256Verifier(key, s.auth_clock_skew_s)), groups)
-    if (s.dev_mode) registerDebugIssuer(security, { key, password: debugPassword(s, logger) })
-    return security
-  }
+  if (s.auth_mode === 'jwt') return jwtSecurity(s, logger, groups)
   if (!s.oidc_url) throw new SettingsError('SERVAL_OIDC_URL', 'is required when auth_mode=oidc')
   if (!s.oidc_audience) logger.warn('auth_mode=oidc without oidc_audience: tokens the issuer made for any audience are accepted')
   const { createOidcVerifier } = await import('./verify-oidc.ts')
@@ -47,6 +42,17 @@ export async function createSecurity(options: SecurityOptions): Promise<Security
     jwksCooldownMs: s.oidc_jwks_cooldown_s * 1000,
   })
   return new BearerSecurity(cachingVerifier(verifier), groups)
+}
+
+/** HS256 with `jwt_secret`; in dev mode also the token endpoint, which signs with a key of its own. */
+async function jwtSecurity(s: Settings, logger: Logger, groups: GroupPolicy): Promise<Security> {
+  const { createHs256Verifier, devTokenKey, hs256Key } = await import('./verify-hs256.ts')
+  const secret = jwtSecret(s, logger)
+  const devKey = s.dev_mode ? await devTokenKey(secret) : undefined
+  const options = { clockSkewS: s.auth_clock_skew_s, issuer: s.jwt_issuer, audience: s.jwt_audience, devKey }
+  const security = new BearerSecurity(cachingVerifier(createHs256Verifier(await hs256Key(secret), options)), groups)
+  if (devKey) registerDebugIssuer(security, { key: devKey, password: debugPassword(s, logger), audience: s.jwt_audience })
+  return security
 }
 
 /**

@@ -1,10 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Security } from '../core/security.ts'
+import { DEV_ISSUER } from './verify-hs256.ts'
 
-/** The dev-mode token issuer: the HS256 key tokens are signed with and the password it asks for. */
+/** The dev-mode token issuer: its own HS256 key (never jwt_secret's), the password it asks for, the `aud` it writes. */
 export interface DebugIssuer {
   readonly key: CryptoKey
   readonly password: string
+  readonly audience?: string | undefined
 }
 
 /** A token the debug endpoint issued, in the OAuth2 token response shape. */
@@ -20,8 +22,8 @@ const TTL_S = 3600
 
 /**
  * Ties a dev-mode issuer to the security that verifies its tokens, so
- * the token endpoint signs with the very key (generated or not) the
- * pipeline checks.
+ * the token endpoint signs with the very dev key the pipeline checks
+ * `iss: serval-dev` tokens against.
  *
  * @example
  * ```ts
@@ -37,7 +39,7 @@ export function registerDebugIssuer(security: Security, issuer: DebugIssuer): vo
  *
  * @example
  * ```ts
- * if (debugIssuerOf(app.security)) registerTokenRoute(server, app)
+ * const routes = debugIssuerOf(app.security) ? tokenRoutes(app) : []
  * ```
  */
 export function debugIssuerOf(security: Security): DebugIssuer | undefined {
@@ -58,7 +60,8 @@ export function passwordMatches(issuer: DebugIssuer, password: string): boolean 
 }
 
 /**
- * Signs an hour-long HS256 token for `sub` with the requested scopes and groups.
+ * Signs an hour-long HS256 token for `sub` with the requested scopes and
+ * groups, as `iss: serval-dev` with the dev key (valid in dev mode only).
  *
  * @example
  * ```ts
@@ -68,10 +71,12 @@ export function passwordMatches(issuer: DebugIssuer, password: string): boolean 
 export async function issueToken(issuer: DebugIssuer, sub: string, scopes: readonly string[], groups: readonly string[]): Promise<IssuedToken> {
   const scope = scopes.join(' ')
   const { SignJWT } = await import('jose')
-  const token = await new SignJWT({ scope, ...(groups.length ? { groups: [...groups] } : {}) })
+  const jwt = new SignJWT({ scope, ...(groups.length ? { groups: [...groups] } : {}) })
+  if (issuer.audience) jwt.setAudience(issuer.audience)
+  const token = await jwt
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
-    .setIssuer('serval-debug')
+    .setIssuer(DEV_ISSUER)
     .setIssuedAt()
     .setExpirationTime(`${TTL_S}s`)
     .sign(issuer.key)

@@ -93,7 +93,12 @@ function tokenPath(): Json {
       summary: 'Dev mode only: OAuth2 password grant issuing HS256 tokens',
       security: [],
       requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: form } } },
-      responses: { '200': { description: 'A token', content: { 'application/json': { schema: token } } }, '400': { description: 'Bad grant', content: PROBLEM } },
+      responses: { '200': { description: 'A token', content: { 'application/json': { schema: token } } }, '400': { description: 'Bad grant', content: PROBLEM }, '429': tooManyGuesses() },
     },
   }
+}
+
+function tooManyGuesses(): Json {
+  const headers = { 'Retry-After': { description: 'Seconds until this client may try again', schema: { type: 'integer' } } }
+  return { description: 'Too many wrong passwords in a row from this client', headers, content: PROBLEM }
 }

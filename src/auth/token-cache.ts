@@ -16,7 +16,7 @@ const MAX_TOKEN_LENGTH = 4096
  *
  * @example
  * ```ts
- * const verifier = cachingVerifier(createHs256Verifier(key, 30))
+ * const verifier = cachingVerifier(createHs256Verifier(key, { clockSkewS: 30 }))
  * ```
  */
 export function cachingVerifier(inner: TokenVerifier, now: () => number = Date.now): TokenVerifier {

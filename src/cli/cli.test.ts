@@ -107,16 +107,35 @@ describe('usage errors and help', () => {
     expect(env.stderr).toMatch(/SERVAL_LOG_LEVEL: must be one of/)
   })
 
+  it.each([
+    [['config', '--trust-proxy', 'proxy.internal', 'examples'], {}, /^serval: --trust-proxy: must be true, false, a hop count/],
+    [['config', 'examples'], { SERVAL_JWT_ISSUER: '' }, /^serval: SERVAL_JWT_ISSUER: must not be empty/],
+    [['config', '--jwt-audience', '', 'examples'], {}, /^serval: --jwt-audience: must not be empty/],
+  ])('exits 2 naming a bad auth or proxy setting: %j', async (args, env, message) => {
+    const r = await runCli(args, { env })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(message)
+  })
+
   it('fails at startup on duplicate action names, naming both files', async () => {
     const r = await runCli(['serve', 'test/fixtures/dup', '--port', '0'])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/Duplicate action name "same".*test\/fixtures\/dup\/a\.ts.*test\/fixtures\/dup\/b\.ts/)
   })
 
-  it('fails naming a missing function directory', async () => {
-    const r = await runCli(['serve', 'no/such/dir'])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/no\/such\/dir/)
+  it.each(['serve', 'dev', 'run add', 'test', 'openapi'])('%s exits 2 with one line naming a missing function directory, no stack', async (cmd) => {
+    const r = await runCli([...cmd.split(' '), 'no/such/dir', '--port', '0'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(`serval: function directory not found: no/such/dir\n`)
+  })
+
+  it.each([
+    ['/missing/dir/x.json', /^serval: --out: cannot write \/missing\/dir\/x\.json: no directory \/missing\/dir\n$/],
+    [tmp, /^serval: --out: cannot write .*serval-cli-.*: it is a directory\n$/],
+  ])('openapi --out %s exits 2 with one line naming the file, no stack', async (out, message) => {
+    const r = await runCli(['openapi', '--out', out, 'examples'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(message)
   })
 })
 

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { pino, type Logger } from 'pino'
-import { loadApp } from '../app/load.ts'
+import { loadApp, resolveDirs } from '../app/load.ts'
 import type { App } from '../app/app.ts'
 import { loadSettings, type LoadedSettings } from '../config/load.ts'
-import type { SettingName } from '../config/definitions.ts'
+import type { SettingName, Settings } from '../config/definitions.ts'
 import { settingsFromFlags } from './options.ts'
 
 /** Exit codes: 0 ok, 1 the action (or a test) failed, 2 bad usage, flags, settings or input. */
@@ -28,5 +30,22 @@ export async function appFor(dirs: string[], opts: Record<string, unknown>, leve
   const { settings, sources } = await settingsFor(opts)
   if (sources.log_level === 'default') settings.log_level = level as typeof settings.log_level
   const logger: Logger = pino({ level: settings.log_level }, pino.destination(2))
-  return loadApp({ settings, dirs, logger })
+  return loadApp({ settings, dirs: functionDirs(dirs, settings), logger })
+}
+
+/**
+ * The function directories a command will serve, each checked to exist:
+ * a missing one is bad usage (exit 2, one line naming it), caught before
+ * anything (a file watcher, discovery) would fail on it with a stack.
+ *
+ * @example
+ * ```ts
+ * const dirs = functionDirs(['actions'], settings) // throws CliExit(2) when ./actions is missing
+ * ```
+ */
+export function functionDirs(dirs: readonly string[], settings: Settings, cwd = process.cwd()): string[] {
+  const resolved = resolveDirs(dirs, settings, cwd)
+  const missing = resolved.find((dir) => !existsSync(resolve(cwd, dir)))
+  if (missing !== undefined) throw new CliExit(EXIT.usage, `function directory not found: ${missing}`)
+  return resolved
 }

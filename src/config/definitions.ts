@@ -1,11 +1,12 @@
 /** The kind of value a setting holds; decides how text from env or flags is parsed. */
-export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'bytes' | 'enum' | 'url'
+export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'bytes' | 'enum' | 'url' | 'proxy'
 
 /** One setting: its name (snake case), kind, default and help text. */
 export interface SettingDef {
   readonly kind: SettingKind
   readonly default?: unknown
   readonly values?: readonly string[]
+  /** The least (int, bytes) or, for a string, the shortest length. */
   readonly min?: number
   readonly max?: number
   /** Hidden from `serval config` output (a secret). */
@@ -32,6 +33,8 @@ export const settingDefs = {
   auth_mode: { kind: 'enum', values: ['none', 'jwt', 'oidc'], default: 'none', help: 'Authentication of requests' },
   jwt_secret: { kind: 'string', secret: true, help: 'HS256 secret when auth_mode=jwt' },
   debug_password: { kind: 'string', secret: true, help: 'Password of the dev-mode token endpoint (printed when generated)' },
+  jwt_issuer: { kind: 'string', min: 1, help: 'Required iss of HS256 tokens when auth_mode=jwt; unset, any iss but the dev one' },
+  jwt_audience: { kind: 'string', min: 1, help: 'Required aud of HS256 tokens when auth_mode=jwt; unset, any aud' },
   oidc_url: { kind: 'url', help: 'OIDC issuer URL (discovery at {url}/.well-known/openid-configuration)' },
   oidc_audience: { kind: 'string', help: 'Required token audience under OIDC' },
   oidc_client_id: { kind: 'string', help: 'OIDC client id for the docs UI' },
@@ -42,6 +45,7 @@ export const settingDefs = {
   oidc_jwks_cooldown_s: { kind: 'int', default: 30, min: 0, max: 3600, help: 'Seconds before an unknown token kid may trigger another JWKS fetch' },
   rate_limit_max: { kind: 'int', default: 0, min: 0, help: 'Default requests per window per caller for every action (0 = off; actions may set rateLimit)' },
   rate_limit_window_s: { kind: 'int', default: 60, min: 1, max: 86_400, help: 'The window of rate_limit_max, in seconds' },
+  trust_proxy: { kind: 'proxy', default: false, help: 'Take the client IP from X-Forwarded-For: false, true (any proxy), a hop count, or proxy addresses/CIDRs (comma-separated)' },
   redis_url: { kind: 'url', help: 'Redis for distributed jobs, schedules and channels; unset = embedded' },
   redis_prefix: { kind: 'string', default: 'serval', help: 'Prefix of every Redis key Serval writes (one per app sharing a Redis)' },
   workers: { kind: 'int', default: 4, min: 0, max: 1000, help: 'Jobs this process runs at once (per queue with redis_url); 0 = none, submit only' },
@@ -65,7 +69,9 @@ export const settingDefs = {
 /** A setting's name, e.g. `'port'`. */
 export type SettingName = keyof typeof settingDefs
 
-type ValueOf<D> = D extends { kind: 'int' | 'bytes' }
+type ValueOf<D> = D extends { kind: 'proxy' } ? boolean | number | string[] : PlainValueOf<D>
+
+type PlainValueOf<D> = D extends { kind: 'int' | 'bytes' }
   ? number
   : D extends { kind: 'bool' }
     ? boolean

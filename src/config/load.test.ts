@@ -81,4 +81,45 @@ describe('settings', () => {
     const broken = await loadSettings({ cwd: project({ 'serval.config.json': '{' }), env: {} }).catch((e: Error) => e)
     expect(String(broken)).toContain('serval.config.json')
   })
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+    ['loopback,fd00::/8,::1', ['loopback', 'fd00::/8', '::1']],
+  ])('reads trust_proxy %j', async (text, expected) => {
+    const { settings } = await loadSettings({ filesOff: true, env: { SERVAL_TRUST_PROXY: text } })
+    expect(settings.trust_proxy).toEqual(expected)
+  })
+
+  it('reads trust_proxy from a config file as a boolean, a count or a list', async () => {
+    const list = await loadSettings({ cwd: project({ 'serval.config.json': '{"trust_proxy": ["10.1.2.3", "192.168.0.0/16"]}' }), env: {} })
+    expect(list.settings.trust_proxy).toEqual(['10.1.2.3', '192.168.0.0/16'])
+    const count = await loadSettings({ cwd: project({ 'serval.config.json': '{"trust_proxy": 1}' }), env: {} })
+    expect(count.settings.trust_proxy).toBe(1)
+    const defaults = await loadSettings({ filesOff: true, env: {} })
+    expect(defaults.settings.trust_proxy).toBe(false)
+  })
+
+  it.each([
+    [{ env: { SERVAL_TRUST_PROXY: '10.0.0.300' } }, 'SERVAL_TRUST_PROXY'],
+    [{ env: { SERVAL_TRUST_PROXY: '10.0.0.0/33' } }, 'SERVAL_TRUST_PROXY'],
+    [{ env: { SERVAL_TRUST_PROXY: 'proxy.internal' } }, 'SERVAL_TRUST_PROXY'],
+    [{ env: {}, cli: { trust_proxy: '-1' } }, '--trust-proxy'],
+    [{ env: { SERVAL_JWT_ISSUER: '' } }, 'SERVAL_JWT_ISSUER'],
+    [{ env: {}, cli: { jwt_audience: '' } }, '--jwt-audience'],
+  ])('rejects a bad auth or proxy setting naming it (%j)', async (options, origin) => {
+    const error = await loadSettings({ filesOff: true, ...options }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SettingsError)
+    expect((error as SettingsError).message).toContain(origin)
+  })
+
+  it('rejects trust_proxy or jwt_issuer of the wrong type in a config file', async () => {
+    const proxy = await loadSettings({ cwd: project({ 'serval.config.json': '{"trust_proxy": {"a": 1}}' }), env: {} }).catch((e: Error) => e)
+    expect(String(proxy)).toContain('serval.config.json:trust_proxy')
+    const issuer = await loadSettings({ cwd: project({ 'serval.config.json': '{"jwt_issuer": ["a"]}' }), env: {} }).catch((e: Error) => e)
+    expect(String(issuer)).toContain('serval.config.json:jwt_issuer: must be text')
+  })
 })

@@ -1,4 +1,8 @@
 import type { SettingDef } from './definitions.ts'
+import { splitList } from './list.ts'
+import { parseTrustProxy } from './trust-proxy.ts'
+
+export { splitList }
 
 /**
  * A bad setting: names the flag, variable or file key it came from, so the
@@ -49,9 +53,14 @@ export function parseSetting(def: SettingDef, raw: unknown, origin: string): unk
     case 'url':
       if (typeof raw === 'string' && URL.canParse(raw)) return raw
       return fail('must be an absolute URL')
-    case 'string':
-      if (typeof raw === 'string' || typeof raw === 'number') return String(raw)
-      return fail('must be text')
+    case 'string': {
+      if (typeof raw !== 'string' && typeof raw !== 'number') return fail('must be text')
+      const text = String(raw)
+      if (def.min !== undefined && text.length < def.min) fail(def.min === 1 ? 'must not be empty' : `must be at least ${def.min} characters`)
+      return text
+    }
+    case 'proxy':
+      return parseTrustProxy(raw) ?? fail('must be true, false, a hop count, or addresses/CIDRs of the proxies (comma-separated)')
   }
 }
 
@@ -75,35 +84,4 @@ function checkRange(def: SettingDef, n: number, fail: (what: string) => never): 
     fail(`must be from ${def.min ?? '-∞'} to ${def.max ?? '∞'}`)
   }
   return n
-}
-
-/**
- * Splits a comma-separated list; a value holding a comma is double-quoted
- * as in CSV (`"a, b",c` → `['a, b', 'c']`).
- *
- * @example
- * ```ts
- * splitList('"example, foo",parent/bar') // ['example, foo', 'parent/bar']
- * ```
- */
-export function splitList(text: string): string[] {
-  const out: string[] = []
-  let current = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted && ch === '"' && text[i + 1] === '"') {
-      current += '"'
-      i++
-    } else if (ch === '"') {
-      quoted = !quoted
-    } else if (ch === ',' && !quoted) {
-      out.push(current.trim())
-      current = ''
-    } else {
-      current += ch
-    }
-  }
-  out.push(current.trim())
-  return out.filter((v) => v !== '')
 }

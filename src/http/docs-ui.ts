@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { App } from '../app/app.ts'
+import { publicBaseUrl } from '../config/public-url.ts'
 import { ServalError } from '../errors/index.ts'
 import { sendProblem } from './problem-reply.ts'
 
@@ -46,10 +47,11 @@ export function registerDocsUi(scope: FastifyInstance, app: App, options: DocsUi
   scope.get('/docs', (_req, reply) => page(reply, html(), 'text/html; charset=utf-8'))
   scope.get('/docs/static/index.html', (_req, reply) => page(reply, html(), 'text/html; charset=utf-8'))
   scope.get('/docs/static/swagger-initializer.js', (_req, reply) =>
-    page(reply, initializer(options.initOAuth), 'text/javascript; charset=utf-8'),
+    page(reply, initializer(options.initOAuth, publicBaseUrl(app.settings)), 'text/javascript; charset=utf-8'),
   )
   scope.get<{ Params: { file: string } }>('/docs/static/:file', async (request, reply) => {
-    const type = ASSETS[request.params.file]
+    // Own keys only: `constructor` or `toString` must not pass for an asset.
+    const type = Object.hasOwn(ASSETS, request.params.file) ? ASSETS[request.params.file] : undefined
     if (!type) return sendProblem(app, request, reply, new ServalError('not-found', { detail: `No docs asset ${request.params.file}` }))
     return page(reply, await asset(request.params.file), type)
   })
@@ -85,9 +87,11 @@ function indexHtml(): string {
 `
 }
 
-function initializer(initOAuth: Record<string, unknown> | undefined): string {
+/** Behind a proxy the page's own origin may not be the public one: `base` (public_base_url) wins when set. */
+function initializer(initOAuth: Record<string, unknown> | undefined, base: string | undefined): string {
+  const redirect = base ? JSON.stringify(`${base}/docs/static/oauth2-redirect.html`) : "window.location.origin + '/docs/static/oauth2-redirect.html'"
   const config = {
-    url: '/openapi.json',
+    url: `${base ?? ''}/openapi.json`,
     dom_id: '#swagger-ui',
     deepLinking: true,
     layout: 'StandaloneLayout',
@@ -99,7 +103,7 @@ function initializer(initOAuth: Record<string, unknown> | undefined): string {
   var config = ${JSON.stringify(config)};
   config.presets = [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset];
   config.plugins = [SwaggerUIBundle.plugins.DownloadUrl];
-  config.oauth2RedirectUrl = window.location.origin + '/docs/static/oauth2-redirect.html';
+  config.oauth2RedirectUrl = ${redirect};
   var ui = SwaggerUIBundle(config);
   ui.initOAuth(${JSON.stringify(initOAuth ?? {})});
   window.ui = ui;

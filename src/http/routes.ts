@@ -62,6 +62,7 @@ function routeRequest(app: App, request: FastifyRequest, reply: FastifyReply): R
     body: request.body,
     credentials: requestCredentials(app, request),
     requestId: String(request.id),
+    ip: request.ip,
     origin: 'http',
     // Made only when the route asks: most never do (POST /jobs is a hot path).
     get headers() {

@@ -44,6 +44,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     bodyLimit: s.body_limit,
     requestTimeout: s.request_timeout_s * 1000,
     return503OnClosing: false,
+    trustProxy: s.trust_proxy, // request.ip from X-Forwarded-For only through trusted proxies
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     // Node's parser refuses longer request lines + headers; clientErrorHandler answers 431.

@@ -1,10 +1,14 @@
 import { createRequire } from 'node:module'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
 import { sendProblem } from './problem-reply.ts'
+import { requestCaller } from './security/credentials.ts'
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { name: string; version: string }
+
+/** The scope that lets a caller read `/_sys/info`'s internals outside dev mode. */
+export const ADMIN_SCOPE = 'serval:admin'
 
 /** `/_sys/health`, `/_sys/ready` and `/_sys/info`. */
 export function registerSystemRoutes(server: FastifyInstance, app: App, state: { listening: boolean }): void {
@@ -15,34 +19,61 @@ export function registerSystemRoutes(server: FastifyInstance, app: App, state: {
     }
     return { status: 'ready' }
   })
-  server.get('/_sys/info', async () => serverInfo(app))
+  server.get('/_sys/info', async (request, reply) => {
+    try {
+      return serverInfo(app, { internals: await mayReadInternals(app, request) })
+    } catch (error) {
+      return sendProblem(app, request, reply, error)
+    }
+  })
 }
 
 /**
- * What `/_sys/info` answers.
+ * Dev mode, or a verified principal with the `serval:admin` scope. A
+ * token that is sent is checked (a bad one is a 401, as everywhere);
+ * without one the caller sees the public facts.
+ */
+async function mayReadInternals(app: App, request: FastifyRequest): Promise<boolean> {
+  if (app.settings.dev_mode) return true
+  return (await requestCaller(app, request))?.scopes.includes(ADMIN_SCOPE) ?? false
+}
+
+/** What `serverInfo` shows. */
+export interface InfoOptions {
+  /** Add what only operators should see: dev mode, action files, each capability's state (data dir, Redis, queues). */
+  readonly internals?: boolean
+}
+
+/**
+ * What `/_sys/info` answers: the public facts (name, version,
+ * functionsVersion, Node version, uptime, the actions), and with
+ * `internals` the operator's view.
  *
  * @example
  * ```ts
  * serverInfo(app).actions[0].name // 'sayHello'
+ * serverInfo(app, { internals: true }).jobs // { mode: 'embedded', dataDir: '…', … }
  * ```
  */
-export function serverInfo(app: App): Record<string, unknown> {
+export function serverInfo(app: App, options: InfoOptions = {}): Record<string, unknown> {
+  const internals = options.internals === true
   const info: Record<string, unknown> = {
     name: pkg.name,
     version: pkg.version,
     functionsVersion: app.functionsVersion,
     node: process.version,
     uptimeS: Math.round((Date.now() - app.startedAt) / 100) / 10,
-    devMode: app.settings.dev_mode,
     actions: app.registry.list().map((a) => ({
       name: a.name,
       path: `/actions/${a.path}`,
       methods: a.methods,
       streaming: a.streaming,
       ...(a.def.description ? { description: a.def.description } : {}),
-      ...(a.file ? { file: a.file } : {}),
+      ...(internals && a.file ? { file: a.file } : {}),
     })),
   }
+  if (!internals) return info
+  info.devMode = app.settings.dev_mode
   for (const ext of app.extensions) Object.assign(info, ext.info?.(app))
   return info
 }

@@ -1,4 +1,5 @@
 import type { App } from '../app/app.ts'
+import { publicBaseUrl } from '../config/public-url.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
 import { addComponent, pascalCase, problemSchema } from './schemas.ts'
@@ -32,6 +33,7 @@ export function buildOpenApi(app: App, title = 'Serval API'): Json {
   const doc: Json = {
     openapi: '3.1.0',
     info: { title, version: app.functionsVersion, description: 'Served by Serval' },
+    ...servers(publicBaseUrl(app.settings)),
     paths: { ...systemPaths() },
     components,
     tags: [{ name: 'actions' }, { name: 'system' }],
@@ -41,6 +43,11 @@ export function buildOpenApi(app: App, title = 'Serval API'): Json {
   // Last: the 429s go on every limited operation, the extensions' (POST /jobs/…) included.
   addRateLimitToOpenApi(doc, app)
   return doc
+}
+
+/** Unset, OpenAPI's default server `/` resolves paths against wherever the document was fetched. */
+function servers(base: string | undefined): Json {
+  return base ? { servers: [{ url: base }] } : {}
 }
 
 function problemResponse(description: string): Json {

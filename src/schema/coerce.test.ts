@@ -40,4 +40,31 @@ describe('query coercion', () => {
     expect(out).toEqual({ n: 1 })
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
+
+  it('coerces only JSON-number text, and only to finite numbers', () => {
+    expect(coerce({ f: '-0.5e-3', n: '10' })).toEqual({ f: -0.0005, n: 10 })
+    for (const text of ['1e400', '-1e400', 'Infinity', '0x10', ' 1', '1 ', '1_000', '+1', '.5', '1.', '01', '']) {
+      expect(coerce({ n: text }).n).toBe(text)
+    }
+  })
+
+  it('answers a 16 KB value, numeric or not, with the right result', () => {
+    const digits = '9'.repeat(16_384)
+    expect(coerce({ f: `0.${digits}` }).f).toBe(1)
+    expect(coerce({ f: digits }).f).toBe(digits) // 1e16384 is not finite: left for the validator
+    expect(coerce({ f: `${digits}x` }).f).toBe(`${digits}x`)
+    expect(coerce({ list: [`${digits}e`, '2'] }).list).toEqual([`${digits}e`, 2])
+  })
+
+  it('drops a top-level __proto__ key instead of setting the prototype', () => {
+    const query = Object.create(null) as Record<string, unknown>
+    query.__proto__ = ['a', 'b'] // as the query parser hands it over
+    query.n = '1'
+    const out = coerce(query)
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
+    expect(Object.keys(out)).toEqual(['n'])
+    const untyped = compileQueryCoercer({ type: 'object' })(query)
+    expect(Object.getPrototypeOf(untyped)).toBe(Object.prototype)
+    expect(Object.keys(untyped)).toEqual(['n'])
+  })
 })

@@ -6,9 +6,13 @@ export type QueryCoercer = (query: Record<string, unknown>) => Record<string, un
 type Coerce = (value: unknown) => unknown
 type Node = Record<string, unknown>
 
-const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
+// A JSON number, nothing looser: no hex, padding, `_`, `+`, `.5` or `1.`. Each
+// part is matched one way only, so the test is linear in the length (the old
+// `\d+\.?\d*` could split a run of digits n ways: quadratic on a miss).
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/
 const identity: Coerce = (v) => v
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+const PROTO = '__proto__'
+const UNSAFE_KEYS = new Set([PROTO, 'constructor', 'prototype'])
 
 /**
  * Compiles, once per action, how its query string becomes input: nested
@@ -76,11 +80,17 @@ function compileScalar(types: Set<string>): (text: string) => unknown {
   const boolean = types.has('boolean')
   const nullable = types.has('null')
   return (text) => {
-    if (numeric && NUMBER.test(text)) return Number(text)
+    if (numeric && NUMBER.test(text)) return finiteOrText(text)
     if (boolean && (text === 'true' || text === 'false')) return text === 'true'
     if (nullable && (text === '' || text === 'null')) return null
     return text
   }
+}
+
+/** `1e400` is decimal but not a number a schema can hold: it stays text, so the validator answers 422. */
+function finiteOrText(text: string): number | string {
+  const n = Number(text)
+  return Number.isFinite(n) ? n : text
 }
 
 function compileObject(node: Node, resolve: (n: Node) => Node, depth: number): (value: Node) => Node {
@@ -91,7 +101,7 @@ function compileObject(node: Node, resolve: (n: Node) => Node, depth: number): (
   const rest = extra && typeof extra === 'object' ? compileNode(extra as Node, resolve, depth + 1) : identity
   return (value) => {
     const out: Node = {}
-    for (const key of Object.keys(value)) out[key] = (fields.get(key) ?? rest)(value[key])
+    for (const key of Object.keys(value)) if (key !== PROTO) out[key] = (fields.get(key) ?? rest)(value[key])
     return out
   }
 }
@@ -100,7 +110,7 @@ function compileObject(node: Node, resolve: (n: Node) => Node, depth: number): (
 function expandKeys(query: Record<string, unknown>, literal: Set<string>): Node {
   let nested = false
   for (const key in query) if (!literal.has(key) && (key.includes('[') || key.includes('.'))) nested = true
-  if (!nested) return { ...query }
+  if (!nested) return withoutProto(query)
   const out: Node = {}
   for (const key of Object.keys(query)) {
     const path = literal.has(key) ? [key] : splitKey(key)
@@ -113,6 +123,16 @@ function expandKeys(query: Record<string, unknown>, literal: Set<string>): Node 
     assignPath(out, path, value)
   }
   return out
+}
+
+/**
+ * A copy without `__proto__`: the query parser keeps it as an own key, and
+ * any later `out[key] = value` (ours, or a handler's `Object.assign`) would
+ * set the prototype instead of a property. It is dropped, never a property.
+ */
+function withoutProto(query: Record<string, unknown>): Node {
+  const { [PROTO]: _dropped, ...rest } = query
+  return rest
 }
 
 function splitKey(key: string): string[] {

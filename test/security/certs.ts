@@ -12,6 +12,8 @@ export interface TestCerts {
   serverKey: string
   /** Signed by the CA: CN=billing-service, O=Acme. */
   client: { cert: string; key: string }
+  /** Signed by the CA, with no CN: O=Acme only. */
+  anonymous: { cert: string; key: string }
   /** Self-signed: a client the CA never vouched for. */
   rogue: { cert: string; key: string }
   cleanup(): void
@@ -32,6 +34,7 @@ export function makeCerts(): TestCerts {
   }
   signed('server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')
   signed('client', '/CN=billing-service/O=Acme', 'extendedKeyUsage=clientAuth\n')
+  signed('anonymous', '/O=Acme', 'extendedKeyUsage=clientAuth\n')
   ssl('req', '-x509', ...EC, '-keyout', 'rogue.key', '-out', 'rogue.crt', '-days', '2', '-subj', '/CN=billing-service/O=Acme')
   const read = (name: string) => readFileSync(at(name), 'utf8')
   return {
@@ -40,6 +43,7 @@ export function makeCerts(): TestCerts {
     serverCert: at('server.crt'),
     serverKey: at('server.key'),
     client: { cert: read('client.crt'), key: read('client.key') },
+    anonymous: { cert: read('anonymous.crt'), key: read('anonymous.key') },
     rogue: { cert: read('rogue.crt'), key: read('rogue.key') },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { loadSettings } from 'serval'
 import { devAuthEnv } from '../../src/auth/secrets.ts'
 import { exited, runCli, startCli, waitForLine } from '../support/cli.ts'
+import { SECRET } from './support.ts'
 
 describe('auth from the command line', () => {
   it('refuses auth_mode=jwt without a secret outside dev mode: exit 2 naming SERVAL_JWT_SECRET', async () => {
@@ -26,6 +27,27 @@ describe('auth from the command line', () => {
     } finally {
       child.kill('SIGTERM')
       await exited(child)
+    }
+  })
+
+  it('a token minted by serval dev is refused (401) by serval serve with the same jwt_secret', async () => {
+    const env = { SERVAL_AUTH_MODE: 'jwt', SERVAL_JWT_SECRET: SECRET, SERVAL_DEBUG_PASSWORD: 'let-me-in', SERVAL_RELOAD: 'false' }
+    const dev = startCli(['dev', 'examples/auth', '--port', '0'], { env })
+    const serve = startCli(['serve', 'examples/auth', '--port', '0'], { env })
+    try {
+      const urlOf = async (child: typeof dev) => /(https?:\/\/[^\s")]+)/.exec(await waitForLine(child, /Serval listening on/))![1]!
+      const [devUrl, serveUrl] = await Promise.all([urlOf(dev), urlOf(serve)])
+      const body = new URLSearchParams({ grant_type: 'password', username: 'ada', password: 'let-me-in', scope: 'notes:read' })
+      const { access_token: token } = await (await fetch(`${devUrl}/auth/token`, { method: 'POST', body })).json()
+      const headers = { authorization: `Bearer ${token}` }
+      expect((await fetch(`${devUrl}/actions/list-notes`, { headers })).status).toBe(200)
+      const refused = await fetch(`${serveUrl}/actions/list-notes`, { headers })
+      expect(refused.status).toBe(401)
+      expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"')
+    } finally {
+      dev.kill('SIGTERM')
+      serve.kill('SIGTERM')
+      await Promise.all([exited(dev), exited(serve)])
     }
   })
 

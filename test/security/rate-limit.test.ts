@@ -53,6 +53,42 @@ describe('rate limiting (in memory)', () => {
   })
 })
 
+describe('rate limiting behind a proxy (trust_proxy)', () => {
+  const from = (ip: string) => ({ 'x-forwarded-for': ip })
+
+  it('gives each anonymous client behind a trusted proxy its own budget, by X-Forwarded-For', async () => {
+    // The test client is the proxy here: it connects from 127.0.0.1, which is trusted.
+    const t = await createTestServer({ actions: limited }, { trust_proxy: '127.0.0.1' })
+    try {
+      for (let i = 0; i < 2; i++) expect((await hit(t, '/actions/search', from('203.0.113.7'))).status).toBe(200)
+      expect((await hit(t, '/actions/search', from('203.0.113.7'))).status).toBe(429)
+      expect((await hit(t, '/actions/search', from('203.0.113.8'))).status).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('ignores X-Forwarded-For by default: a client cannot buy a fresh budget by sending one', async () => {
+    const t = await createTestServer({ actions: limited })
+    try {
+      for (let i = 0; i < 2; i++) expect((await hit(t, '/actions/search', from(`198.51.100.${i}`))).status).toBe(200)
+      expect((await hit(t, '/actions/search', from('198.51.100.99'))).status).toBe(429)
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('ignores X-Forwarded-For from a proxy that is not the trusted one', async () => {
+    const t = await createTestServer({ actions: limited }, { trust_proxy: '10.0.0.0/8' })
+    try {
+      for (let i = 0; i < 2; i++) expect((await hit(t, '/actions/search', from(`198.51.100.${i}`))).status).toBe(200)
+      expect((await hit(t, '/actions/search', from('198.51.100.99'))).status).toBe(429)
+    } finally {
+      await t.close()
+    }
+  })
+})
+
 describe('rate limiting job submissions', () => {
   it('limits POST /jobs/{name} by the action\'s rule, per caller, apart from direct calls', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'serval-rl-jobs-'))

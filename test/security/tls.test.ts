@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer } from 'serval/testing'
+import { serverInfo } from '../../src/http/system.ts'
 import { httpsGet, makeCerts, type TestCerts } from './certs.ts'
 import { actions, bearer, hs256, SECRET } from './support.ts'
 
@@ -54,7 +55,18 @@ describe('mTLS (tls_client_ca)', () => {
     const t = await createTestServer({ actions }, settings())
     try {
       expect(await httpsGet(`${t.url}/actions/ping`, certs.ca, certs.client)).toEqual({ status: 200, body: { sub: 'billing-service' } })
-      expect((await httpsGet(`${t.url}/_sys/info`, certs.ca, certs.client)).body.auth).toEqual({ mode: 'none', mtls: true })
+      expect(serverInfo(t.app, { internals: true }).auth).toEqual({ mode: 'none', mtls: true })
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('with auth_mode=none, a certificate without a CN is named by its fingerprint, never an empty sub', async () => {
+    const t = await createTestServer({ actions }, settings())
+    try {
+      const res = await httpsGet(`${t.url}/actions/ping`, certs.ca, certs.anonymous)
+      expect(res.status).toBe(200)
+      expect(res.body.sub).toMatch(/^cert:([0-9A-F]{2}:){31}[0-9A-F]{2}$/)
     } finally {
       await t.close()
     }

@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { watch } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { resolveDirs } from '../../app/load.ts'
 import { devAuthEnv } from '../../auth/secrets.ts'
-import { settingsFor } from '../context.ts'
+import { functionDirs, settingsFor } from '../context.ts'
 import { serveCommand } from './serve.ts'
 
 const BIN = fileURLToPath(new URL('../../../bin/serval.js', import.meta.url))
@@ -18,8 +17,9 @@ const BIN = fileURLToPath(new URL('../../../bin/serval.js', import.meta.url))
 export async function devCommand(dirs: string[], opts: Record<string, unknown>, argv: string[]): Promise<number> {
   const { settings, sources } = await settingsFor(opts, { dev_mode: true })
   const reload = sources.reload === 'default' ? true : settings.reload
+  const dirsToServe = functionDirs(dirs, settings)
   if (!reload || process.env.SERVAL_DEV_CHILD === '1') return serveCommand(dirs, opts, { dev_mode: true })
-  const watched = resolveDirs(dirs, settings, process.cwd()).map((d) => resolve(d))
+  const watched = dirsToServe.map((d) => resolve(d))
   let child: ChildProcess | undefined
   const authEnv = devAuthEnv(settings) // generated once: tokens survive reloads
   const start = () => {

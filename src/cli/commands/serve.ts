@@ -1,7 +1,7 @@
 import { pino } from 'pino'
 import { loadApp } from '../../app/load.ts'
 import { listen, type RunningServer } from '../../http/listen.ts'
-import { settingsFor } from '../context.ts'
+import { functionDirs, settingsFor } from '../context.ts'
 
 /**
  * `serval serve [DIR...]`: discovers, compiles and serves; drains on
@@ -10,8 +10,9 @@ import { settingsFor } from '../context.ts'
 export async function serveCommand(dirs: string[], opts: Record<string, unknown>, force: { dev_mode?: boolean } = {}): Promise<number> {
   const started = performance.now()
   const { settings } = await settingsFor(opts, force)
+  const checked = functionDirs(dirs, settings)
   const logger = pino({ level: settings.log_level })
-  const app = await loadApp({ settings, dirs, logger })
+  const app = await loadApp({ settings, dirs: checked, logger })
   const running = await listen(app)
   logger.info(
     { url: running.url, actions: app.registry.size, dirs: app.settings.function_dirs, startupMs: Math.round(performance.now() - started) },

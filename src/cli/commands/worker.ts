@@ -2,7 +2,7 @@ import { pino } from 'pino'
 import type { App } from '../../app/app.ts'
 import { loadApp } from '../../app/load.ts'
 import { redact } from '../../jobs/redis/redact.ts'
-import { CliExit, EXIT, settingsFor } from '../context.ts'
+import { CliExit, EXIT, functionDirs, settingsFor } from '../context.ts'
 
 /**
  * `serval worker [DIR...]`: runs jobs and schedule ticks from Redis
@@ -20,8 +20,9 @@ export async function workerCommand(dirs: string[], opts: Record<string, unknown
     throw new CliExit(EXIT.usage, 'serval worker needs redis_url (--redis-url or SERVAL_REDIS_URL); without Redis, jobs run inside serval serve')
   }
   if (settings.workers < 1) throw new CliExit(EXIT.usage, '--workers: serval worker needs at least 1')
+  const checked = functionDirs(dirs, settings)
   const logger = pino({ level: settings.log_level })
-  const app = await loadApp({ settings, dirs, logger })
+  const app = await loadApp({ settings, dirs: checked, logger })
   try {
     // Every capability starts serving as under `serval serve` (jobs: workers; schedules: their ticks).
     for (const ext of app.extensions) await ext.serve?.(app)

@@ -4,7 +4,7 @@ import type { App } from '../../app/app.ts'
 import type { Settings } from '../../config/definitions.ts'
 import type { CompiledAction } from '../../core/registry.ts'
 import { ServalError } from '../../errors/index.ts'
-import { requestCredentials } from './credentials.ts'
+import { requestCaller } from './credentials.ts'
 
 /** A rate limit: at most `max` requests per `windowMs`, per caller. */
 export interface RateLimit {
@@ -90,15 +90,9 @@ function jobsLimit(app: App, limits: ReadonlyMap<string, RateLimit>) {
 
 /** The verified principal's `sub` when the request carries valid credentials, else the client IP. */
 async function callerKey(app: App, request: FastifyRequest): Promise<string> {
-  const identify = app.security.identify
-  if (identify && (request.headers.authorization !== undefined || app.settings.tls_client_ca)) {
-    // Without X-Group-Id: the key is the caller, whichever group it acts for.
-    const { groupId: _group, ...credentials } = requestCredentials(app, request)
-    // A bad token is refused by the pipeline right after; count it against the IP.
-    const principal = await Promise.resolve(identify.call(app.security, credentials)).catch(() => null)
-    if (principal) return `sub:${principal.sub}`
-  }
-  return `ip:${request.ip}`
+  // A bad token is refused by the pipeline right after; count it against the IP.
+  const principal = await requestCaller(app, request).catch(() => null)
+  return principal ? `sub:${principal.sub}` : `ip:${request.ip}`
 }
 
 async function redisClient(app: App, server: FastifyInstance): Promise<RedisClient> {
