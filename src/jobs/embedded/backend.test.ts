@@ -68,3 +68,17 @@ describe('EmbeddedBackend durability (through the fs seam)', () => {
     expect(await backend.get('d')).toMatchObject({ status: 'queued' })
   })
 })
+
+describe('EmbeddedBackend listing', () => {
+  it("lists one owner's jobs without reading anyone else's (a per-owner index, not a scan of the store)", async () => {
+    backend = EmbeddedBackend.open(app)
+    let reads = 0
+    const counted = (sub: string) => ({ get sub() { reads++; return sub }, scopes: [], groups: [], claims: {} })
+    await backend.enqueue({ ...job('alice-1'), principal: counted('alice') })
+    await Promise.all(Array.from({ length: 500 }, (_, i) => backend!.enqueue({ ...job(`bob-${i}`), principal: counted('bob') })))
+    reads = 0
+    const page = await backend.list({ owner: 'alice', limit: 20, offset: 0 })
+    expect(page.items.map((j) => j.id)).toEqual(['alice-1'])
+    expect(reads).toBeLessThanOrEqual(1)
+  })
+})

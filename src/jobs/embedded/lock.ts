@@ -39,15 +39,8 @@ export function acquireLock(path: string): () => void {
   }
 }
 
-/**
- * What the lock file says about its holder (its pid), for messages only.
- *
- * @example
- * ```ts
- * lockHolder('.serval/jobs/lock') // '4242'
- * ```
- */
-export function lockHolder(path: string): string {
+/** What the lock file says about its holder (its pid), for messages only. */
+function lockHolder(path: string): string {
   try {
     return readFileSync(path, 'utf8').trim()
   } catch {
