@@ -19,6 +19,8 @@ export interface Attempt {
   readonly stop: AbortSignal
   readonly timeoutMs: number | undefined
   readonly progress: (fraction: number, message?: string) => void
+  /** Gets the handler's own promise, which may settle after the run ended (a handler ignoring its signal): hold its slot until then. */
+  readonly onWork?: (work: Promise<unknown>) => void
 }
 
 /** How a run ended: an output, a problem (retryable or not), or interrupted by shutdown (run it again later). */
@@ -48,7 +50,9 @@ export async function runAttempt(app: App, attempt: Attempt): Promise<Outcome> {
   const signal = () => (linked ??= linkSignals([attempt.cancel, attempt.stop])).signal
   const race = raceAborts(attempt)
   try {
-    return { kind: 'ok', output: await race.run(invokeAndCollect(app, attempt, signal), (reason) => linked?.abort(reason)) }
+    const work = invokeAndCollect(app, attempt, signal)
+    attempt.onWork?.(work)
+    return { kind: 'ok', output: await race.run(work, (reason) => linked?.abort(reason)) }
   } catch (error) {
     return failure(app, attempt, error)
   } finally {

@@ -3,6 +3,12 @@ import type { Settings } from '../config/definitions.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
 
+/** The longest wait between two runs of an embedded job: an exponential backoff stops growing here (24 h). */
+export const MAX_BACKOFF_MS = 86_400_000
+
+/** The longest `timeoutMs` (a timer cannot wait longer: about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
 /** An action's job options with every default filled in. */
 export interface ResolvedJobOptions {
   /** Runs in all, first included. */
@@ -42,8 +48,8 @@ function resolve(action: CompiledAction, settings: Settings): ResolvedJobOptions
   const type = job.retry?.backoff?.type ?? 'exponential'
   if (type !== 'fixed' && type !== 'exponential') bad(`retry.backoff.type must be "fixed" or "exponential", got ${String(type)}`)
   const delayMs = job.retry?.backoff?.delayMs ?? 1000
-  if (!(delayMs >= 0 && Number.isFinite(delayMs))) bad(`retry.backoff.delayMs must be a number ≥ 0, got ${String(delayMs)}`)
-  if (job.timeoutMs !== undefined && !(job.timeoutMs > 0 && Number.isFinite(job.timeoutMs))) bad(`timeoutMs must be a number > 0, got ${String(job.timeoutMs)}`)
+  if (!(typeof delayMs === 'number' && delayMs >= 0 && delayMs <= MAX_BACKOFF_MS)) bad(`retry.backoff.delayMs must be a number from 0 to ${MAX_BACKOFF_MS} (24 h), got ${String(delayMs)}`)
+  if (job.timeoutMs !== undefined && !(typeof job.timeoutMs === 'number' && job.timeoutMs > 0 && job.timeoutMs <= MAX_TIMEOUT_MS)) bad(`timeoutMs must be a number from 1 to ${MAX_TIMEOUT_MS}, got ${String(job.timeoutMs)}`)
   if (job.concurrency !== undefined && !(Number.isInteger(job.concurrency) && job.concurrency >= 1)) bad(`concurrency must be an integer ≥ 1, got ${String(job.concurrency)}`)
   if (job.retentionS !== undefined && !(job.retentionS > 0 && Number.isFinite(job.retentionS))) bad(`retentionS must be a number > 0, got ${String(job.retentionS)}`)
   return {
@@ -56,13 +62,16 @@ function resolve(action: CompiledAction, settings: Settings): ResolvedJobOptions
 }
 
 /**
- * Milliseconds to wait before run `attempt + 1`, after `attempt` runs failed.
+ * Milliseconds to wait before run `attempt + 1`, after `attempt` runs
+ * failed: `delayMs`, or `delayMs × 2^(attempt-1)` capped at `MAX_BACKOFF_MS`.
  *
  * @example
  * ```ts
  * backoffDelay({ type: 'exponential', delayMs: 100 }, 3) // 400
+ * backoffDelay({ type: 'exponential', delayMs: 1000 }, 60) // 86_400_000
  * ```
  */
 export function backoffDelay(backoff: ResolvedJobOptions['backoff'], attempt: number): number {
-  return backoff.type === 'fixed' ? backoff.delayMs : backoff.delayMs * 2 ** Math.max(0, attempt - 1)
+  if (backoff.type === 'fixed') return backoff.delayMs
+  return Math.min(MAX_BACKOFF_MS, backoff.delayMs * 2 ** Math.max(0, attempt - 1))
 }

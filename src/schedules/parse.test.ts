@@ -51,3 +51,11 @@ describe('parseSchedule', () => {
     await expect(parseSchedule(a)).rejects.toThrow(/schedule input does not match the action's input schema: \/n/)
   })
 })
+
+describe('parseEvery: long intervals', () => {
+  it('reads intervals longer than one timer can wait (they are chained when run)', () => {
+    expect(parseEvery('30d')).toBe(2_592_000_000)
+    expect(parseEvery('365d')).toBe(31_536_000_000)
+    expect(parseEvery('30d')!).toBeGreaterThan(2 ** 31 - 1)
+  })
+})

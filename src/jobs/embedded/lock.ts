@@ -1,13 +1,18 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
+import nativeFs from 'fs-native-extensions'
 import { ServalError } from '../../errors/index.ts'
 
-/** Lock files this process holds, so a second open in the same process is refused too. */
-const held = new Set<string>()
-
 /**
- * Takes `path` as a lock file holding this process's pid: one process owns
- * a data_dir's job journal. A lock left by a dead process (kill -9) is
- * taken over. Returns the release function.
+ * Takes an exclusive OS lock on `path` (an open-file-description lock,
+ * `F_OFD_SETLK` on Linux, `flock` on macOS): one process owns a data_dir's
+ * job journal. The kernel drops the lock when its holder dies (even
+ * `kill -9`), so there is no staleness to guess from pids, and two
+ * containers that are both pid 1 cannot both hold it. A second open in the
+ * same process is refused too (the lock belongs to the open file, not to
+ * the pid). The file is never unlinked: removing a locked file would let
+ * a newcomer lock a fresh inode beside the old holder. Its content (the
+ * holder's pid) is for people, never read to decide anything.
+ * Returns the release function.
  *
  * @example
  * ```ts
@@ -16,49 +21,30 @@ const held = new Set<string>()
  * ```
  */
 export function acquireLock(path: string): () => void {
-  if (held.has(path)) throw lockedError(path, process.pid)
-  for (let tries = 0; tries < 3; tries++) {
-    try {
-      const fd = openSync(path, 'wx')
-      writeSync(fd, String(process.pid))
-      closeSync(fd)
-      held.add(path)
-      return () => release(path)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const owner = ownerOf(path)
-      if (owner !== undefined && owner !== process.pid && isAlive(owner)) throw lockedError(path, owner)
-      // A stale lock: its process is gone (or it was this pid in an earlier life, as pid 1 in a container).
-      unlinkSync(path)
-    }
+  const fd = openSync(path, 'a+')
+  let locked = false
+  try {
+    locked = nativeFs.tryLock(fd)
+  } finally {
+    if (!locked) closeSync(fd)
   }
-  throw lockedError(path, ownerOf(path) ?? 0)
+  if (!locked) throw lockedError(path)
+  ftruncateSync(fd, 0)
+  writeSync(fd, String(process.pid), 0)
+  let released = false
+  return () => {
+    if (released) return
+    released = true
+    closeSync(fd) // closing the last descriptor of the open file drops the lock
+  }
 }
 
-function release(path: string): void {
-  held.delete(path)
+/** What the lock file says about its holder (its pid), for messages only. */
+function lockHolder(path: string): string {
   try {
-    if (ownerOf(path) === process.pid) unlinkSync(path)
+    return readFileSync(path, 'utf8').trim()
   } catch {
-    // Already gone: nothing to release.
-  }
-}
-
-function ownerOf(path: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(path, 'utf8').trim())
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    return ''
   }
 }
 
@@ -76,9 +62,10 @@ export function isLockedError(error: unknown): boolean {
   return error instanceof ServalError && error.title === LOCKED_TITLE
 }
 
-function lockedError(path: string, pid: number): ServalError {
+function lockedError(path: string): ServalError {
+  const holder = lockHolder(path)
   return new ServalError('unavailable', {
     title: LOCKED_TITLE,
-    detail: `The job journal is in use by process ${pid} (${path}); one process owns a data_dir. Use its HTTP API, give this process another --data-dir, or set redis_url to share jobs`,
+    detail: `The job journal is in use by ${holder ? `process ${holder}` : 'another process'} (${path}); one process owns a data_dir. Use its HTTP API, give this process another --data-dir, or set redis_url to share jobs`,
   })
 }

@@ -22,12 +22,24 @@ describe('ReadyQueues', () => {
     expect(q.size).toBe(0)
   })
 
-  it('keeps memory bounded over many pushes and takes', () => {
+  it('keeps memory bounded over many pushes and takes: consumed slots are dropped', () => {
     const q = new ReadyQueues()
+    let most = 0
     for (let i = 0; i < 10_000; i++) {
       q.push('a', `j${i}`, i)
       expect(q.take(() => true, () => true)).toBe(`j${i}`)
+      most = Math.max(most, q.capacity)
     }
     expect(q.size).toBe(0)
+    expect(most).toBeLessThanOrEqual(2048)
+  })
+
+  it('keeps memory bounded when stale entries (cancelled jobs) are dropped, and keeps the live ones in order', () => {
+    const q = new ReadyQueues()
+    for (let i = 0; i < 5000; i++) q.push('a', `j${i}`, i)
+    const taken: string[] = []
+    for (let id = q.take(() => true, (id) => Number(id.slice(1)) % 100 === 0); id !== undefined; id = q.take(() => true, (id) => Number(id.slice(1)) % 100 === 0)) taken.push(id)
+    expect(taken).toEqual(Array.from({ length: 50 }, (_, n) => `j${n * 100}`))
+    expect(q.capacity).toBeLessThanOrEqual(2048)
   })
 })

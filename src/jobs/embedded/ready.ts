@@ -20,6 +20,13 @@ export class ReadyQueues {
     return this.#size
   }
 
+  /** Array slots held, consumed ones included: what the memory bound is about. */
+  get capacity(): number {
+    let slots = 0
+    for (const fifo of this.#fifos.values()) slots += fifo.ids.length
+    return slots
+  }
+
   push(action: string, id: string, seq: number): void {
     let fifo = this.#fifos.get(action)
     if (!fifo) this.#fifos.set(action, (fifo = { ids: [], seqs: [], head: 0 }))

@@ -1,5 +1,6 @@
 import type { Principal } from '../../auth/principal.ts'
 import type { Problem } from '../../errors/index.ts'
+import type { Outcome } from '../attempt.ts'
 import type { JobProgress, JobRecord, JobStatus } from '../types.ts'
 
 /** A job as the embedded store keeps it (in memory, and as `put` records in the journal). */
@@ -89,4 +90,29 @@ export function toRecord(job: StoredJob): JobRecord {
     principal: job.principal,
   }
   return job.status === 'succeeded' && job.output !== undefined ? { ...record, output: job.output } : record
+}
+
+/**
+ * The record that ends a run: how its outcome changes the job (a retry
+ * waits `retryDelayMs` from `at`).
+ *
+ * @example
+ * ```ts
+ * store.change(outcomeOp(job, { kind: 'ok', output: 42 }, Date.now(), 0))
+ * ```
+ */
+export function outcomeOp(job: StoredJob, outcome: Outcome, at: number, retryDelayMs: number): JournalOp {
+  const id = job.id
+  switch (outcome.kind) {
+    case 'ok':
+      return { op: 'end', id, at, status: 'succeeded', output: outcome.output }
+    case 'interrupted':
+      return { op: 'requeue', id, interrupted: false }
+    case 'cancelled':
+      return { op: 'end', id, at, status: 'cancelled', error: outcome.problem }
+    case 'failed':
+      return outcome.retry && job.attempts < job.maxAttempts
+        ? { op: 'retry', id, runAt: at + retryDelayMs, error: outcome.problem }
+        : { op: 'end', id, at, status: 'failed', error: outcome.problem }
+  }
 }

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { action } from 'serval'
+import { recordingFs, type RecordingFs } from '../../../test/support/journal-fs.ts'
+import { createApp, type App } from '../../app/app.ts'
+import type { JobRecord } from '../types.ts'
+import { EmbeddedBackend } from './backend.ts'
+
+let dir: string
+let app: App
+let fs: RecordingFs
+let backend: EmbeddedBackend | undefined
+/** What the handler saw of the journal when it started. */
+const seen: { unsynced?: boolean; startOnDisk?: boolean } = {}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'serval-backend-'))
+  const probe = action({ name: 'probe' }, (_input, ctx) => {
+    seen.unsynced = fs.unsynced()
+    seen.startOnDisk = readFileSync(join(dir, 'jobs', 'journal.ndjson'), 'utf8').includes(`{"op":"start","id":"${ctx.requestId}"`)
+    return 'probed'
+  })
+  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
+  fs = recordingFs()
+})
+afterEach(async () => {
+  await backend?.close()
+  backend = undefined
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const job = (id: string) => ({ id, action: 'probe', input: {}, principal: null, trigger: 'job' as const, createdAt: Date.now() })
+
+function finished(b: EmbeddedBackend, id: string): Promise<JobRecord> {
+  return new Promise((resolve) => {
+    const stop = b.watch((j) => j.id === id && j.status === 'succeeded' && (stop(), resolve(j)))
+  })
+}
+
+describe('EmbeddedBackend durability (through the fs seam)', () => {
+  it('resolves enqueue only once the job is written and fdatasync-ed', async () => {
+    backend = EmbeddedBackend.open(app, { fs })
+    await backend.enqueue(job('a'))
+    expect(fs.unsynced()).toBe(false)
+    expect(readFileSync(join(dir, 'jobs', 'journal.ndjson'), 'utf8')).toContain('"id":"a"')
+  })
+
+  it("writes and syncs a job's start record before its handler runs", async () => {
+    backend = EmbeddedBackend.open(app, { fs })
+    await backend.work({ workers: 1 })
+    const done = finished(backend, 'b')
+    await backend.enqueue(job('b'))
+    await done
+    expect(seen).toEqual({ unsynced: false, startOnDisk: true })
+  })
+
+  it('answers 503 unavailable when the disk is full, and the job is neither kept nor back after a restart', async () => {
+    backend = EmbeddedBackend.open(app, { fs })
+    fs.failWrite(1)
+    await expect(backend.enqueue(job('c'))).rejects.toMatchObject({ code: 'unavailable' })
+    expect(await backend.get('c')).toBeUndefined()
+    await backend.enqueue(job('d'))
+    await backend.close()
+    backend = EmbeddedBackend.open(app)
+    expect(await backend.get('c')).toBeUndefined()
+    expect(await backend.get('d')).toMatchObject({ status: 'queued' })
+  })
+})
+
+describe('EmbeddedBackend listing', () => {
+  it("lists one owner's jobs without reading anyone else's (a per-owner index, not a scan of the store)", async () => {
+    backend = EmbeddedBackend.open(app)
+    let reads = 0
+    const counted = (sub: string) => ({ get sub() { reads++; return sub }, scopes: [], groups: [], claims: {} })
+    await backend.enqueue({ ...job('alice-1'), principal: counted('alice') })
+    await Promise.all(Array.from({ length: 500 }, (_, i) => backend!.enqueue({ ...job(`bob-${i}`), principal: counted('bob') })))
+    reads = 0
+    const page = await backend.list({ owner: 'alice', limit: 20, offset: 0 })
+    expect(page.items.map((j) => j.id)).toEqual(['alice-1'])
+    expect(reads).toBeLessThanOrEqual(1)
+  })
+})

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { OwnerIndex } from './owners.ts'
+import type { StoredJob } from './state.ts'
+import { JobStore } from './store.ts'
+
+let dir: string
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'serval-store-'))))
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+let n = 0
+function job(sub: string | null, action = 'resize'): StoredJob {
+  const id = `job-${++n}`
+  return { id, action, input: {}, principal: sub === null ? null : { sub, scopes: [], groups: [], claims: {} }, trigger: 'job', createdAt: n, status: 'queued', attempts: 0, maxAttempts: 1, interruptions: 0 }
+}
+const page = (owner: string | null, extra: { action?: string; status?: StoredJob['status']; offset?: number; limit?: number } = {}) => ({ owner, offset: 0, limit: 20, ...extra })
+
+describe('JobStore listing (per-owner index)', () => {
+  it("lists one owner's jobs newest first, in pages, whatever the others submitted", async () => {
+    const { store } = JobStore.open(dir)
+    const hers = job('alice')
+    await store.put(hers)
+    const bobs: StoredJob[] = []
+    for (let i = 0; i < 300; i++) bobs.push(job('bob', i % 2 ? 'resize' : 'crop'))
+    await Promise.all(bobs.map((j) => store.put(j)))
+    expect(store.list(page('alice')).items.map((j) => j.id)).toEqual([hers.id])
+    const first = store.list(page('bob', { limit: 3 }))
+    expect(first).toMatchObject({ more: true })
+    expect(first.items.map((j) => j.id)).toEqual(bobs.slice(-3).reverse().map((j) => j.id))
+    const last = store.list(page('bob', { offset: 298, limit: 5 }))
+    expect(last).toMatchObject({ more: false })
+    expect(last.items.map((j) => j.id)).toEqual([bobs[1]!.id, bobs[0]!.id])
+    expect(store.list(page('bob', { action: 'crop', limit: 100 })).items.every((j) => j.action === 'crop')).toBe(true)
+    expect(store.list(page('bob', { action: 'crop', limit: 200 })).items).toHaveLength(150)
+    expect(store.list(page(null)).items).toEqual([])
+    await store.close()
+  })
+
+  it('filters by status, drops removed jobs, and rebuilds the index on replay', async () => {
+    const { store } = JobStore.open(dir)
+    const jobs = Array.from({ length: 10 }, () => job('carol'))
+    for (const j of jobs) await store.put(j)
+    store.change({ op: 'start', id: jobs[2]!.id, at: 1 })
+    for (const j of jobs.slice(5)) store.change({ op: 'del', id: j.id })
+    expect(store.list(page('carol', { status: 'running' })).items.map((j) => j.id)).toEqual([jobs[2]!.id])
+    const live = jobs.slice(0, 5).reverse().map((j) => j.id)
+    expect(store.list(page('carol')).items.map((j) => j.id)).toEqual(live)
+    await store.close()
+    const reopened = JobStore.open(dir).store
+    expect(reopened.list(page('carol')).items.map((j) => j.id)).toEqual(live)
+    expect(reopened.list(page('carol', { status: 'running' })).items).toHaveLength(1)
+    await reopened.close()
+  })
+})
+
+describe('OwnerIndex', () => {
+  it("reads only the owner's own ids, and memory follows the live ids once many are removed", () => {
+    const live = new Set<string>()
+    const index = new OwnerIndex((id) => live.has(id))
+    for (let i = 0; i < 1000; i++) {
+      live.add(`b${i}`)
+      index.add('bob', 'a', `b${i}`)
+    }
+    live.add('a1')
+    index.add('alice', 'a', 'a1')
+    expect([...index.newest('alice')]).toEqual(['a1'])
+    for (let i = 0; i < 990; i++) {
+      live.delete(`b${i}`)
+      index.remove('bob', 'a')
+    }
+    expect([...index.newest('bob')].length).toBeLessThan(40)
+    expect([...index.newest('bob')].filter((id) => live.has(id))).toEqual(Array.from({ length: 10 }, (_, k) => `b${999 - k}`))
+    expect([...index.newest('bob', 'a')].filter((id) => live.has(id))).toHaveLength(10)
+  })
+})

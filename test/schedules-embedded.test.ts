@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { action } from 'serval'
+import { createTestServer, type TestServer } from 'serval/testing'
+import { gate } from './support/jobs.ts'
+import { eventually } from './support/redis.ts'
+
+const DAY = 86_400_000
+const counts = { clock: 0, monthly: 0, daily: 0, stubborn: 0 }
+let release = gate<void>()
+const clock = action({ name: 'clock', http: false, schedule: { every: '20ms' } }, () => void counts.clock++)
+const monthly = action({ name: 'monthly', http: false, schedule: { every: '30d' } }, () => void counts.monthly++)
+const daily = action({ name: 'daily', http: false, schedule: { every: '1d' } }, () => void counts.daily++)
+const tokyoNoon = action({ name: 'tokyoNoon', http: false, schedule: { cron: '0 12 * * *', tz: 'Asia/Tokyo' } }, () => undefined)
+const stubborn = action({ name: 'stubborn', http: false, schedule: { every: '20ms' }, job: { timeoutMs: 10 } }, async () => {
+  counts.stubborn++
+  await release.promise // ignores its signal: runs on past its timeout
+})
+const entries = (...actions: ReturnType<typeof action>[]) => ({ actions: actions.map((a) => ({ action: a, exportName: a.def.name! })) })
+
+let t: TestServer | undefined
+let dir: string | undefined
+afterEach(async () => {
+  release.open()
+  await t?.close()
+  t = undefined
+  if (dir) rmSync(dir, { recursive: true, force: true })
+  dir = undefined
+})
+
+function dataDir(): string {
+  dir = mkdtempSync(join(tmpdir(), 'serval-schedules-'))
+  return dir
+}
+
+const nextRunsFile = (d: string) => join(d, 'schedules', 'next-runs.json')
+
+async function nextRunOf(server: TestServer, name: string): Promise<number> {
+  const info = (await (await server.fetch('/_sys/info')).json()) as { schedules: { action: string; nextRun?: string }[] }
+  return Date.parse(info.schedules.find((s) => s.action === name)!.nextRun!)
+}
+
+describe('embedded schedules: long intervals and restarts', () => {
+  it("runs a 30-day schedule once a month, not every millisecond (a timer's 2^31-1 ms limit)", async () => {
+    Object.assign(counts, { clock: 0, monthly: 0 })
+    t = await createTestServer(entries(clock, monthly), { data_dir: dataDir() })
+    await eventually(() => (counts.clock >= 5 ? true : undefined), 'five ticks of the 20 ms clock', 5000)
+    expect(counts.monthly).toBe(0)
+    expect(await nextRunOf(t, 'monthly')).toBeGreaterThan(Date.now() + 29 * DAY)
+  })
+
+  it('keeps the next run of an `every` schedule across restarts, so a daily schedule on a service restarted daily still runs', async () => {
+    const d = dataDir()
+    t = await createTestServer(entries(daily), { data_dir: d })
+    const planned = await nextRunOf(t, 'daily')
+    await t.close()
+    expect(JSON.parse(readFileSync(nextRunsFile(d), 'utf8'))).toEqual({ daily: planned })
+    t = await createTestServer(entries(daily), { data_dir: d })
+    expect(await nextRunOf(t, 'daily')).toBe(planned) // not pushed back to restart + 1 day
+    await t.close()
+
+    // A day later, the service restarts again: the run that was due happens at once.
+    counts.daily = 0
+    writeFileSync(nextRunsFile(d), JSON.stringify({ daily: Date.now() - 60_000 }))
+    t = await createTestServer(entries(daily), { data_dir: d })
+    await eventually(() => (counts.daily === 1 ? true : undefined), 'the overdue daily run', 5000)
+    expect(await nextRunOf(t, 'daily')).toBeGreaterThan(Date.now() + DAY - 120_000)
+    expect(counts.daily).toBe(1)
+  })
+
+  it('reads a missing or unreadable next-runs file as empty, and never plans further than one interval', async () => {
+    const d = dataDir()
+    mkdirSync(join(d, 'schedules'), { recursive: true })
+    writeFileSync(nextRunsFile(d), '{not json')
+    t = await createTestServer(entries(daily), { data_dir: d })
+    const next = await nextRunOf(t, 'daily')
+    expect(next).toBeLessThanOrEqual(Date.now() + DAY)
+    expect(next).toBeGreaterThan(Date.now() + DAY - 60_000)
+    await t.close()
+    writeFileSync(nextRunsFile(d), JSON.stringify({ daily: Date.now() + 365 * DAY })) // from a deploy where it was "every 1y"
+    t = await createTestServer(entries(daily), { data_dir: d })
+    expect(await nextRunOf(t, 'daily')).toBeLessThanOrEqual(Date.now() + DAY)
+  })
+
+  it('does not start a tick while the previous handler runs on past its timeout', async () => {
+    Object.assign(counts, { clock: 0, stubborn: 0 })
+    release = gate()
+    t = await createTestServer(entries(clock, stubborn), { data_dir: dataDir() })
+    await eventually(() => (counts.stubborn >= 1 ? true : undefined), 'the first stubborn run', 5000)
+    const clockAt = counts.clock
+    await eventually(() => (counts.clock >= clockAt + 5 ? true : undefined), 'five more clock ticks (past the 10 ms timeout)', 5000)
+    expect(counts.stubborn).toBe(1)
+    release.open()
+    await eventually(() => (counts.stubborn >= 2 ? true : undefined), 'the next run once the handler settled', 5000)
+  })
+
+  it("plans a cron schedule in its time zone: noon in Tokyo is 03:00 UTC", async () => {
+    t = await createTestServer(entries(tokyoNoon), { data_dir: dataDir() })
+    const next = new Date(await nextRunOf(t, 'tokyoNoon'))
+    expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([3, 0])
+    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(DAY)
+  })
+})
