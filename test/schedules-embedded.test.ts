@@ -6,6 +6,7 @@ import { action } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { gate } from './support/jobs.ts'
 import { eventually } from './support/redis.ts'
+import { serverInfo } from '../src/http/system.ts'
 
 const DAY = 86_400_000
 const counts = { clock: 0, monthly: 0, daily: 0, stubborn: 0 }
@@ -38,7 +39,7 @@ function dataDir(): string {
 const nextRunsFile = (d: string) => join(d, 'schedules', 'next-runs.json')
 
 async function nextRunOf(server: TestServer, name: string): Promise<number> {
-  const info = (await (await server.fetch('/_sys/info')).json()) as { schedules: { action: string; nextRun?: string }[] }
+  const info = serverInfo(server.app, { internals: true }) as { schedules: { action: string; nextRun?: string }[] }
   return Date.parse(info.schedules.find((s) => s.action === name)!.nextRun!)
 }
 
