@@ -46,7 +46,7 @@ async function viaServer(r: EventRequest): Promise<Answer> {
   const query = new URLSearchParams()
   for (const [k, vs] of Object.entries(r.query ?? {})) for (const v of vs) query.append(k, v)
   const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, v.join(', ')]))
-  const res = await server.fetch(`${r.path}${query.size ? `?${query}` : ''}`, { method: r.method ?? 'GET', headers, ...(r.body === undefined ? {} : { body: r.body }) })
+  const res = await server.fetch(`${r.path}${query.size ? `?${query}` : ''}`, { method: r.method ?? 'GET', headers, ...(r.body === undefined ? {} : { body: typeof r.body === 'string' ? r.body : new Uint8Array(r.body) }) })
   return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() }
 }
 
