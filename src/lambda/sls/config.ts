@@ -61,7 +61,9 @@ export async function serverlessConfig(app: App, options: ServerlessOptions): Pr
     const timeout = timeoutOf(action, options, warnings)
     if (timeout !== undefined) fn.timeout = Math.max(fn.timeout ?? 0, timeout)
   }
-  const provider = { name: 'aws', runtime: 'nodejs20.x', environment: options.environment }
+  // A REST API passes bytes on only for listed types; HTTP APIs and Function URLs need no list.
+  const binary = options.api === 'rest' ? { apiGateway: { binaryMediaTypes: ['*/*'] } } : {}
+  const provider = { name: 'aws', runtime: 'nodejs20.x', ...binary, environment: options.environment }
   return { doc: { service: options.service, provider, functions: readable(functions) }, warnings }
 }
 

@@ -30,6 +30,7 @@ describe('serval sls: one function per action', () => {
     expect(r.code).toBe(0)
     expect(r.doc.service).toBe('shop')
     expect(r.doc.provider).toMatchObject({ name: 'aws', runtime: 'nodejs20.x' })
+    expect(r.doc.provider.apiGateway).toBeUndefined()
     expect(r.doc.functions['say-hello']).toEqual({ handler: 'handler.handler', description: 'Greet a user', events: [{ httpApi: { path: '/actions/say-hello', method: 'GET' } }, { httpApi: { path: '/actions/say-hello', method: 'OPTIONS' } }] })
     const add = r.doc.functions.add.events.map((e: any) => e.httpApi.method)
     expect(add).toEqual(['GET', 'POST', 'OPTIONS'])
@@ -65,6 +66,7 @@ describe('serval sls --router --api rest', () => {
     const r = await sls(['examples', '--router', '--api', 'rest', '--secrets', 'env', '--out', '-'], { env })
     expect(r.code).toBe(0)
     expect(Object.keys(r.doc.functions)).toEqual(['router'])
+    expect(r.doc.provider.apiGateway).toEqual({ binaryMediaTypes: ['*/*'] })
     const router = r.doc.functions.router
     expect(router.timeout).toBe(60)
     expect(router.events).toContainEqual({ http: { path: '/actions/say-hello', method: 'get' } })
