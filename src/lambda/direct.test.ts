@@ -99,6 +99,10 @@ describe('direct invocation auth: authorization is a bearer token, checked by th
     // Over HTTP the same action without a token is a 401: HTTP callers are not trusted.
     const http: any = await secured(httpApiEvent({ path: '/actions/list-notes' }))
     expect(http.statusCode).toBe(401)
+    expect(http.headers['www-authenticate']).toMatch(/^Bearer/)
+    const token = await hs256({ sub: 'ada', scope: 'notes:read' })
+    const withToken: any = await secured(httpApiEvent({ path: '/actions/list-notes', headers: { Authorization: [`Bearer ${token}`] } }))
+    expect(withToken.statusCode).toBe(200)
   })
 })
 

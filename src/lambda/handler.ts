@@ -62,9 +62,8 @@ async function answerEvent(runtime: LambdaRuntime, event: unknown, call: CallInf
   } catch (error) {
     // Only a failed cold start gets here (each kind answers its own errors); the next event builds again.
     console.error(JSON.stringify({ level: 'error', msg: 'serval: the function could not start', reqId: call.requestId, err: String((error as Error)?.stack ?? error) }))
-    const response = problemResponse(error, call.requestId, false)
-    if (kind.kind === 'rest') return toRestResult(response)
-    if (kind.kind === 'http-api') return toHttpApiResult(response)
+    if (kind.kind === 'rest') return toRestResult(problemResponse(error, call.requestId, false))
+    if (kind.kind === 'http-api') return toHttpApiResult(problemResponse(error, call.requestId, false))
     return { error: toProblem(error, { devMode: false, requestId: call.requestId }) }
   }
 }
