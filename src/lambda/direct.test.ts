@@ -12,7 +12,9 @@ const examples = createHandler({ dirs: ['examples'], settings: quiet })
 const secured = createHandler({ dirs: ['examples/auth'], settings: { ...quiet, auth_mode: 'jwt', jwt_secret: SECRET } })
 
 // Actions whose outputs show the serialisation: extra fields dropped, void, streams, bytes.
-const profile = action({ http: 'GET', output: z.object({ name: z.string() }) }, () => ({ name: 'Ada', password: 'hunter2' }) as { name: string })
+// A JSON Schema output: validation keeps extra fields (zod would strip them), serialisation must drop them.
+const profileOutput = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } as const
+const profile = action({ http: 'GET', output: profileOutput }, () => ({ name: 'Ada', password: 'hunter2' }))
 const nothing = action({}, () => undefined)
 async function* count() {
   yield 1
