@@ -49,8 +49,7 @@ export function fromHttpApiEvent(event: APIGatewayProxyEventV2): HttpRequest {
   if (raw !== undefined && typeof raw !== 'string') throw malformed('HTTP API', 'rawQueryString must be a string')
   const headers = joinHeaders(undefined, event.headers ?? undefined)
   if (event.cookies !== undefined) headers.cookie = [headers.cookie, ...textList(event.cookies, 'cookies')].filter(Boolean).join('; ')
-  const url = raw ? `${stripStage(path, event.requestContext.stage)}?${raw}` : stripStage(path, event.requestContext.stage)
-  return request(method, url, headers, event, http.sourceIp)
+  return request(method, withQuery(stripStage(path, event.requestContext.stage), raw ?? ''), headers, event, http.sourceIp)
 }
 
 function request(method: string, url: string, headers: Record<string, string>, event: { body?: string | null | undefined; isBase64Encoded?: boolean }, ip: unknown): HttpRequest {
