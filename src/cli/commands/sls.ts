@@ -31,6 +31,7 @@ export async function slsCommand(dirs: string[], opts: Record<string, unknown>):
     const environment = lambdaEnvironment(settings, sources, { dirs: functionDirs, service, secrets })
     const options = { service, router: opts.router === true, api, handler, environment, cors: settings.cors_allowed_origins.length > 0 }
     const { doc, warnings } = await serverlessConfig(app, options).catch(usageError)
+    if (environment.SERVAL_DEV_MODE === 'true') warnings.push('dev_mode is on in the function\'s environment: error details and the debug token endpoint would be public')
     for (const w of warnings) process.stderr.write(`serval sls: warning: ${w}\n`)
     const text = renderServerless(doc, 'serval sls')
     if (out === '-') process.stdout.write(text)

@@ -63,7 +63,7 @@ describe('serval sls: one function per action', () => {
 
 describe('serval sls --router --api rest', () => {
   it('writes one router function with an http event per path and method, and every schedule', async () => {
-    const r = await sls(['examples', '--router', '--api', 'rest', '--secrets', 'env', '--out', '-'], { env })
+    const r = await sls(['examples', '--router', '--api', 'rest', '--secrets', 'env', '--out', '-'], { env: { ...env, SERVAL_DEV_MODE: 'true' } })
     expect(r.code).toBe(0)
     expect(Object.keys(r.doc.functions)).toEqual(['router'])
     expect(r.doc.provider.apiGateway).toEqual({ binaryMediaTypes: ['*/*'] })
@@ -73,6 +73,7 @@ describe('serval sls --router --api rest', () => {
     expect(router.events).toContainEqual({ http: { path: '/actions/add', method: 'post' } })
     expect(router.events.filter((e: any) => e.schedule).map((e: any) => e.schedule.input.action)).toEqual(['heartbeat', 'nightlyReport'])
     expect(r.doc.provider.environment.SERVAL_JWT_SECRET).toBe('${env:SERVAL_JWT_SECRET}')
+    expect(r.stderr).toMatch(/warning: dev_mode is on in the function's environment/)
   })
 })
 
