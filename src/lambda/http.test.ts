@@ -103,7 +103,7 @@ describe('malformed HTTP events are a 400 problem, never a crash', () => {
   const problem = async (event: unknown) => {
     const result: any = await handler(event)
     expect(result.statusCode).toBe(400)
-    expect(result.headers['content-type']).toBe('application/problem+json')
+    expect(result.headers['content-type']).toBe('application/problem+json; charset=utf-8')
     return JSON.parse(result.body)
   }
 

@@ -56,7 +56,7 @@ export function problemResponse(error: unknown, requestId: string, devMode: bool
   const problem = toProblem(error, { devMode, requestId })
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId },
+    headers: { 'content-type': 'application/problem+json; charset=utf-8', 'x-request-id': requestId },
     rawPayload: Buffer.from(JSON.stringify(problem)),
   }
 }
