@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as serval from 'serval'
 import * as testing from 'serval/testing'
+import * as lambda from 'serval/lambda'
 
 // Pins the public surface: a rename or removal must be a decision, not an accident.
 describe('public exports', () => {
@@ -40,6 +41,14 @@ describe('public exports', () => {
         "exampleCases",
         "loadExampleCases",
         "loadTestApp",
+      ]
+    `)
+  })
+  it('serval/lambda', () => {
+    expect(Object.keys(lambda).sort()).toMatchInlineSnapshot(`
+      [
+        "createHandler",
+        "handler",
       ]
     `)
   })

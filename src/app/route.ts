@@ -48,7 +48,8 @@ export interface RouteRequest {
  */
 export interface RouteResponse {
   readonly status: number
-  readonly headers?: Readonly<Record<string, string>>
+  /** Header names in lower case; a list sends the header once per value (`set-cookie`). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>
   readonly body?: unknown
 }
 

@@ -81,7 +81,7 @@ function headersOf(raw: FastifyRequest['headers']): Record<string, string | unde
 }
 
 function send(reply: FastifyReply, response: RouteResponse): FastifyReply {
-  if (response.headers) reply.headers(response.headers)
+  if (response.headers) for (const [name, value] of Object.entries(response.headers)) reply.header(name, value)
   reply.code(response.status)
   const body = response.body
   if (body === undefined) return reply.send()
