@@ -32,6 +32,7 @@ export function jobsExtension(): Extension {
     },
     openapi: (doc, app) => addJobPaths(doc, app),
     info: (app) => ({ jobs: jobsOf(app).info() }),
+    health: (app) => jobsOf(app).health(),
     stop: (app) => jobsOf(app).close(),
   }
 }

@@ -7,7 +7,7 @@ import { ServalError } from '../errors/index.ts'
 import { invalidInput } from '../schema/index.ts'
 import { openBackend } from './open.ts'
 import { jobOptions } from './options.ts'
-import { isFinished, type JobBackend, type JobFilter, type JobPage, type JobRecord, type WorkOptions } from './types.ts'
+import { isFinished, type BackendHealth, type JobBackend, type JobFilter, type JobPage, type JobRecord, type WorkOptions } from './types.ts'
 
 /** Who submits a job: credentials to check, or a principal already verified (`null` = trusted, anonymous). */
 export type Submitter = { readonly credentials: Credentials | undefined } | { readonly principal: Principal | null }
@@ -118,6 +118,11 @@ export class JobService {
       }
       void poll()
     })
+  }
+
+  /** Whether the backend can serve (Redis reachable); one not opened yet has nothing to check. */
+  async health(): Promise<BackendHealth> {
+    return (await this.#opened?.health?.()) ?? { ok: true }
   }
 
   /** What `/_sys/info` shows. */

@@ -60,7 +60,7 @@ export async function startRedisProxy(): Promise<RedisProxy> {
     upstream.on('data', (chunk) => flows() && client.write(chunk))
   })
   const cutAll = () => {
-    for (const p of [...pairs]) (p.client.destroy(), p.upstream.destroy())
+    for (const p of [...pairs]) for (const socket of [p.client, p.upstream]) socket.destroy()
     for (const s of held) s.destroy()
     held.clear()
   }

@@ -2,7 +2,7 @@ import { pino } from 'pino'
 import type { App } from '../../app/app.ts'
 import { loadApp } from '../../app/load.ts'
 import { startJobWorkers } from '../../jobs/index.ts'
-import { redact } from '../../jobs/redis/redact.ts'
+import { redact } from '../../jobs/redis/index.ts'
 import { startSchedules } from '../../schedules/index.ts'
 import { CliExit, EXIT, settingsFor } from '../context.ts'
 
