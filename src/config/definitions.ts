@@ -44,7 +44,7 @@ export const settingDefs = {
   rate_limit_window_s: { kind: 'int', default: 60, min: 1, max: 86_400, help: 'The window of rate_limit_max, in seconds' },
   redis_url: { kind: 'url', help: 'Redis for distributed jobs, schedules and channels; unset = embedded' },
   redis_prefix: { kind: 'string', default: 'serval', help: 'Prefix of every Redis key Serval writes (one per app sharing a Redis)' },
-  workers: { kind: 'int', default: 4, min: 0, max: 1000, help: 'Jobs this process runs at once (per queue with redis_url); 0 = none, submit only' },
+  workers: { kind: 'int', default: 4, min: 0, max: 1000, help: 'Jobs this process runs at once, in all (also with redis_url); 0 = none, submit only' },
   job_retention_s: { kind: 'int', default: 86_400, min: 1, help: 'Seconds a finished job and its result are kept (per action: job.retentionS)' },
   sse_heartbeat_s: { kind: 'int', default: 15, min: 0, max: 3600, help: 'Seconds between SSE heartbeat comments on an idle stream (0 = none)' },
   version_mode: { kind: 'enum', values: ['runtime', 'git', 'manual'], default: 'runtime', help: 'How functionsVersion is computed' },

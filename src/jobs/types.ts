@@ -98,7 +98,7 @@ export interface BackendInfo {
 
 /** What starts a backend's workers. */
 export interface WorkOptions {
-  /** Jobs run at once (per queue in Redis mode); 0 runs none. */
+  /** Jobs run at once in this process, in all queues; 0 runs none. */
   readonly workers: number
   /** Run only these jobs (`serval run --job` runs just its own). */
   readonly only?: (id: string) => boolean

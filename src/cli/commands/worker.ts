@@ -8,7 +8,7 @@ import { CliExit, EXIT, settingsFor } from '../context.ts'
 
 /**
  * `serval worker [DIR...]`: runs jobs and schedule ticks from Redis
- * (BullMQ), `workers` at once per queue, until SIGTERM/SIGINT; running jobs
+ * (BullMQ), `workers` at once in all, until SIGTERM/SIGINT; running jobs
  * then go back to the queue for another worker.
  *
  * @example
@@ -31,7 +31,7 @@ export async function workerCommand(dirs: string[], opts: Record<string, unknown
     await app.close()
     throw error
   }
-  logger.info({ workers: settings.workers, redis: redact(settings.redis_url), actions: app.registry.size }, `Serval worker running ${settings.workers} jobs at once per queue`)
+  logger.info({ workers: settings.workers, redis: redact(settings.redis_url), actions: app.registry.size }, `Serval worker running up to ${settings.workers} jobs at once`)
   return untilSignal(app)
 }
 

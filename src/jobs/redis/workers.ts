@@ -11,6 +11,7 @@ import { storedCancels } from './cancels.ts'
 import type { RedisErrorLog, RedisRole } from './connection.ts'
 import { ownerKey, ownerMember } from './owners.ts'
 import { cancelChannel, SHARED_QUEUE } from './queues.ts'
+import { SharedSlots, type SlotMember } from './slots.ts'
 import { encodeProblem, toRecord, type JobData, type JobResult } from './records.ts'
 
 type BullJob = Job<JobData, JobResult>
@@ -37,8 +38,9 @@ interface Running {
 }
 
 /**
- * The BullMQ workers of one process: one per queue, each running up to
- * `workers` jobs at once (an action's own queue: up to its `concurrency`).
+ * The BullMQ workers of one process: one per queue, running `workers`
+ * jobs at once in all (see {@link SharedSlots}; an action's own queue: up
+ * to its `concurrency`).
  * Cancels arrive on a pub/sub channel and abort the running handler's
  * `ctx.signal`; as a channel can miss a message (its connection was cut),
  * the cancel stored on the job is also checked on resubscribe, every
@@ -60,6 +62,7 @@ export class RedisWorkers {
   readonly #watchers: ReadonlySet<(job: JobRecord) => void>
   readonly #errors: RedisErrorLog
   readonly concurrency: number
+  readonly #slots: SharedSlots
   #redis!: Redis
   #subscriber!: Redis
   #checker: NodeJS.Timeout | undefined
@@ -68,6 +71,7 @@ export class RedisWorkers {
   private constructor(app: App, init: WorkersInit) {
     this.#app = app
     this.concurrency = init.options.workers
+    this.#slots = new SharedSlots(init.options.workers)
     this.#watchers = init.watchers
     this.#errors = init.errors
     setMaxListeners(Infinity, this.#stop.signal) // one listener per running job
@@ -80,7 +84,7 @@ export class RedisWorkers {
     self.#subscriber = subscriber
     try {
       await self.#subscribe()
-      for (const name of init.queues) self.#addWorker(name, init.options.workers)
+      for (const name of init.queues) self.#addWorker(name)
       await Promise.all(self.#workers.map((w) => w.waitUntilReady()))
     } catch (error) {
       await self.close()
@@ -133,26 +137,38 @@ export class RedisWorkers {
     for (const [old, at] of this.#cancelled) if (at < now - CANCEL_MEMORY_MS) this.#cancelled.delete(old)
   }
 
-  #addWorker(name: string, workers: number): void {
+  #addWorker(name: string): void {
     const own = name.startsWith(`${SHARED_QUEUE}-`) ? this.#app.registry.get(name.slice(SHARED_QUEUE.length + 1)) : undefined
-    const limit = own ? jobOptions(own, this.#app.settings).concurrency : undefined
-    const worker = new Worker<JobData, JobResult>(name, (job, token) => this.#process(job as BullJob, token), {
+    const limit = (own && jobOptions(own, this.#app.settings).concurrency) ?? this.#slots.total
+    // The worker's slot exists once the worker does; BullMQ calls the processor only after that.
+    const slot: { member?: SlotMember } = {}
+    const worker = new Worker<JobData, JobResult>(name, (job, token) => this.#process(job as BullJob, token, slot.member!), {
       connection: this.#redis,
       prefix: this.#app.settings.redis_prefix,
-      concurrency: Math.max(1, Math.min(workers, limit ?? workers)),
+      concurrency: this.#slots.initial(limit),
     })
+    slot.member = this.#slots.add(worker, limit)
     worker.on('error', (error) => this.#errors(error, `worker ${name}`))
     worker.on('completed', (job) => this.#emit(job as BullJob, 'completed'))
     worker.on('failed', (job) => job && this.#emit(job as BullJob, 'failed'))
     this.#workers.push(worker)
   }
 
-  async #process(job: BullJob, token: string | undefined): Promise<JobResult> {
-    const id = String(job.id)
-    const key = `${job.queueQualifiedName}:${id}`
-    if (await this.#cancelledBeforeStart(job, id, key)) throw final(cancelledError(id).toProblem({ instance: `/jobs/${id}` }))
-    // A tick is made by BullMQ's scheduler, not by a submit: it joins its owner's listing when it runs.
-    if (job.data.trigger === 'schedule') await this.#redis.zadd(ownerKey(this.#app.settings.redis_prefix, job.data.principal?.sub ?? null), job.timestamp, ownerMember(job.queueName, id))
+  async #process(job: BullJob, token: string | undefined, slot: SlotMember): Promise<JobResult> {
+    this.#slots.started(slot)
+    try {
+      const id = String(job.id)
+      const key = `${job.queueQualifiedName}:${id}`
+      if (await this.#cancelledBeforeStart(job, id, key)) throw final(cancelledError(id).toProblem({ instance: `/jobs/${id}` }))
+      // A tick is made by BullMQ's scheduler, not by a submit: it joins its owner's listing when it runs.
+      if (job.data.trigger === 'schedule') await this.#redis.zadd(ownerKey(this.#app.settings.redis_prefix, job.data.principal?.sub ?? null), job.timestamp, ownerMember(job.queueName, id))
+      return await this.#execute(job, token, id, key)
+    } finally {
+      this.#slots.ended(slot)
+    }
+  }
+
+  async #execute(job: BullJob, token: string | undefined, id: string, key: string): Promise<JobResult> {
     const cancel = new AbortController()
     this.#running.set(id, { cancel, key })
     // Made on the first report: most handlers never call ctx.progress.
