@@ -120,9 +120,12 @@ export class JobService {
     })
   }
 
-  /** Whether the backend can serve (Redis reachable); one not opened yet has nothing to check. */
+  /** Whether the backend can serve (Redis reachable). Redis is opened here if no request has yet; embedded has nothing to check before. */
   async health(): Promise<BackendHealth> {
-    return (await this.#opened?.health?.()) ?? { ok: true }
+    if (!this.#opened && !this.#app.settings.redis_url) return { ok: true }
+    const backend = await this.backend().catch(() => undefined)
+    if (!backend) return { ok: false, reason: 'the job store cannot be opened' }
+    return (await backend.health?.()) ?? { ok: true }
   }
 
   /** What `/_sys/info` shows. */
