@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 
 /** The field of a BullMQ job's hash that holds Serval's cancel; it goes when the job does. */
-export const CANCEL_FIELD = 'servalCancelledAt'
+const CANCEL_FIELD = 'servalCancelledAt'
 
 // Only on a job's hash (it has a name): a cancel racing the job's removal must not leave a stray hash.
 const MARK = `if redis.call('HEXISTS', KEYS[1], 'name') == 0 then return 0 end
