@@ -90,5 +90,17 @@ describe.skipIf(!hasRedis)('GET /jobs on Redis', () => {
     const last = await call(api, 'GET', '/jobs?limit=100&offset=1000', undefined, bob)
     expect(last.body.items).toHaveLength(100)
     expect(last.body.next).toBeNull()
+    // A job removed after its retention leaves the listing, and its index entry goes with it.
+    const redis = new Redis(REDIS_URL)
+    try {
+      const gone = first.body.items[0].id as string
+      await redis.del(`${listPrefix}:jobs:${gone}`)
+      const again = await call(api, 'GET', '/jobs?limit=100', undefined, bob)
+      expect(again.body.items).toHaveLength(100)
+      expect(again.body.items.map((j: { id: string }) => j.id)).not.toContain(gone)
+      expect(await redis.zcard(`${listPrefix}:jobs:owner:u:bob`)).toBe(1099)
+    } finally {
+      redis.disconnect()
+    }
   }, 60_000)
 })

@@ -19,13 +19,13 @@ let api: TestServer
 let redis: Redis
 
 /** A request that gives up after 5 s, as a client would: a hang is a test failure, not a stuck run. */
-async function bounded(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function bounded(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; retryAfter: string | null }> {
   const res = await fetch(`${api.url}${path}`, {
     method,
     signal: AbortSignal.timeout(5000),
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   })
-  return { status: res.status, body: await res.json() }
+  return { status: res.status, body: await res.json(), retryAfter: res.headers.get('retry-after') }
 }
 
 const ready = () => eventually(async () => ((await call(api, 'GET', '/_sys/ready')).status === 200 ? true : undefined), 'the API to be ready again', 15_000)
@@ -51,9 +51,12 @@ describe.skipIf(!hasRedis)('a Redis outage', () => {
     proxy.mode('down')
     try {
       const refused = await bounded('POST', '/jobs/echo', { text: 'refused' }).catch((error: Error) => ({ status: 0, body: error.name }))
-      expect(refused).toMatchObject({ status: 503, body: { type: 'urn:serval:problem:unavailable' } })
+      expect(refused).toMatchObject({ status: 503, body: { type: 'urn:serval:problem:unavailable' }, retryAfter: '1' })
       expect((await bounded('GET', '/jobs').catch(() => ({ status: 0 }))).status).toBe(503)
-      expect((await bounded('GET', '/_sys/ready')).status).toBe(503)
+      const notReady = await bounded('GET', '/_sys/ready')
+      expect(notReady.status).toBe(503)
+      // Outside dev mode, where Redis is stays out of the answers.
+      expect(JSON.stringify([refused, notReady])).not.toContain(new URL(proxy.url).port)
     } finally {
       proxy.mode('open')
     }
