@@ -14,11 +14,16 @@ import { redact } from './redact.ts'
  *   BullMQ requires `maxRetriesPerRequest: null` there, and a worker has no
  *   caller waiting on it.
  * - `subscriber` (the cancel channel) also waits and resubscribes by itself.
+ *
+ * @example
+ * ```ts
+ * const role: RedisRole = 'producer'
+ * ```
  */
 export type RedisRole = 'producer' | 'worker' | 'subscriber'
 
 /** A producer call gets no answer within this: it fails (503). */
-export const PRODUCER_TIMEOUT_MS = 1500
+const PRODUCER_TIMEOUT_MS = 1500
 /** Reconnect backoff: 100 ms, 200 ms, … up to this. */
 const MAX_BACKOFF_MS = 2000
 /** One reconnect warning per this window, with the count of the errors it stands for. */
@@ -30,7 +35,14 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   subscriber: { maxRetriesPerRequest: null, enableOfflineQueue: true, autoResubscribe: true },
 }
 
-/** Where a connection reports its errors (shared by every connection and BullMQ object of one backend). */
+/**
+ * Where a connection reports its errors (shared by every connection and BullMQ object of one backend).
+ *
+ * @example
+ * ```ts
+ * const log: RedisErrorLog = redisErrorLog(logger, url)
+ * ```
+ */
 export type RedisErrorLog = (error: unknown, source: string) => void
 
 /**
@@ -55,7 +67,14 @@ export function redisErrorLog(logger: Logger, url: string, windowMs = WARN_WINDO
   }
 }
 
-/** What every connection of one backend shares. */
+/**
+ * What opening one connection takes.
+ *
+ * @example
+ * ```ts
+ * const options: ConnectOptions = { url, role: 'worker', prefix: 'serval', errors: log }
+ * ```
+ */
 export interface ConnectOptions {
   readonly url: string
   readonly role: RedisRole

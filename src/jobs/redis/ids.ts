@@ -1,4 +1,11 @@
-/** Job scheduler ids Serval owns start with this (`schedule-{action}`). */
+/**
+ * Job scheduler ids Serval owns start with this (`schedule-{action}`).
+ *
+ * @example
+ * ```ts
+ * await queue.removeJobScheduler(`${SCHEDULER_PREFIX}tick`)
+ * ```
+ */
 export const SCHEDULER_PREFIX = 'schedule-'
 
 /**

@@ -32,7 +32,14 @@ export function ownerMember(queue: string, id: string): string {
   return `${queue}:${id}`
 }
 
-/** Reads one indexed job (undefined once it is gone: removed after its retention). */
+/**
+ * Reads one indexed job (undefined once it is gone: removed after its retention).
+ *
+ * @example
+ * ```ts
+ * const read: ReadMember = async (queue, id) => backend.get(id)
+ * ```
+ */
 export type ReadMember = (queue: string, id: string) => Promise<JobRecord | undefined>
 
 /**

@@ -5,7 +5,14 @@ import type { ScheduleSpec } from '../types.ts'
 import { SCHEDULER_PREFIX } from './ids.ts'
 import { queuesWithSchedulers } from './keys.ts'
 
-/** What syncing schedulers needs from the backend. */
+/**
+ * What syncing schedulers needs from the backend.
+ *
+ * @example
+ * ```ts
+ * await syncSchedulers({ redis, prefix, logger, queueFor, queueNamed, tickOpts }, specs)
+ * ```
+ */
 export interface SchedulerHost {
   readonly redis: Redis
   readonly prefix: string

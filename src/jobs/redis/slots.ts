@@ -1,6 +1,13 @@
 import type { Worker } from 'bullmq'
 
-/** One queue's BullMQ worker and its share of the process's slots. */
+/**
+ * One queue's BullMQ worker and its share of the process's slots.
+ *
+ * @example
+ * ```ts
+ * const member: SlotMember = slots.add(worker, 2)
+ * ```
+ */
 export interface SlotMember {
   readonly worker: Worker
   /** Its action's own `concurrency`, or the total. */

@@ -6,7 +6,14 @@ import { scanKeys } from './keys.ts'
 /** Entries checked per owner index and sweep (its oldest, the likeliest to be gone). */
 const INDEX_BATCH = 200
 
-/** What the sweeper works on. */
+/**
+ * What the sweeper works on.
+ *
+ * @example
+ * ```ts
+ * startSweeper({ redis, prefix, queues, retentionS: () => 86_400, errors, everyMs: 60_000 })
+ * ```
+ */
 export interface SweepOptions {
   readonly redis: Redis
   readonly prefix: string

@@ -21,7 +21,14 @@ const CANCEL_MEMORY_MS = 60_000
 /** How often running jobs are checked for a stored cancel (one that the pub/sub message may not have brought). */
 const CANCEL_CHECK_MS = 2000
 
-/** What the workers of one process start with. */
+/**
+ * What the workers of one process start with.
+ *
+ * @example
+ * ```ts
+ * await RedisWorkers.start(app, { connect, errors, queues: ['jobs'], options: { workers: 4 }, watchers: new Set() })
+ * ```
+ */
 export interface WorkersInit {
   /** Opens a connection for a role (see connection.ts): workers wait out an outage, the producer does not. */
   readonly connect: (role: RedisRole) => Promise<Redis>
