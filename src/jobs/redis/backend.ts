@@ -107,7 +107,7 @@ export class RedisBackend implements JobBackend {
     const data: JobData = { input: job.input, principal: job.principal, trigger: job.trigger }
     const bull: BullJob = new Job(queue, job.action, data, { ...this.jobOpts(job.action), jobId: job.id, timestamp: job.createdAt }, job.id)
     const multi = (await queue.backend.client).multi()
-    void bull.addJob(multi) // queues BullMQ's add script on the transaction
+    await bull.addJob(multi) // checks the options and queues BullMQ's add script on the transaction (sent by exec)
     multi.runCommand('zadd', [ownerKey(this.#prefix, job.principal?.sub ?? null), job.createdAt, ownerMember(queue.name, job.id)])
     const results = await multi.exec().catch((error: unknown) => {
       throw unavailable(error)
