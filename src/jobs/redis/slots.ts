@@ -16,29 +16,32 @@ export interface SlotMember {
 }
 
 /**
- * Makes `workers` a total for the process, as in embedded mode: BullMQ
- * limits concurrency per worker (one per queue), so each worker's
- * concurrency is kept at what it runs plus the slots still free (within
- * its own limit). With one queue that is exact; with several, a worker
- * already waiting for a job when the last slot fills may still take one,
- * so the total can briefly exceed `workers` by one per other queue.
+ * Makes `workers` a total for the process, as in embedded mode. BullMQ
+ * limits concurrency per worker (one per queue), so the free slots go to
+ * one worker at a time: the one that last started or finished a job (the
+ * likeliest to have more). Every other worker may run what it runs, and an
+ * idle one may still take one job (BullMQ's least concurrency is 1). With
+ * one queue the total is exact; with several it can exceed `workers` by at
+ * most one per queue past the first.
  *
  * @example
  * ```ts
  * const slots = new SharedSlots(4)
  * const member = slots.add(worker, 2)
+ * slots.rebalance()
  * slots.started(member) // … slots.ended(member)
  * ```
  */
 export class SharedSlots {
   readonly #members: SlotMember[] = []
   readonly total: number
+  #owner: SlotMember | undefined
 
   constructor(total: number) {
     this.total = total
   }
 
-  /** The initial concurrency of a worker with this limit. */
+  /** The concurrency a worker starts with (set again by {@link rebalance} once all are added). */
   initial(limit: number): number {
     return Math.max(1, Math.min(limit, this.total))
   }
@@ -51,17 +54,20 @@ export class SharedSlots {
 
   started(member: SlotMember): void {
     member.running++
-    this.#rebalance()
+    this.#owner = member
+    this.rebalance()
   }
 
   ended(member: SlotMember): void {
     member.running--
-    this.#rebalance()
+    this.#owner = member
+    this.rebalance()
   }
 
-  #rebalance(): void {
+  /** Sets every worker's concurrency; call once all are added, before they fetch. */
+  rebalance(): void {
     if (this.#members.length < 2) return // one queue: its concurrency is the total already
     const free = Math.max(0, this.total - this.#members.reduce((n, m) => n + m.running, 0))
-    for (const m of this.#members) m.worker.concurrency = Math.max(1, Math.min(m.limit, m.running + free))
+    for (const m of this.#members) m.worker.concurrency = Math.max(1, Math.min(m.limit, m.running + (m === this.#owner ? free : 0)))
   }
 }

@@ -92,6 +92,7 @@ export class RedisWorkers {
     try {
       await self.#subscribe()
       for (const name of init.queues) self.#addWorker(name)
+      self.#slots.rebalance() // synchronously, before any worker fetches (they first wait for their connection)
       await Promise.all(self.#workers.map((w) => w.waitUntilReady()))
     } catch (error) {
       await self.close()
