@@ -68,6 +68,8 @@ export interface Extension {
   openapi?(doc: Record<string, any>, app: App): void
   /** Adds to `/_sys/info`. */
   info?(app: App): Record<string, unknown>
+  /** Whether this capability can serve now: `/_sys/ready` is 503 while any says no (`reason` in dev mode only). */
+  health?(app: App): { ok: boolean; reason?: string } | Promise<{ ok: boolean; reason?: string }>
   /** Runs on shutdown, after the server stops accepting requests. */
   stop?(app: App): void | Promise<void>
 }

@@ -26,7 +26,7 @@ function program(argv: string[], result: { code: number }): Command {
     .argument(dirsArg)
     .option('--no-workers', 'run no jobs or schedule ticks in this process (same as --workers 0)')
     .action(async (dirs: string[], opts: Opts) => void (result.code = await serveCommand(dirs, opts)))
-  cmd('worker', 'Run jobs and schedule ticks from Redis (needs redis_url); --workers N at once per queue')
+  cmd('worker', 'Run jobs and schedule ticks from Redis (needs redis_url); --workers N at once')
     .argument(dirsArg)
     .action(async (dirs: string[], opts: Opts) => void (result.code = await workerCommand(dirs, opts)))
   cmd('dev', 'serve in dev mode, restarting when a file changes')

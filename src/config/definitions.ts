@@ -48,7 +48,7 @@ export const settingDefs = {
   trust_proxy: { kind: 'proxy', default: false, help: 'Take the client IP from X-Forwarded-For: false, true (any proxy), a hop count, or proxy addresses/CIDRs (comma-separated)' },
   redis_url: { kind: 'url', help: 'Redis for distributed jobs, schedules and channels; unset = embedded' },
   redis_prefix: { kind: 'string', default: 'serval', help: 'Prefix of every Redis key Serval writes (one per app sharing a Redis)' },
-  workers: { kind: 'int', default: 4, min: 0, max: 1000, help: 'Jobs this process runs at once (per queue with redis_url); 0 = none, submit only' },
+  workers: { kind: 'int', default: 4, min: 0, max: 1000, help: 'Jobs this process runs at once, in all (also with redis_url); 0 = none, submit only' },
   job_retention_s: { kind: 'int', default: 86_400, min: 1, help: 'Seconds a finished job and its result are kept (per action: job.retentionS)' },
   sse_heartbeat_s: { kind: 'int', default: 15, min: 0, max: 3600, help: 'Seconds between SSE heartbeat comments on an idle stream (0 = none)' },
   version_mode: { kind: 'enum', values: ['runtime', 'git', 'manual'], default: 'runtime', help: 'How functionsVersion is computed' },

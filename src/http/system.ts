@@ -17,6 +17,8 @@ export function registerSystemRoutes(server: FastifyInstance, app: App, state: {
     if (!state.listening || app.draining) {
       return sendProblem(app, request, reply, new ServalError('unavailable', { detail: app.draining ? 'Draining' : 'Starting' }))
     }
+    const unhealthy = await unhealthyReason(app)
+    if (unhealthy !== undefined) return sendProblem(app, request, reply, new ServalError('unavailable', { detail: app.settings.dev_mode ? unhealthy : 'Not ready' }))
     return { status: 'ready' }
   })
   server.get('/_sys/info', async (request, reply) => {
@@ -26,6 +28,15 @@ export function registerSystemRoutes(server: FastifyInstance, app: App, state: {
       return sendProblem(app, request, reply, error)
     }
   })
+}
+
+/** Why a capability cannot serve now (its `health` hook said no, or threw), or undefined when all can. */
+async function unhealthyReason(app: App): Promise<string | undefined> {
+  const checks = app.extensions.filter((ext) => ext.health).map(async (ext) => {
+    const health = await Promise.resolve(ext.health!(app)).catch((error: unknown) => ({ ok: false, reason: (error as Error).message }))
+    return health.ok ? undefined : `${ext.name}: ${health.reason ?? 'unavailable'}`
+  })
+  return (await Promise.all(checks)).find((reason) => reason !== undefined)
 }
 
 /**

@@ -30,6 +30,7 @@ export function jobsExtension(): Extension {
     serve: (app) => startJobWorkers(app),
     openapi: (doc, app) => addJobPaths(doc, app),
     info: (app) => ({ jobs: jobsOf(app).info() }),
+    health: (app) => jobsOf(app).health(),
     stop: (app) => jobsOf(app).close(),
   }
 }

@@ -8,7 +8,7 @@ import { invalidInput } from '../schema/index.ts'
 import { openBackend } from './open.ts'
 import { jobOptions } from './options.ts'
 import { isSystemJob, mayAccess, runAs, SYSTEM_OWNER, SYSTEM_SUB } from './owner.ts'
-import { isFinished, type JobBackend, type JobFilter, type JobPage, type JobRecord, type WorkOptions } from './types.ts'
+import { isFinished, type BackendHealth, type JobBackend, type JobFilter, type JobPage, type JobRecord, type WorkOptions } from './types.ts'
 
 /** Who submits a job: credentials to check, or a principal already verified (`null` = trusted code: the job is the system's). */
 export type Submitter = { readonly credentials: Credentials | undefined } | { readonly principal: Principal | null }
@@ -130,6 +130,14 @@ export class JobService {
       }
       void poll()
     })
+  }
+
+  /** Whether the backend can serve (Redis reachable). Redis is opened here if no request has yet; embedded has nothing to check before. */
+  async health(): Promise<BackendHealth> {
+    if (!this.#opened && !this.#app.settings.redis_url) return { ok: true }
+    const backend = await this.backend().catch(() => undefined)
+    if (!backend) return { ok: false, reason: 'the job store cannot be opened' }
+    return (await backend.health?.()) ?? { ok: true }
   }
 
   /** What `/_sys/info` shows. */

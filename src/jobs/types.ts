@@ -98,7 +98,7 @@ export interface BackendInfo {
 
 /** What starts a backend's workers. */
 export interface WorkOptions {
-  /** Jobs run at once (per queue in Redis mode); 0 runs none. */
+  /** Jobs run at once in this process, in all queues; 0 runs none. */
   readonly workers: number
   /** Run only these jobs (`serval run --job` runs just its own). */
   readonly only?: (id: string) => boolean
@@ -126,6 +126,44 @@ export interface JobBackend {
   /** Calls `listener` whenever a job of this process changes; returns the unsubscribe function. */
   watch(listener: (job: JobRecord) => void): () => void
   info(): BackendInfo
+  /** Whether the backend can serve now (Redis: answers a PING in time); absent means always. */
+  health?(): Promise<BackendHealth>
+  /**
+   * Makes `schedules` the app's only schedules, for a backend that keeps
+   * them itself (Redis: BullMQ job schedulers shared by every instance).
+   * Absent: the schedules capability runs them on timers in this process.
+   */
+  schedule?(schedules: readonly ScheduleSpec[]): Promise<void>
   /** Stops workers (running jobs go back to the queue) and releases files and connections. */
   close(): Promise<void>
+}
+
+/**
+ * Whether a backend can serve: `/_sys/ready` is 503 while it is not.
+ *
+ * @example
+ * ```ts
+ * const health: BackendHealth = { ok: false, reason: 'Redis is unreachable' }
+ * ```
+ */
+export interface BackendHealth {
+  readonly ok: boolean
+  /** Why not (shown in dev mode only). */
+  readonly reason?: string
+}
+
+/**
+ * A schedule as a backend keeps it: when it ticks, and what each tick runs.
+ *
+ * @example
+ * ```ts
+ * const nightly: ScheduleSpec = { action: 'report', repeat: { pattern: '0 3 * * *', tz: 'UTC' }, input: {}, principal: null }
+ * ```
+ */
+export interface ScheduleSpec {
+  readonly action: string
+  readonly repeat: { readonly every: number } | { readonly pattern: string; readonly tz?: string }
+  readonly input: unknown
+  /** Who each tick runs as. */
+  readonly principal: Principal | null
 }

@@ -3,6 +3,7 @@ import type { Extension } from '../app/extension.ts'
 import { jobsOf } from '../jobs/service.ts'
 import { EmbeddedScheduler } from './embedded.ts'
 import { describeSchedule, parseSchedule, type ParsedSchedule } from './parse.ts'
+import { toScheduleSpecs } from './redis.ts'
 
 interface State {
   schedules: ParsedSchedule[]
@@ -52,18 +53,25 @@ export function schedulesExtension(): Extension {
  */
 export async function startSchedules(app: App): Promise<void> {
   const state = states.get(app)
-  if (!state || state.mode || state.schedules.length === 0) return
+  if (!state || state.mode) return
+  // With Redis even an app without schedules syncs: that removes the schedulers its actions no longer have.
   if (app.settings.redis_url) {
-    const backend = await jobsOf(app).backend()
-    const { RedisBackend } = await import('../jobs/redis/backend.ts')
-    const { upsertSchedules } = await import('./redis.ts')
-    if (backend instanceof RedisBackend) await upsertSchedules(app, backend, state.schedules)
     state.mode = 'redis'
-  } else if (app.settings.workers > 0) {
+    await syncBackend(app, state.schedules).catch((error: unknown) => {
+      // Without schedules of its own, an instance still starts (Redis may come later); with some, it must not.
+      if (state.schedules.length) throw error
+      app.logger.warn({ err: error }, 'could not remove stale job schedulers')
+    })
+  } else if (app.settings.workers > 0 && state.schedules.length > 0) {
     state.embedded = new EmbeddedScheduler(app, state.schedules)
     state.mode = 'embedded'
   }
   for (const s of state.schedules) app.logger.info({ schedule: describeSchedule(s), mode: state.mode ?? 'off' }, `schedule: ${s.action}`)
+}
+
+async function syncBackend(app: App, schedules: readonly ParsedSchedule[]): Promise<void> {
+  const backend = await jobsOf(app).backend()
+  if (backend.schedule) await backend.schedule(toScheduleSpecs(schedules))
 }
 
 function scheduleInfo(app: App): Record<string, unknown>[] {

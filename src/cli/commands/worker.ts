@@ -1,12 +1,12 @@
 import { pino } from 'pino'
 import type { App } from '../../app/app.ts'
 import { loadApp } from '../../app/load.ts'
-import { redact } from '../../jobs/redis/redact.ts'
+import { redact } from '../../jobs/redis/index.ts'
 import { CliExit, EXIT, functionDirs, settingsFor } from '../context.ts'
 
 /**
  * `serval worker [DIR...]`: runs jobs and schedule ticks from Redis
- * (BullMQ), `workers` at once per queue, until SIGTERM/SIGINT; running jobs
+ * (BullMQ), `workers` at once in all, until SIGTERM/SIGINT; running jobs
  * then go back to the queue for another worker.
  *
  * @example
@@ -30,7 +30,7 @@ export async function workerCommand(dirs: string[], opts: Record<string, unknown
     await app.close()
     throw error
   }
-  logger.info({ workers: settings.workers, redis: redact(settings.redis_url), actions: app.registry.size }, `Serval worker running ${settings.workers} jobs at once per queue`)
+  logger.info({ workers: settings.workers, redis: redact(settings.redis_url), actions: app.registry.size }, `Serval worker running up to ${settings.workers} jobs at once`)
   return untilSignal(app)
 }
 

@@ -1,36 +1,36 @@
-import { Queue, type Job, type JobType } from 'bullmq'
+import { Job, Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { App } from '../../app/app.ts'
 import { jobOptions } from '../options.ts'
-import type { BackendInfo, JobBackend, JobFilter, JobPage, JobRecord, JobStatus, NewJob, WorkOptions } from '../types.ts'
-import { connectRedis } from './connection.ts'
+import type { BackendHealth, BackendInfo, JobBackend, JobFilter, JobPage, JobRecord, NewJob, ScheduleSpec, WorkOptions } from '../types.ts'
+import { markCancelled } from './cancels.ts'
+import { connectRedis, redisErrorLog, unavailable, type RedisErrorLog, type RedisRole } from './connection.ts'
+import { isJob, isJobId } from './ids.ts'
+import { isQueueName } from './keys.ts'
+import { listOwned, ownerKey, ownerMember } from './owners.ts'
 import { redact } from './redact.ts'
 import { cancelChannel, queueNameOf, SHARED_QUEUE } from './queues.ts'
 import { toRecord, type JobData, type JobResult } from './records.ts'
+import { syncSchedulers } from './schedulers.ts'
+import { startSweeper } from './sweep.ts'
 import { RedisWorkers } from './workers.ts'
 
 type BullJob = Job<JobData, JobResult>
+type BullQueue = Queue<JobData, JobResult>
 type BullOpts = { attempts: number; backoff: { type: string; delay: number }; removeOnComplete: { age: number }; removeOnFail: { age: number } }
-
-/** BullMQ states each Serval status can be in (a cancelled job is failed, or still queued with `cancelledAt`). */
-const STATES: Record<JobStatus, JobType[]> = {
-  queued: ['waiting', 'delayed', 'prioritized', 'waiting-children'],
-  running: ['active'],
-  succeeded: ['completed'],
-  failed: ['failed'],
-  cancelled: ['failed', 'waiting', 'delayed', 'prioritized'],
+interface Found {
+  readonly queue: BullQueue
+  readonly job: BullJob
 }
-const ALL_STATES: JobType[] = ['waiting', 'delayed', 'prioritized', 'waiting-children', 'active', 'completed', 'failed']
-
-/** `GET /jobs` looks at this many of the newest jobs per queue and state. */
-const LIST_SCAN = 1000
 
 /**
  * Jobs on BullMQ: any number of API instances submit and read, any number
  * of `serval worker` (or `serval serve --workers N`) processes run them.
  * Job state is BullMQ's own (one source of truth); Serval adds its data
- * (input, principal, trigger), a problem document as the failure reason,
- * and a pub/sub channel that carries cancels to whichever process runs the job.
+ * (input, principal, trigger), a problem document as the failure reason, a
+ * per-submitter index for `GET /jobs`, and cancels stored on the job and
+ * announced on a pub/sub channel. This side (the API) uses a `producer`
+ * connection that fails fast: an outage is a 503, never a hang.
  *
  * @example
  * ```ts
@@ -40,32 +40,43 @@ const LIST_SCAN = 1000
 export class RedisBackend implements JobBackend {
   readonly #app: App
   readonly #redis: Redis
-  readonly #queues = new Map<string, Queue<JobData, JobResult>>()
-  readonly #watchers = new Set<(job: JobRecord) => void>()
   readonly #url: string
+  readonly #errors: RedisErrorLog
+  readonly #queues = new Map<string, BullQueue>()
+  readonly #watchers = new Set<(job: JobRecord) => void>()
   readonly #opts = new Map<string, BullOpts>()
   #workers: RedisWorkers | undefined
   #sweeper: NodeJS.Timeout | undefined
 
-  private constructor(app: App, redis: Redis, url: string) {
+  private constructor(app: App, redis: Redis, url: string, errors: RedisErrorLog) {
     this.#app = app
     this.#redis = redis
     this.#url = url
+    this.#errors = errors
     for (const action of app.registry.list()) this.queueFor(action.name)
   }
 
   static async open(app: App, url: string): Promise<RedisBackend> {
-    return new RedisBackend(app, await connectRedis(url, app.logger), url)
+    const errors = redisErrorLog(app.logger, url)
+    return new RedisBackend(app, await connectRedis({ url, role: 'producer', prefix: app.settings.redis_prefix, errors }), url, errors)
+  }
+
+  get #prefix(): string {
+    return this.#app.settings.redis_prefix
   }
 
   /** The BullMQ queue an action's jobs (and schedule ticks) go to. */
-  queueFor(actionName: string): Queue<JobData, JobResult> {
+  queueFor(actionName: string): BullQueue {
     const action = this.#app.registry.get(actionName)
-    const name = action ? queueNameOf(action) : SHARED_QUEUE
+    return this.queueNamed(action ? queueNameOf(action) : SHARED_QUEUE)
+  }
+
+  /** A queue by name, also one that no action of this app uses any more (its jobs and schedulers remain). */
+  queueNamed(name: string): BullQueue {
     let queue = this.#queues.get(name)
     if (!queue) {
-      queue = new Queue<JobData, JobResult>(name, { connection: this.#redis, prefix: this.#app.settings.redis_prefix })
-      queue.on('error', (error) => this.#app.logger.warn({ err: error, queue: name }, 'job queue error'))
+      queue = new Queue<JobData, JobResult>(name, { connection: this.#redis, prefix: this.#prefix })
+      queue.on('error', (error) => this.#errors(error, `queue ${name}`))
       this.#queues.set(name, queue)
     }
     return queue
@@ -90,54 +101,70 @@ export class RedisBackend implements JobBackend {
     }
   }
 
+  /** The job and its owner-index entry in one MULTI: one round trip, and never one without the other. */
   async enqueue(job: NewJob): Promise<void> {
+    const queue = this.queueFor(job.action)
     const data: JobData = { input: job.input, principal: job.principal, trigger: job.trigger }
-    await this.queueFor(job.action).add(job.action, data, { ...this.jobOpts(job.action), jobId: job.id, timestamp: job.createdAt })
+    const bull: BullJob = new Job(queue, job.action, data, { ...this.jobOpts(job.action), jobId: job.id, timestamp: job.createdAt }, job.id)
+    const multi = (await queue.backend.client).multi()
+    await bull.addJob(multi) // checks the options and queues BullMQ's add script on the transaction (sent by exec)
+    multi.runCommand('zadd', [ownerKey(this.#prefix, job.principal?.sub ?? null), job.createdAt, ownerMember(queue.name, job.id)])
+    const results = await multi.exec().catch((error: unknown) => {
+      throw unavailable(error)
+    })
+    const failed = results?.find(([error]: [Error | null, unknown]) => error)?.[0] ?? (results ? undefined : new Error('the job transaction was aborted'))
+    if (failed) throw unavailable(failed)
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    let job = await this.#find(id)
-    if (!job) return undefined
-    const state = await job.getState()
+    const found = await this.#find(id)
+    return found && guard(this.#record(found))
+  }
+
+  async #record(found: Found): Promise<JobRecord> {
+    const state = await found.job.getState()
     // The hash and the state are two reads: a hash read just before the job finished is read again.
-    if ((state === 'completed' || state === 'failed') && !job.finishedOn) job = (await this.#find(id)) ?? job
-    return toRecord(job, state)
+    if ((state === 'completed' || state === 'failed') && !found.job.finishedOn) {
+      const again = await this.#read(found.queue, String(found.job.id))
+      if (again) return toRecord(again.job, state)
+    }
+    return toRecord(found.job, state)
   }
 
   async list(filter: JobFilter): Promise<JobPage> {
-    const queues = filter.action === undefined ? [...this.#queues.values()] : [this.queueFor(filter.action)]
-    const states = filter.status ? STATES[filter.status] : ALL_STATES
-    const found: JobRecord[] = []
-    for (const queue of queues) {
-      for (const state of states) {
-        for (const job of (await queue.getJobs([state], 0, LIST_SCAN - 1, false)) as BullJob[]) {
-          if (!job || (filter.action !== undefined && job.name !== filter.action)) continue
-          const record = toRecord(job, state)
-          if ((filter.status === undefined || record.status === filter.status) && (record.principal?.sub ?? null) === filter.owner) found.push(record)
-        }
-      }
+    const read = async (queueName: string, id: string) => {
+      if (!isQueueName(queueName)) return undefined
+      const found = await this.#read(this.queueNamed(queueName), id)
+      return found && this.#record(found)
     }
-    const unique = [...new Map(found.map((r) => [r.id, r])).values()].sort((a, b) => b.createdAt - a.createdAt)
-    const end = filter.offset + filter.limit
-    return { items: unique.slice(filter.offset, end), more: unique.length > end }
+    return guard(listOwned(this.#redis, ownerKey(this.#prefix, filter.owner), filter, read))
   }
 
   async cancel(id: string): Promise<JobRecord | undefined> {
-    const job = await this.#find(id)
-    if (!job) return undefined
+    const found = await this.#find(id)
+    if (!found) return undefined
+    return guard(this.#cancel(found))
+  }
+
+  async #cancel({ queue, job }: Found): Promise<JobRecord> {
+    const id = String(job.id)
     const state = await job.getState()
-    if (state !== 'active' && state !== 'completed' && state !== 'failed') {
-      await job.updateData({ ...job.data, cancelledAt: Date.now() })
-    }
-    // Also for a queued job: a worker may be fetching it right now.
-    await this.#redis.publish(cancelChannel(this.#app.settings.redis_prefix), id)
+    // A queued job carries its cancel in its data too: the worker that fetches it reads it without a round trip.
+    if (state !== 'active' && state !== 'completed' && state !== 'failed') await job.updateData({ ...job.data, cancelledAt: Date.now() })
+    // Stored and published: also for a queued job, which a worker may be fetching right now.
+    await markCancelled(this.#redis, queue.toKey(id), cancelChannel(this.#prefix), id)
     return toRecord(job, await job.getState())
   }
 
   async work(options: WorkOptions): Promise<void> {
     if (this.#workers || options.workers <= 0) return
-    this.#workers = await RedisWorkers.start(this.#app, this.#redis, [...this.#queues.keys()], options, this.#watchers)
-    this.#startSweeper()
+    const connect = (role: RedisRole) => connectRedis({ url: this.#url, role, prefix: this.#prefix, errors: this.#errors })
+    this.#workers = await RedisWorkers.start(this.#app, { connect, errors: this.#errors, queues: [...this.#queues.keys()], options, watchers: this.#watchers })
+    this.#sweeper = startSweeper({ redis: this.#redis, prefix: this.#prefix, queues: this.#queues, retentionS: (name) => this.#retentionOf(name), errors: this.#errors, everyMs: this.#app.settings.job_retention_s * 500 })
+  }
+
+  #retentionOf(queueName: string): number {
+    return this.jobOpts(queueName.startsWith(`${SHARED_QUEUE}-`) ? queueName.slice(SHARED_QUEUE.length + 1) : '').removeOnComplete.age
   }
 
   watch(listener: (job: JobRecord) => void): () => void {
@@ -145,8 +172,33 @@ export class RedisBackend implements JobBackend {
     return () => this.#watchers.delete(listener)
   }
 
+  /** Healthy while the producer connection answers a PING (within its command timeout) and this process's workers are connected. */
+  async health(): Promise<BackendHealth> {
+    const pong = await this.#redis.ping().then(
+      () => true,
+      () => false,
+    )
+    if (!pong || (this.#workers && !this.#workers.connected)) return { ok: false, reason: `Redis at ${redact(this.#url)} is unreachable` }
+    return { ok: true }
+  }
+
+  schedule(schedules: readonly ScheduleSpec[]): Promise<void> {
+    const host = {
+      redis: this.#redis,
+      prefix: this.#prefix,
+      logger: this.#app.logger,
+      queueFor: (action: string) => this.queueFor(action),
+      queueNamed: (name: string) => this.queueNamed(name),
+      tickOpts: (action: string) => {
+        const { attempts: _a, backoff: _b, ...opts } = this.jobOpts(action)
+        return opts
+      },
+    }
+    return syncSchedulers(host, schedules)
+  }
+
   info(): BackendInfo {
-    return { mode: 'redis', workers: this.#workers?.concurrency ?? 0, redis: redact(this.#url), prefix: this.#app.settings.redis_prefix, queues: [...this.#queues.keys()] }
+    return { mode: 'redis', workers: this.#workers?.concurrency ?? 0, redis: redact(this.#url), prefix: this.#prefix, queues: [...this.#queues.keys()] }
   }
 
   async close(): Promise<void> {
@@ -156,22 +208,21 @@ export class RedisBackend implements JobBackend {
     await this.#redis.quit().catch(() => this.#redis.disconnect())
   }
 
-  async #find(id: string): Promise<BullJob | undefined> {
-    const jobs = await Promise.all([...this.#queues.values()].map((q) => q.getJob(id)))
-    return jobs.find((j): j is BullJob => j !== undefined && j !== null)
+  /** The job with this id in one of this app's queues; only Serval-shaped ids are looked up (see ids.ts). */
+  async #find(id: string): Promise<Found | undefined> {
+    if (!isJobId(id)) return undefined
+    const found = await guard(Promise.all([...this.#queues.values()].map((q) => this.#read(q, id))))
+    return found.find((f) => f !== undefined)
   }
 
-  /** BullMQ ages finished jobs out only when another one finishes; this sweep covers idle queues. */
-  #startSweeper(): void {
-    const sweep = () => {
-      for (const [name, queue] of this.#queues) {
-        const age = this.jobOpts(name.startsWith(`${SHARED_QUEUE}-`) ? name.slice(SHARED_QUEUE.length + 1) : '').removeOnComplete.age * 1000
-        for (const type of ['completed', 'failed'] as const) {
-          queue.clean(age, 1000, type).catch((error: unknown) => this.#app.logger.warn({ err: error, queue: name }, 'job sweep failed'))
-        }
-      }
-    }
-    this.#sweeper = setInterval(sweep, Math.min(60_000, Math.max(1000, (this.#app.settings.job_retention_s * 1000) / 2)))
-    this.#sweeper.unref()
+  async #read(queue: BullQueue, id: string): Promise<Found | undefined> {
+    const job = (await queue.getJob(id)) as BullJob | undefined
+    return job && isJob(job) ? { queue, job } : undefined
   }
+}
+
+function guard<T>(promise: Promise<T>): Promise<T> {
+  return promise.catch((error: unknown) => {
+    throw unavailable(error)
+  })
 }

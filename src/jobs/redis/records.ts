@@ -66,7 +66,8 @@ export function toRecord(job: Job<JobData, JobResult>, state: string): JobRecord
   const id = String(job.id)
   const data = job.data ?? ({} as JobData)
   const problem = decodeProblem(job.failedReason, id)
-  const status = statusOf(job, state, problem)
+  const cancelled = data.cancelledAt
+  const status = statusOf(state, problem, cancelled)
   const error = status === 'succeeded' ? undefined : problem
   const record: JobRecord = {
     id,
@@ -75,7 +76,7 @@ export function toRecord(job: Job<JobData, JobResult>, state: string): JobRecord
     trigger: data.trigger ?? 'schedule',
     createdAt: job.timestamp,
     startedAt: job.processedOn || undefined,
-    finishedAt: job.finishedOn || (status === 'cancelled' ? data.cancelledAt : undefined),
+    finishedAt: job.finishedOn || (status === 'cancelled' ? cancelled : undefined),
     progress: progressOf(job.progress),
     // attemptsMade counts finished runs; BullMQ's attemptsStarted also counts a run handed back at shutdown.
     attempts: (job.attemptsMade ?? 0) + (status === 'running' ? 1 : 0),
@@ -87,11 +88,11 @@ export function toRecord(job: Job<JobData, JobResult>, state: string): JobRecord
   return status === 'succeeded' && result && typeof result === 'object' && 'output' in result ? { ...record, output: result.output } : record
 }
 
-function statusOf(job: Job<JobData, JobResult>, state: string, problem: Problem | undefined): JobStatus {
+function statusOf(state: string, problem: Problem | undefined, cancelledAt: number | undefined): JobStatus {
   if (state === 'completed') return 'succeeded'
   if (state === 'failed') return problem?.type === 'urn:serval:problem:job-cancelled' ? 'cancelled' : 'failed'
   if (state === 'active') return 'running'
-  if (QUEUED.has(state)) return job.data?.cancelledAt ? 'cancelled' : 'queued'
+  if (QUEUED.has(state)) return cancelledAt ? 'cancelled' : 'queued'
   return 'queued'
 }
 

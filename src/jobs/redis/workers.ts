@@ -7,97 +7,178 @@ import { jobOptions } from '../options.ts'
 import { cancelledError, runAttempt, type Outcome } from '../attempt.ts'
 import { throttle } from '../throttle.ts'
 import type { JobRecord, WorkOptions } from '../types.ts'
+import { storedCancels } from './cancels.ts'
+import type { RedisErrorLog, RedisRole } from './connection.ts'
+import { ownerKey, ownerMember } from './owners.ts'
 import { cancelChannel, SHARED_QUEUE } from './queues.ts'
+import { SharedSlots, type SlotMember } from './slots.ts'
 import { encodeProblem, toRecord, type JobData, type JobResult } from './records.ts'
 
 type BullJob = Job<JobData, JobResult>
 
 /** How long a cancel for a job this process has not started yet is remembered. */
 const CANCEL_MEMORY_MS = 60_000
+/** How often running jobs are checked for a stored cancel (one that the pub/sub message may not have brought). */
+const CANCEL_CHECK_MS = 2000
 
 /**
- * The BullMQ workers of one process: one per queue, each running up to
- * `workers` jobs at once (an action's own queue: up to its `concurrency`).
- * Cancels arrive on a pub/sub channel and abort the running handler's
- * `ctx.signal`; a job interrupted by shutdown goes back to the queue.
+ * What the workers of one process start with.
  *
  * @example
  * ```ts
- * const workers = await RedisWorkers.start(app, redis, ['jobs'], { workers: 4 }, new Set())
+ * await RedisWorkers.start(app, { connect, errors, queues: ['jobs'], options: { workers: 4 }, watchers: new Set() })
+ * ```
+ */
+export interface WorkersInit {
+  /** Opens a connection for a role (see connection.ts): workers wait out an outage, the producer does not. */
+  readonly connect: (role: RedisRole) => Promise<Redis>
+  readonly errors: RedisErrorLog
+  readonly queues: readonly string[]
+  readonly options: WorkOptions
+  readonly watchers: ReadonlySet<(job: JobRecord) => void>
+}
+
+interface Running {
+  readonly cancel: AbortController
+  /** The job's hash, where a stored cancel is. */
+  readonly key: string
+}
+
+/**
+ * The BullMQ workers of one process: one per queue, running `workers`
+ * jobs at once in all (see {@link SharedSlots}; an action's own queue: up
+ * to its `concurrency`).
+ * Cancels arrive on a pub/sub channel and abort the running handler's
+ * `ctx.signal`; as a channel can miss a message (its connection was cut),
+ * the cancel stored on the job is also checked on resubscribe, every
+ * couple of seconds, and before a retry. A job interrupted by shutdown
+ * goes back to the queue.
+ *
+ * @example
+ * ```ts
+ * const workers = await RedisWorkers.start(app, { connect, errors, queues: ['jobs'], options: { workers: 4 }, watchers: new Set() })
  * await workers.close()
  * ```
  */
 export class RedisWorkers {
   readonly #app: App
   readonly #workers: Worker<JobData, JobResult>[] = []
-  readonly #running = new Map<string, AbortController>()
+  readonly #running = new Map<string, Running>()
   readonly #cancelled = new Map<string, number>()
   readonly #stop = new AbortController()
   readonly #watchers: ReadonlySet<(job: JobRecord) => void>
+  readonly #errors: RedisErrorLog
   readonly concurrency: number
-  #subscriber: Redis | undefined
+  readonly #slots: SharedSlots
+  #redis!: Redis
+  #subscriber!: Redis
+  #checker: NodeJS.Timeout | undefined
   #closing: Promise<void> | undefined
 
-  private constructor(app: App, concurrency: number, watchers: ReadonlySet<(job: JobRecord) => void>) {
+  private constructor(app: App, init: WorkersInit) {
     this.#app = app
-    this.concurrency = concurrency
-    this.#watchers = watchers
+    this.concurrency = init.options.workers
+    this.#slots = new SharedSlots(init.options.workers)
+    this.#watchers = init.watchers
+    this.#errors = init.errors
     setMaxListeners(Infinity, this.#stop.signal) // one listener per running job
   }
 
-  static async start(app: App, redis: Redis, queues: string[], options: WorkOptions, watchers: ReadonlySet<(job: JobRecord) => void>): Promise<RedisWorkers> {
-    const self = new RedisWorkers(app, options.workers, watchers)
-    await self.#subscribe(redis)
-    for (const name of queues) self.#addWorker(redis, name, options.workers)
-    await Promise.all(self.#workers.map((w) => w.waitUntilReady()))
+  static async start(app: App, init: WorkersInit): Promise<RedisWorkers> {
+    const self = new RedisWorkers(app, init)
+    const [redis, subscriber] = await Promise.all([init.connect('worker'), init.connect('subscriber')])
+    self.#redis = redis
+    self.#subscriber = subscriber
+    try {
+      await self.#subscribe()
+      for (const name of init.queues) self.#addWorker(name)
+      self.#slots.rebalance() // synchronously, before any worker fetches (they first wait for their connection)
+      await Promise.all(self.#workers.map((w) => w.waitUntilReady()))
+    } catch (error) {
+      await self.close()
+      throw error
+    }
+    self.#checker = setInterval(() => self.#checkStoredCancels(), CANCEL_CHECK_MS)
+    self.#checker.unref()
     // Shutdown stops fetching at once; running jobs see the signal and go back to the queue.
     app.shutdownSignal.addEventListener('abort', () => void self.close(), { once: true })
     return self
   }
 
+  /** True while this process's worker and subscriber connections are up. */
+  get connected(): boolean {
+    return this.#redis.status === 'ready' && this.#subscriber.status === 'ready'
+  }
+
   async close(): Promise<void> {
     this.#closing ??= (async () => {
+      clearInterval(this.#checker)
       this.#stop.abort(new ServalError('unavailable', { detail: 'The worker is stopping' }))
       await Promise.all(this.#workers.map((w) => w.close()))
-      await this.#subscriber?.quit().catch(() => this.#subscriber?.disconnect())
+      await Promise.all([this.#subscriber, this.#redis].map((r) => r?.quit().catch(() => r.disconnect())))
     })()
     return this.#closing
   }
 
-  async #subscribe(redis: Redis): Promise<void> {
-    const subscriber = (this.#subscriber = redis.duplicate())
-    subscriber.on('error', (error: Error) => this.#app.logger.warn({ err: error }, 'job cancel channel error'))
+  async #subscribe(): Promise<void> {
+    const subscriber = this.#subscriber
     subscriber.on('message', (_channel: string, id: string) => this.#onCancel(id))
+    // After a reconnect (ioredis resubscribes by itself): a cancel published meanwhile was lost, the stored one is not.
+    subscriber.on('ready', () => this.#checkStoredCancels())
     await subscriber.subscribe(cancelChannel(this.#app.settings.redis_prefix))
+  }
+
+  #checkStoredCancels(): void {
+    const running = [...this.#running]
+    if (running.length === 0) return
+    storedCancels(this.#redis, running.map(([, r]) => r.key)).then(
+      (cancelled) => running.forEach(([id, r], i) => cancelled[i] && r.cancel.abort(cancelledError(id))),
+      (error: unknown) => this.#errors(error, 'cancel check'),
+    )
   }
 
   #onCancel(id: string): void {
     const running = this.#running.get(id)
-    if (running) return running.abort(cancelledError(id))
+    if (running) return running.cancel.abort(cancelledError(id))
     const now = Date.now()
     this.#cancelled.set(id, now)
     for (const [old, at] of this.#cancelled) if (at < now - CANCEL_MEMORY_MS) this.#cancelled.delete(old)
   }
 
-  #addWorker(redis: Redis, name: string, workers: number): void {
+  #addWorker(name: string): void {
     const own = name.startsWith(`${SHARED_QUEUE}-`) ? this.#app.registry.get(name.slice(SHARED_QUEUE.length + 1)) : undefined
-    const limit = own ? jobOptions(own, this.#app.settings).concurrency : undefined
-    const worker = new Worker<JobData, JobResult>(name, (job, token) => this.#process(job as BullJob, token), {
-      connection: redis,
+    const limit = (own && jobOptions(own, this.#app.settings).concurrency) ?? this.#slots.total
+    // The worker's slot exists once the worker does; BullMQ calls the processor only after that.
+    const slot: { member?: SlotMember } = {}
+    const worker = new Worker<JobData, JobResult>(name, (job, token) => this.#process(job as BullJob, token, slot.member!), {
+      connection: this.#redis,
       prefix: this.#app.settings.redis_prefix,
-      concurrency: Math.max(1, Math.min(workers, limit ?? workers)),
+      concurrency: this.#slots.initial(limit),
     })
-    worker.on('error', (error) => this.#app.logger.warn({ err: error, queue: name }, 'job worker error'))
+    slot.member = this.#slots.add(worker, limit)
+    worker.on('error', (error) => this.#errors(error, `worker ${name}`))
     worker.on('completed', (job) => this.#emit(job as BullJob, 'completed'))
     worker.on('failed', (job) => job && this.#emit(job as BullJob, 'failed'))
     this.#workers.push(worker)
   }
 
-  async #process(job: BullJob, token: string | undefined): Promise<JobResult> {
-    const id = String(job.id)
-    if (job.data.cancelledAt !== undefined || this.#cancelled.delete(id)) throw final(cancelledError(id).toProblem({ instance: `/jobs/${id}` }))
+  async #process(job: BullJob, token: string | undefined, slot: SlotMember): Promise<JobResult> {
+    this.#slots.started(slot)
+    try {
+      const id = String(job.id)
+      const key = `${job.queueQualifiedName}:${id}`
+      if (await this.#cancelledBeforeStart(job, id, key)) throw final(cancelledError(id).toProblem({ instance: `/jobs/${id}` }))
+      // A tick is made by BullMQ's scheduler, not by a submit: it joins its owner's listing when it runs.
+      if (job.data.trigger === 'schedule') await this.#redis.zadd(ownerKey(this.#app.settings.redis_prefix, job.data.principal?.sub ?? null), job.timestamp, ownerMember(job.queueName, id))
+      return await this.#execute(job, token, id, key)
+    } finally {
+      this.#slots.ended(slot)
+    }
+  }
+
+  async #execute(job: BullJob, token: string | undefined, id: string, key: string): Promise<JobResult> {
     const cancel = new AbortController()
-    this.#running.set(id, cancel)
+    this.#running.set(id, { cancel, key })
     // Made on the first report: most handlers never call ctx.progress.
     let throttled: ReturnType<typeof throttle<[number, string?]>> | undefined
     const progress = (fraction: number, message?: string) => (throttled ??= throttle((f: number, m?: string) => this.#progress(job, f, m), 100))(fraction, message)
@@ -108,6 +189,12 @@ export class RedisWorkers {
     } finally {
       this.#running.delete(id)
     }
+  }
+
+  /** Cancelled while queued: marked in its data, announced to this process, or (for a retry only, to spare the round trip) stored. */
+  async #cancelledBeforeStart(job: BullJob, id: string, key: string): Promise<boolean> {
+    if (job.data.cancelledAt !== undefined || this.#cancelled.delete(id)) return true
+    return job.attemptsMade > 0 && (await storedCancels(this.#redis, [key]))[0] === true
   }
 
   #run(job: BullJob, cancel: AbortSignal, progress: (fraction: number, message?: string) => void): Promise<Outcome> {

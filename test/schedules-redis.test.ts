@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { action } from 'serval'
+import { createTestServer, type TestServer } from 'serval/testing'
+import { deleteKeys, eventually, REDIS_URL, redisAvailable, uniquePrefix } from './support/redis.ts'
+
+const hasRedis = await redisAvailable('schedules on Redis')
+const prefix = uniquePrefix('sched')
+const runs: string[] = []
+const other = action({ name: 'other' }, () => 'ok')
+/** Config A: `moved` shares the `jobs` queue. Config B: its own `concurrency` gives it a queue of its own. */
+const movedA = action({ name: 'moved', http: false, schedule: { every: '1s' } }, (_input, ctx) => void runs.push(ctx.requestId))
+const movedB = action({ name: 'moved', http: false, schedule: { every: '1s' }, job: { concurrency: 1 } }, (_input, ctx) => void runs.push(ctx.requestId))
+const sources = (moved: typeof movedA) => [moved, other].map((a) => ({ action: a, exportName: a.def.name! }))
+const settings = { redis_url: REDIS_URL, redis_prefix: prefix, workers: 2 }
+let t: TestServer | undefined
+
+describe.skipIf(!hasRedis)('schedules on Redis', () => {
+  afterAll(async () => {
+    await t?.close()
+    await deleteKeys(prefix)
+  })
+
+  it('run each tick once after an action moved to a queue of its own: the old queue keeps no scheduler', async () => {
+    t = await createTestServer({ actions: sources(movedA) }, { ...settings, workers: 0 })
+    await t.close()
+    t = await createTestServer({ actions: sources(movedB) }, settings)
+    const seen = await eventually(() => (runs.length >= 7 ? [...runs] : undefined), 'seven runs', 20_000)
+    // The first runs may be ticks the old scheduler made before the restart.
+    const times = seen.slice(2).map((id) => Number(/:(\d+)$/.exec(id)?.[1])).sort((a, b) => a - b)
+    // One scheduler: one run a second. Two: twice as many runs, at other times.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `runs: ${seen.join(', ')}`).toBe(1000)
+    const redis = new Redis(REDIS_URL)
+    try {
+      expect(await redis.zrange(`${prefix}:jobs:repeat`, 0, -1)).toEqual([])
+      expect(await redis.zrange(`${prefix}:jobs-moved:repeat`, 0, -1)).toEqual(['schedule-moved'])
+    } finally {
+      redis.disconnect()
+    }
+  }, 40_000)
+})
