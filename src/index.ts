@@ -20,3 +20,18 @@ export { buildHttpServer, type HttpOptions } from './http/index.ts'
 export { serve, listen, type RunningServer, type ServeOptions } from './server/serve.ts'
 export { buildOpenApi } from './openapi/index.ts'
 export { jobsOf, JobService, type JobRecord, type JobStatus, type JobView } from './jobs/index.ts'
+export {
+  channel,
+  webhook,
+  background,
+  isChannel,
+  signWebhook,
+  verifyWebhook,
+  channelsOf,
+  channelsSetup,
+  discoverChannels,
+  type Channel,
+  type ChannelDef,
+  type WebhookDef,
+  type PublishOptions,
+} from './channels/index.ts'

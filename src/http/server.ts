@@ -8,6 +8,7 @@ import { registerJsonParser } from './json-body.ts'
 import { sendProblem } from './problem-reply.ts'
 import { clientErrorHandler, registerHttpSecurity } from './security/index.ts'
 import { registerSystemRoutes } from './system.ts'
+import { registerWebSockets } from '../ws/register.ts'
 
 /** Options of the HTTP adapter beyond the app's settings. */
 export interface HttpOptions {
@@ -76,6 +77,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     ),
   )
   if (options.docs !== false) await registerDocsRoutes(server, app)
+  await registerWebSockets(server, app) // /channels/{name} and /ws, in their own context
   for (const ext of app.extensions) await ext.http?.(server, app)
   server.addHook('onListen', (done) => {
     state.listening = true

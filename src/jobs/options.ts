@@ -7,7 +7,7 @@ import { ServalError } from '../errors/index.ts'
 export interface ResolvedJobOptions {
   /** Runs in all, first included. */
   readonly attempts: number
-  readonly backoff: { readonly type: 'fixed' | 'exponential'; readonly delayMs: number }
+  readonly backoff: { readonly type: 'fixed' | 'exponential'; readonly delayMs: number; readonly maxDelayMs?: number }
   readonly timeoutMs: number | undefined
   /** Runs of this action at once per process; undefined = only the `workers` limit. */
   readonly concurrency: number | undefined
@@ -43,12 +43,14 @@ function resolve(action: CompiledAction, settings: Settings): ResolvedJobOptions
   if (type !== 'fixed' && type !== 'exponential') bad(`retry.backoff.type must be "fixed" or "exponential", got ${String(type)}`)
   const delayMs = job.retry?.backoff?.delayMs ?? 1000
   if (!(delayMs >= 0 && Number.isFinite(delayMs))) bad(`retry.backoff.delayMs must be a number ≥ 0, got ${String(delayMs)}`)
+  const maxDelayMs = job.retry?.backoff?.maxDelayMs
+  if (maxDelayMs !== undefined && !(maxDelayMs >= 0)) bad(`retry.backoff.maxDelayMs must be a number ≥ 0, got ${String(maxDelayMs)}`)
   if (job.timeoutMs !== undefined && !(job.timeoutMs > 0 && Number.isFinite(job.timeoutMs))) bad(`timeoutMs must be a number > 0, got ${String(job.timeoutMs)}`)
   if (job.concurrency !== undefined && !(Number.isInteger(job.concurrency) && job.concurrency >= 1)) bad(`concurrency must be an integer ≥ 1, got ${String(job.concurrency)}`)
   if (job.retentionS !== undefined && !(job.retentionS > 0 && Number.isFinite(job.retentionS))) bad(`retentionS must be a number > 0, got ${String(job.retentionS)}`)
   return {
     attempts,
-    backoff: { type, delayMs },
+    backoff: maxDelayMs === undefined ? { type, delayMs } : { type, delayMs, maxDelayMs },
     timeoutMs: job.timeoutMs,
     concurrency: job.concurrency,
     retentionMs: (job.retentionS ?? settings.job_retention_s) * 1000,
@@ -64,5 +66,6 @@ function resolve(action: CompiledAction, settings: Settings): ResolvedJobOptions
  * ```
  */
 export function backoffDelay(backoff: ResolvedJobOptions['backoff'], attempt: number): number {
-  return backoff.type === 'fixed' ? backoff.delayMs : backoff.delayMs * 2 ** Math.max(0, attempt - 1)
+  const delay = backoff.type === 'fixed' ? backoff.delayMs : backoff.delayMs * 2 ** Math.max(0, attempt - 1)
+  return Math.min(delay, backoff.maxDelayMs ?? Infinity)
 }

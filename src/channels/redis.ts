@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { connectRedis } from '../jobs/redis/connection.ts'
+import type { ChannelHub, Fanout } from './hub.ts'
+
+/** A message between instances: origin instance, channel, event and, when targeted, the connection. */
+interface Wire {
+  readonly o: string
+  readonly c: string
+  readonly e: unknown
+  readonly t?: string
+}
+
+/** Where a Redis fan-out connects. */
+export interface RedisFanoutOptions {
+  readonly url: string
+  readonly prefix: string
+  readonly logger: Logger
+}
+
+/**
+ * Fan-out over Redis pub/sub. Publishing connects on first use, so any
+ * process (a server, `serval worker`, `serval run`) reaches every instance;
+ * `listen()` opens ONE subscriber connection per process (not one per
+ * socket) on the broadcast channel and this instance's own channel
+ * (targeted publishes), and resolves once both subscriptions are active.
+ *
+ * @example
+ * ```ts
+ * const fanout = redisFanout(hub, { url, prefix: 'serval', logger })
+ * hub.useFanout(fanout)
+ * await fanout.listen()
+ * ```
+ */
+export function redisFanout(hub: ChannelHub, options: RedisFanoutOptions): Fanout & { listen(): Promise<void> } {
+  const all = `${options.prefix}:channels`
+  let publisher: Promise<Redis> | undefined
+  let subscriber: Promise<Redis> | undefined
+  const send = async (channel: string, wire: Wire) => {
+    const redis = await (publisher ??= connectRedis(options.url, options.logger))
+    await redis.publish(channel, JSON.stringify(wire))
+  }
+  return {
+    broadcast: (channel, event) => send(all, { o: hub.instance, c: channel, e: event }),
+    target: (instance, channel, event, connectionId) => send(`${all}:${instance}`, { o: hub.instance, c: channel, e: event, t: connectionId }),
+    listen: async () => {
+      const redis = await (subscriber ??= connectRedis(options.url, options.logger))
+      redis.on('message', (_channel: string, text: string) => onMessage(hub, text, options.logger))
+      await redis.subscribe(all, `${all}:${hub.instance}`)
+    },
+    close: () => quit([publisher, subscriber]),
+  }
+}
+
+function onMessage(hub: ChannelHub, text: string, logger: Logger): void {
+  let wire: Wire
+  try {
+    wire = JSON.parse(text) as Wire
+  } catch (error) {
+    return void logger.warn({ err: error }, 'ignored a malformed channel message from Redis')
+  }
+  // This instance delivered its own broadcasts already, without the round trip.
+  if (wire.o === hub.instance && wire.t === undefined) return
+  hub.deliver(wire.c, wire.e, wire.t)
+}
+
+async function quit(connections: (Promise<Redis> | undefined)[]): Promise<void> {
+  await Promise.all(
+    connections.map(async (pending) => {
+      const c = await pending?.catch(() => undefined)
+      await c?.quit().catch(() => c.disconnect())
+    }),
+  )
+}
