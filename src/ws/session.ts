@@ -59,11 +59,11 @@ export class WsSession {
     this.#subscriptions.clear()
   }
 
-  #dispatch(frame: ClientFrame): Promise<void> {
+  async #dispatch(frame: ClientFrame): Promise<void> {
     if (frame.kind === 'call') return this.#call(frame.id, frame.action, frame.input)
-    if (frame.kind === 'cancel') return Promise.resolve(this.#cancel(frame.id, frame.cancel))
+    if (frame.kind === 'cancel') return this.#cancel(frame.id, frame.cancel)
     if (frame.kind === 'subscribe') return this.#subscribe(frame.id, frame.channel)
-    return Promise.resolve(this.#unsubscribe(frame.id, frame.channel))
+    return this.#unsubscribe(frame.id, frame.channel)
   }
 
   async #call(id: CallId, name: string, input: unknown): Promise<void> {
