@@ -23,7 +23,7 @@ export function guardedSender(socket: WebSocket, maxBuffer: number): (text: stri
       closing = true
       socket.close(CLOSE.tryAgainLater, 'too slow: unsent data passed ws_max_buffer')
       // The close frame waits behind the unsent data; a peer that never reads is cut after a moment.
-      setTimeout(() => socket.terminate(), 5000).unref()
+      setTimeout(() => socket.terminate(), 10_000).unref()
       return false
     }
     socket.send(text)
