@@ -1,3 +1,4 @@
+import { buildAsyncApi } from '../asyncapi/document.ts'
 import type { ActionSource } from '../core/registry.ts'
 import type { Extension } from '../app/extension.ts'
 import type { Settings } from '../config/definitions.ts'
@@ -39,8 +40,11 @@ export function channelsSetup(sources: readonly ChannelSource[], settings: Setti
       const url = app.settings.redis_url
       if (url) hub.useFanout((fanout = redisFanout(hub, { url, prefix: app.settings.redis_prefix, logger: app.logger })))
     },
-    // Only a serving process listens for other instances' events: workers and one-shot commands just publish.
-    http: () => fanout?.listen(),
+    async http(server, app) {
+      server.get('/asyncapi.json', async (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(buildAsyncApi(app))))
+      // Only a serving process listens for other instances' events: workers and one-shot commands just publish.
+      await fanout?.listen()
+    },
     info: (app) => ({ channels: { count: channelsOf(app).channels.size, subscribers: channelsOf(app).hub.count() } }),
     async stop(app) {
       detach?.()

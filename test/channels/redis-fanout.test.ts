@@ -19,6 +19,10 @@ function serveOne(n: number) {
   return spawnServer([CHAT, '--redis-url', REDIS_URL, '--redis-prefix', prefix, '--workers', '0', '--data-dir', join(tmp, `d${n}`)])
 }
 
+function pair(): [{ url: string }, { url: string }] {
+  return [servers[0]!, servers[1]!]
+}
+
 async function broadcast(url: string, input: unknown): Promise<void> {
   const res = await fetch(`${url}/actions/broadcast`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
   expect(res.status).toBe(200)
@@ -36,7 +40,7 @@ describe.skipIf(!hasRedis)('channels across instances (Redis pub/sub)', () => {
   })
 
   it('a publish on A reaches subscribers on A and on B, once each', async () => {
-    const [a, b] = servers as [{ url: string }, { url: string }]
+    const [a, b] = pair()
     const onA = await openWs(wsUrl(a.url, '/channels/messenger'))
     const onB = await openWs(wsUrl(b.url, '/ws'))
     await onA.next()
@@ -56,7 +60,7 @@ describe.skipIf(!hasRedis)('channels across instances (Redis pub/sub)', () => {
   })
 
   it('a targeted publish on A reaches its connection on B, and no other subscriber', async () => {
-    const [a, b] = servers as [{ url: string }, { url: string }]
+    const [a, b] = pair()
     const target = await openWs(wsUrl(b.url, '/channels/messenger'))
     const other = await openWs(wsUrl(b.url, '/channels/messenger'))
     const onA = await openWs(wsUrl(a.url, '/channels/messenger'))
@@ -73,7 +77,7 @@ describe.skipIf(!hasRedis)('channels across instances (Redis pub/sub)', () => {
   })
 
   it('holds ONE subscriber connection per process, however many sockets', async () => {
-    const [, b] = servers as [{ url: string }, { url: string }]
+    const [, b] = pair()
     const sockets = await Promise.all([1, 2, 3, 4, 5].map(() => openWs(wsUrl(b.url, '/channels/messenger'))))
     await Promise.all(sockets.map((s) => s.next()))
     const redis = new Redis(REDIS_URL)
