@@ -19,6 +19,7 @@ export { loadSettings, defineConfig, SettingsError, type Settings, type SettingN
 export { buildHttpServer, type HttpOptions } from './http/index.ts'
 export { serve, listen, type RunningServer, type ServeOptions } from './server/serve.ts'
 export { buildOpenApi } from './openapi/index.ts'
+export { buildAsyncApi } from './asyncapi/index.ts'
 export { jobsOf, JobService, type JobRecord, type JobStatus, type JobView } from './jobs/index.ts'
 export {
   channel,
