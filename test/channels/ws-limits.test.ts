@@ -80,3 +80,15 @@ describe('sockets under load', () => {
     await Promise.all([b.close(), c.close()])
   })
 })
+
+describe('shutdown', () => {
+  it('closes every socket with 1001 (going away)', async () => {
+    const server = await chatServer()
+    const channel = await openWs(wsUrl(server.url, '/channels/messenger'))
+    const ws = await openWs(wsUrl(server.url, '/ws'))
+    await channel.next()
+    await server.close()
+    expect(await channel.closed).toBe(1001)
+    expect(await ws.closed).toBe(1001)
+  })
+})
