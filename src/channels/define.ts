@@ -1,4 +1,4 @@
-import type { AnyAction } from '../action/types.ts'
+import type { Action, ActionTypes, AnyAction } from '../action/types.ts'
 import { ServalError } from '../errors/index.ts'
 import { compileInput, invalidInput, type CompiledSchema } from '../schema/index.ts'
 import type { SchemaLike } from '../schema/infer.ts'
@@ -54,8 +54,8 @@ export function webhook<const E extends SchemaLike>(name: string, def: WebhookDe
  * await audit.publish({ who: 'ann', what: 'login' })
  * ```
  */
-export function background<A extends AnyAction>(action: A): Channel<EventIn<A['def']['input']>> {
-  return make('background', undefined, { event: action.def.input, description: action.def.description }, action)
+export function background<T extends ActionTypes>(action: Action<T>): Channel<T['input']> {
+  return make('background', undefined, { event: action.def.input, description: action.def.description }, action as AnyAction)
 }
 
 /**

@@ -12,7 +12,7 @@ import { upgradeCredentials } from './credentials.ts'
 import { frames } from './frames.ts'
 import { WsSession } from './session.ts'
 
-/** The principal admitted before the upgrade of `/channels/{name}`, for the socket handler. */
+/** The principal admitted before the upgrade (a channel's subscriber, the caller of `/ws`), for the socket handler. */
 const admitted = new WeakMap<FastifyRequest, Principal | null>()
 
 /**
@@ -70,7 +70,7 @@ async function admitChannel(app: App, request: FastifyRequest): Promise<void> {
 /** `/ws` needs no token (public actions), but a token that is sent must be valid. */
 async function identify(app: App, request: FastifyRequest): Promise<void> {
   const credentials = upgradeCredentials(app, request)
-  if (credentials.authorization !== undefined) await app.security.identify?.(credentials)
+  if (credentials.authorization !== undefined) admitted.set(request, (await app.security.identify?.(credentials)) ?? null)
 }
 
 function prepare(app: App, socket: WebSocket): (text: string) => boolean {
@@ -92,7 +92,9 @@ function openChannel(app: App, socket: WebSocket, request: FastifyRequest): void
 function openSession(app: App, socket: WebSocket, request: FastifyRequest): void {
   const send = prepare(app, socket)
   const runtime = channelsOf(app)
-  const session = new WsSession({ app, runtime, credentials: upgradeCredentials(app, request), connectionId: runtime.hub.connectionId(), send })
+  const sub = admitted.get(request)?.sub
+  const caller = sub === undefined ? `ip:${request.ip}` : `sub:${sub}`
+  const session = new WsSession({ app, runtime, credentials: upgradeCredentials(app, request), connectionId: runtime.hub.connectionId(), caller, send })
   socket.on('message', (data, binary) => session.receive(toBuffer(data), binary))
   socket.on('close', () => session.close())
 }

@@ -8,6 +8,7 @@ import type { Credentials } from '../core/security.ts'
 import { ServalError } from '../errors/index.ts'
 import { frames, parseClientFrame, type CallId, type ClientFrame } from './frames.ts'
 import { socketProblem } from './problem.ts'
+import { checkRateLimit } from './rate-limit.ts'
 
 /** Calls one socket may have in flight at once; past it a call is a 429. */
 export const MAX_CALLS_IN_FLIGHT = 256
@@ -18,6 +19,8 @@ export interface SessionOptions {
   readonly runtime: ChannelRuntime
   readonly credentials: Credentials
   readonly connectionId: string
+  /** Whom rate limits count this socket's calls against: `sub:<sub>` or `ip:<address>`. */
+  readonly caller: string
   readonly send: (text: string) => boolean
 }
 
@@ -71,6 +74,7 @@ export class WsSession {
     if (this.#calls.size >= MAX_CALLS_IN_FLIGHT) throw new ServalError('too-many-requests', { detail: `At most ${MAX_CALLS_IN_FLIGHT} calls may be in flight on one socket` })
     const action = this.#o.app.registry.get(name)
     if (!action || action.methods.length === 0) throw new ServalError('not-found', { detail: `No action "${name}"` })
+    checkRateLimit(this.#o.app, action, this.#o.caller)
     const controller = new AbortController()
     this.#calls.set(id, controller)
     try {

@@ -108,6 +108,20 @@ describe('GET /ws: calls', () => {
     expect(await ws.next()).toEqual({ id: 11, output: { sum: 4 } })
   })
 
+  it('applies the action rate limit to /ws calls too (429 past it), counted per caller', async () => {
+    for (const id of ['r1', 'r2']) {
+      ws.send({ id, action: 'limited' })
+      expect(await ws.next()).toEqual({ id, output: 'ok' })
+    }
+    ws.send({ id: 'r3', action: 'limited' })
+    expect(await ws.next()).toMatchObject({ id: 'r3', error: { status: 429, type: 'urn:serval:problem:too-many-requests', retryAfter: expect.any(Number) } })
+    // Another socket of the same caller shares the window.
+    const other = await openWs(wsUrl(t.url, '/ws'))
+    other.send({ id: 1, action: 'limited' })
+    expect(await other.next()).toMatchObject({ id: 1, error: { status: 429 } })
+    await other.close()
+  })
+
   it('closes a socket that sends a frame over ws_max_payload (1009)', async () => {
     const small = await chatServer({ ws_max_payload: 1024 })
     const client = await openWs(wsUrl(small.url, '/ws'))
