@@ -1,3 +1,6 @@
+import { EventEmitter } from 'node:events'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
@@ -28,9 +31,11 @@ const admitted = new WeakMap<FastifyRequest, Principal | null>()
  * ```
  */
 export async function registerWebSockets(server: FastifyInstance, app: App): Promise<void> {
+  const upgrades = routeUpgrades(server)
   await server.register(async (scope) => {
     await scope.register(websocket, {
-      options: { maxPayload: app.settings.ws_max_payload, perMessageDeflate: false },
+      // `server`: the plugin listens here, so it only ever sees upgrades of its own paths.
+      options: { maxPayload: app.settings.ws_max_payload, perMessageDeflate: false, server: upgrades as never },
       preClose: (done) => closeAll(scope, done),
     })
     const stopHeartbeat = startHeartbeat(scope.websocketServer.clients, app.settings.ws_ping_s * 1000)
@@ -50,6 +55,23 @@ export async function registerWebSockets(server: FastifyInstance, app: App): Pro
     scope.route({ method: 'GET', url: '/channels/:name', preValidation: guard((r) => admitChannel(app, r)), handler: plain, wsHandler: (socket, r) => openChannel(app, socket, r) })
     scope.route({ method: 'GET', url: '/ws', preValidation: guard((r) => identify(app, r)), handler: plain, wsHandler: (socket, r) => openSession(app, socket, r) })
   })
+}
+
+const WS_PATH = /^\/(?:ws|channels\/[^/?]+)\/?(?:\?|$)/
+
+/**
+ * Hands the plugin only the upgrades of `/ws` and `/channels/{name}`. Any
+ * other upgrade is answered 404 and closed here: routed through Fastify it
+ * would reach a handler that cannot answer on an upgrading socket, and hang.
+ */
+function routeUpgrades(server: FastifyInstance): EventEmitter {
+  const upgrades = new EventEmitter()
+  server.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (WS_PATH.test(request.url ?? '')) return void upgrades.emit('upgrade', request, socket, head)
+    const body = JSON.stringify({ type: 'urn:serval:problem:not-found', title: 'Not found', status: 404, detail: `No WebSocket at ${(request.url ?? '').split('?')[0]}` })
+    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+  })
+  return upgrades
 }
 
 function upgradeRequired(request: FastifyRequest): ServalError {

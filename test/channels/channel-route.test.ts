@@ -63,6 +63,14 @@ describe('GET /channels/{name}', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ type: 'urn:serval:problem:not-found', status: 404, detail: 'No channel "nope"' })
   })
 
+  it('answers an upgrade of any other path with a 404 problem, and closes it', async () => {
+    for (const path of ['/nope', '/actions/add', '/wsx', '/channels']) {
+      const answer = await rawUpgrade(t.url, path)
+      expect(answer.status).toBe(404)
+      expect(JSON.parse(answer.body)).toMatchObject({ type: 'urn:serval:problem:not-found', detail: `No WebSocket at ${path}` })
+    }
+  })
+
   it('answers a plain GET (no upgrade) with a 426 problem', async () => {
     const res = await t.fetch('/channels/messenger')
     expect(res.status).toBe(426)

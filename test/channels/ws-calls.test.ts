@@ -79,6 +79,20 @@ describe('GET /ws: calls', () => {
     expect(aborted).toBe(true)
   })
 
+  it('a socket that closes aborts its calls in flight (ctx.signal)', async () => {
+    const gone = await openWs(wsUrl(t.url, '/ws'))
+    gone.send({ id: 1, action: 'wait', input: { key: 'socket-closed' } })
+    gone.send({ id: 2, action: 'add', input: { a: 0, b: 0 } })
+    await gone.next() // both calls are in flight once the later one answered
+    await gone.close()
+    let aborted = false
+    for (let i = 0; i < 100 && !aborted; i++) {
+      ws.send({ id: `closed-${i}`, action: 'wasAborted', input: { key: 'socket-closed' } })
+      aborted = (await ws.next()).output === true
+    }
+    expect(aborted).toBe(true)
+  })
+
   it('cancel of a call not in flight is a 404 on the cancel frame', async () => {
     ws.send({ id: 8, cancel: 999 })
     expect(await ws.next()).toMatchObject({ id: 8, error: { status: 404 } })
