@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestServer } from 'serval/testing'
 import { bearer, hs256 } from '../security/support.ts'
 import { openWs, rawUpgrade, wsUrl, type WsClient } from '../support/ws.ts'
+import { eventually } from '../support/redis.ts'
 import { chatServer, post, securedChat } from './support.ts'
+
+let checks = 0
+
+/** Asks the server (over the socket) until the call `key` saw its ctx.signal fire. */
+function aborted(ws: WsClient, key: string): Promise<boolean> {
+  return eventually(async () => {
+    ws.send({ id: `check-${++checks}`, action: 'wasAborted', input: { key } })
+    return (await ws.next()).output === true ? true : undefined
+  }, `call ${key} to be aborted`)
+}
 
 describe('GET /ws: calls', () => {
   let t: TestServer
@@ -71,12 +82,7 @@ describe('GET /ws: calls', () => {
     const frames = [await ws.next(), await ws.next()]
     expect(frames).toContainEqual({ id: 6, error: expect.objectContaining({ type: 'urn:serval:problem:call-cancelled', status: 409 }) })
     expect(frames).toContainEqual({ id: 7, cancelled: 6 })
-    let aborted = false
-    for (let i = 0; i < 100 && !aborted; i++) {
-      ws.send({ id: `check-${i}`, action: 'wasAborted', input: { key: 'cancel-me' } })
-      aborted = (await ws.next()).output === true
-    }
-    expect(aborted).toBe(true)
+    expect(await aborted(ws, 'cancel-me')).toBe(true)
   })
 
   it('a socket that closes aborts its calls in flight (ctx.signal)', async () => {
@@ -85,12 +91,7 @@ describe('GET /ws: calls', () => {
     gone.send({ id: 2, action: 'add', input: { a: 0, b: 0 } })
     await gone.next() // both calls are in flight once the later one answered
     await gone.close()
-    let aborted = false
-    for (let i = 0; i < 100 && !aborted; i++) {
-      ws.send({ id: `closed-${i}`, action: 'wasAborted', input: { key: 'socket-closed' } })
-      aborted = (await ws.next()).output === true
-    }
-    expect(aborted).toBe(true)
+    expect(await aborted(ws, 'socket-closed')).toBe(true)
   })
 
   it('cancel of a call not in flight is a 404 on the cancel frame', async () => {
