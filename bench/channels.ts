@@ -70,7 +70,6 @@ async function fanOut(s: Server, n: number): Promise<{ rate: number; p99: number
 
 async function publishOne(s: Server, subs: Subscribers, seq: number): Promise<void> {
   const delivered = subs.expect(seq)
-  // The plain server numbers events itself; Serval's publish action takes the number.
   await postJson(s.port, publishPath(s), { seq })
   await delivered
 }

@@ -1,8 +1,8 @@
 // A server for bench/channels.ts, in its own process: `serval` (a channel,
 // a publishing action and `add`, on Serval) or `ws` (plain `ws` broadcasting
 // the same frames). Prints `PORT <n>` once it listens. POST /publish (plain)
-// or /actions/publish (Serval) publishes one event { seq, t } (t: when it was
-// published, on the shared wall clock in ms).
+// or /actions/publish (Serval) with { seq } publishes one event { seq, t }
+// (t: when it was published, on the shared wall clock in ms).
 import { createServer } from 'node:http'
 import { WebSocketServer } from 'ws'
 
@@ -33,11 +33,11 @@ async function serval(): Promise<number> {
 }
 
 function plain(): Promise<number> {
-  let next = 0
   const server = createServer((req, res) => {
-    req.resume()
+    let body = ''
+    req.on('data', (d) => (body += d))
     req.on('end', () => {
-      const seq = next++
+      const { seq } = JSON.parse(body) as { seq: number }
       const frame = `{"channel":"bench","event":${JSON.stringify({ seq, t: now() })}}`
       for (const client of wss.clients) client.send(frame)
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
