@@ -41,7 +41,7 @@ function addChannel(doc: Json, channel: RegisteredChannel, secured: boolean): vo
   doc.components.messages[key] = { name: key, title: `${channel.name} event`, payload: channel.eventSchema }
   doc.channels[channel.name] = {
     address: channel.kind === 'websocket' ? `/channels/${channel.name}` : null,
-    description: [channel.description, KIND_TEXT[channel.kind]].filter(Boolean).join(' '),
+    description: [channel.description, KIND_TEXT[channel.kind]].filter(Boolean).join('\n\n'),
     messages: { event: { $ref: `#/components/messages/${key}` } },
     'x-serval-kind': channel.kind,
   }
