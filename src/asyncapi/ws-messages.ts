@@ -5,7 +5,14 @@ type Json = Record<string, any>
 const id = { oneOf: [{ type: 'string' }, { type: 'number' }], description: 'The call id the client chose; echoed on every frame of the call' }
 const obj = (required: string[], properties: Json): Json => ({ type: 'object', required, properties })
 
-/** The frames of `/ws` a client sends (SPEC §8). */
+/**
+ * The frames of `/ws` a client sends (SPEC §8).
+ *
+ * @example
+ * ```ts
+ * clientFrames.call.payload.required // ['id', 'action']
+ * ```
+ */
 export const clientFrames: Record<string, Json> = {
   call: { summary: 'Call an action', payload: obj(['id', 'action'], { id, action: { type: 'string' }, input: {} }) },
   cancel: { summary: 'Abort a call in flight (its ctx.signal fires)', payload: obj(['id', 'cancel'], { id, cancel: id }) },
@@ -13,7 +20,14 @@ export const clientFrames: Record<string, Json> = {
   unsubscribe: { summary: 'Leave a channel', payload: obj(['id', 'unsubscribe'], { id, unsubscribe: { type: 'string' } }) },
 }
 
-/** The frames of `/ws` the server sends (SPEC §8). */
+/**
+ * The frames of `/ws` the server sends (SPEC §8).
+ *
+ * @example
+ * ```ts
+ * serverFrames.end.payload.properties.end // { const: true }
+ * ```
+ */
 export const serverFrames: Record<string, Json> = {
   output: { summary: 'The output of a call', payload: obj(['id', 'output'], { id, output: {} }) },
   item: { summary: 'One item of a streaming call', payload: obj(['id', 'item'], { id, item: {} }) },

@@ -9,6 +9,11 @@ import type { ChannelAccess } from './types.ts'
  * What the app's `Security` checks for a channel: the channel seen as an
  * action with its `access`, so tokens, groups, scopes and predicates are
  * judged exactly as for actions (401 without a valid token, 403 when denied).
+ *
+ * @example
+ * ```ts
+ * const gate: ChannelGate = channelGate('staff', { scopes: ['admin'] })
+ * ```
  */
 export type ChannelGate = Pick<CompiledAction, 'name' | 'def'>
 

@@ -8,7 +8,14 @@ import { attachChannels, channelsOf } from './runtime.ts'
 import type { ChannelSource, WebhookDef } from './types.ts'
 import { webhookAction } from './webhook.ts'
 
-/** What an app needs for its channels: the internal actions (webhook deliveries) and the extension. */
+/**
+ * What an app needs for its channels: the internal actions (webhook deliveries) and the extension.
+ *
+ * @example
+ * ```ts
+ * const { actions, extension }: ChannelsSetup = channelsSetup(sources, settings)
+ * ```
+ */
 export interface ChannelsSetup {
   readonly actions: ActionSource[]
   readonly extension: Extension

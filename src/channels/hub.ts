@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Principal } from '../auth/principal.ts'
 
-/** One event on its way to local subscribers; `text` is the wire frame, built once and shared by all of them. */
+/**
+ * One event on its way to local subscribers; `text` is the wire frame, built once and shared by all of them.
+ *
+ * @example
+ * ```ts
+ * send: (d: Delivery) => socket.send((d.text ??= frames.event(d.channel, d.event)))
+ * ```
+ */
 export interface Delivery {
   readonly channel: string
   readonly event: unknown
@@ -11,6 +18,11 @@ export interface Delivery {
 /**
  * A local subscriber of a channel, whatever carries it (a WebSocket today).
  * `send` must not throw; a subscriber that cannot keep up closes itself.
+ *
+ * @example
+ * ```ts
+ * const sub: Subscriber = { connectionId: hub.connectionId(), principal: null, send: (d) => console.log(d.event) }
+ * ```
  */
 export interface Subscriber {
   readonly connectionId: string
@@ -18,7 +30,14 @@ export interface Subscriber {
   send(delivery: Delivery): void
 }
 
-/** How the hub reaches the other instances (Redis pub/sub); absent in embedded mode. */
+/**
+ * How the hub reaches the other instances (Redis pub/sub); absent in embedded mode.
+ *
+ * @example
+ * ```ts
+ * hub.useFanout(redisFanout(hub, { url, prefix, logger }))
+ * ```
+ */
 export interface Fanout {
   /** Sends to every other instance. */
   broadcast(channel: string, event: unknown): Promise<void>

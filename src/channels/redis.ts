@@ -11,7 +11,14 @@ interface Wire {
   readonly t?: string
 }
 
-/** Where a Redis fan-out connects. */
+/**
+ * Where a Redis fan-out connects.
+ *
+ * @example
+ * ```ts
+ * const options: RedisFanoutOptions = { url: 'redis://127.0.0.1:6379', prefix: 'serval', logger }
+ * ```
+ */
 export interface RedisFanoutOptions {
   readonly url: string
   readonly prefix: string

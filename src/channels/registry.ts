@@ -3,7 +3,14 @@ import type { AnyChannel, ChannelKind, ChannelSource } from './types.ts'
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 
-/** A channel with its final name and where it came from. */
+/**
+ * A channel with its final name and where it came from.
+ *
+ * @example
+ * ```ts
+ * nameChannels(sources)[0] // { name: 'messenger', kind: 'websocket', … }
+ * ```
+ */
 export interface NamedChannel {
   readonly name: string
   readonly kind: ChannelKind

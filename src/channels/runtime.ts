@@ -10,7 +10,14 @@ import { ChannelHub } from './hub.ts'
 import type { NamedChannel } from './registry.ts'
 import { CHANNEL_SINKS, type ChannelDef, type ChannelSink } from './types.ts'
 
-/** A channel as the running app knows it: its gate, its event's JSON Schema, and how a publish reaches it. */
+/**
+ * A channel as the running app knows it: its gate, its event's JSON Schema, and how a publish reaches it.
+ *
+ * @example
+ * ```ts
+ * channelsOf(app).channels.get('messenger')?.eventSchema // { type: 'object', … }
+ * ```
+ */
 export interface RegisteredChannel extends NamedChannel {
   readonly gate: ChannelGate
   readonly eventSchema: JsonSchemaObject
@@ -50,7 +57,14 @@ export function channelsOf(app: App): ChannelRuntime {
   return runtime
 }
 
-/** Registers the app's channels and attaches each one's `publish` to it; returns the function that detaches them. */
+/**
+ * Registers the app's channels and attaches each one's `publish` to it; returns the function that detaches them.
+ *
+ * @example
+ * ```ts
+ * const detach = await attachChannels(app, nameChannels(sources))
+ * ```
+ */
 export async function attachChannels(app: App, named: readonly NamedChannel[]): Promise<() => void> {
   const hub = new ChannelHub()
   hub.onFilterError = (error, channel) => app.logger.error({ err: error, channel }, 'a channel filter threw; the event was withheld')

@@ -2,12 +2,19 @@ import type { AnyAction } from '../action/types.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { InferIn, InferOut, SchemaLike } from '../schema/infer.ts'
 
-/** Brand that marks a channel, shared across module copies (like actions'). */
+/** Brand that marks a channel, shared across module copies (like actions'); see `isChannel`. */
 export const CHANNEL_BRAND: unique symbol = Symbol.for('serval.channel') as never
 /** Where a channel keeps the apps it is attached to (one per app in a process). */
 export const CHANNEL_SINKS: unique symbol = Symbol.for('serval.channel.sinks') as never
 
-/** Who may subscribe to a channel: as for actions, but a predicate sees only the principal. */
+/**
+ * Who may subscribe to a channel: as for actions, but a predicate sees only the principal.
+ *
+ * @example
+ * ```ts
+ * const access: ChannelAccess = (principal) => principal.groups.includes('staff')
+ * ```
+ */
 export type ChannelAccess = 'public' | 'authenticated' | { readonly scopes: readonly string[] } | ((principal: Principal) => boolean | Promise<boolean>)
 
 /**
@@ -58,10 +65,24 @@ export interface PublishOptions {
   readonly connectionId?: string
 }
 
-/** How an app receives what a channel publishes (validated already). */
+/**
+ * How an app receives what a channel publishes (validated already).
+ *
+ * @example
+ * ```ts
+ * channel[CHANNEL_SINKS].add(async (event) => hub.publish('messenger', event))
+ * ```
+ */
 export type ChannelSink = (event: unknown, raw: unknown, options: PublishOptions) => Promise<void>
 
-/** The three kinds of channel. */
+/**
+ * The three kinds of channel.
+ *
+ * @example
+ * ```ts
+ * const kind: ChannelKind = 'webhook'
+ * ```
+ */
 export type ChannelKind = 'websocket' | 'webhook' | 'background'
 
 /**
@@ -86,13 +107,34 @@ export interface Channel<E = unknown> {
   readonly [CHANNEL_SINKS]: Set<ChannelSink>
 }
 
-/** Any channel, whatever its event type. */
+/**
+ * Any channel, whatever its event type.
+ *
+ * @example
+ * ```ts
+ * const all: AnyChannel[] = [messenger, orders]
+ * ```
+ */
 export type AnyChannel = Channel<unknown>
 
-/** The event type a channel's `publish` accepts. */
+/**
+ * The event type a channel's `publish` accepts.
+ *
+ * @example
+ * ```ts
+ * type E = EventIn<typeof Message> // { text: string }
+ * ```
+ */
 export type EventIn<E extends SchemaLike | undefined> = E extends SchemaLike ? InferIn<E> : Record<string, unknown>
 
-/** A channel found somewhere, before registration. */
+/**
+ * A channel found somewhere, before registration.
+ *
+ * @example
+ * ```ts
+ * const source: ChannelSource = { channel: messenger, exportName: 'messenger', file: 'chat.ts' }
+ * ```
+ */
 export interface ChannelSource {
   readonly channel: AnyChannel
   /** The export name; the channel's name unless `channel(name, …)` gave one. */

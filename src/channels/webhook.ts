@@ -4,7 +4,14 @@ import { ServalError } from '../errors/index.ts'
 import { signWebhook } from './signature.ts'
 import type { WebhookDef } from './types.ts'
 
-/** A delivery's input: the event id (the same on every attempt) and the validated event. */
+/**
+ * A delivery's input: the event id (the same on every attempt) and the validated event.
+ *
+ * @example
+ * ```ts
+ * const input: DeliveryInput = { id: randomUUID(), event: { order: 1 } }
+ * ```
+ */
 export interface DeliveryInput {
   readonly id: string
   readonly event: unknown

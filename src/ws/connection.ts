@@ -1,6 +1,13 @@
 import type { WebSocket } from 'ws'
 
-/** WebSocket close codes Serval uses. */
+/**
+ * WebSocket close codes Serval uses.
+ *
+ * @example
+ * ```ts
+ * socket.close(CLOSE.tryAgainLater, 'too slow')
+ * ```
+ */
 export const CLOSE = { normal: 1000, goingAway: 1001, tryAgainLater: 1013 } as const
 
 /**

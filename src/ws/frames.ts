@@ -1,7 +1,14 @@
 import { ServalError, type Problem } from '../errors/index.ts'
 import { parseJsonBody } from '../http/json-body.ts'
 
-/** A call id: what the client chose, echoed on every frame of the call. */
+/**
+ * A call id: what the client chose, echoed on every frame of the call.
+ *
+ * @example
+ * ```ts
+ * const id: CallId = 'call-1'
+ * ```
+ */
 export type CallId = string | number
 
 /**
@@ -18,7 +25,14 @@ export type ClientFrame =
   | { readonly kind: 'subscribe'; readonly id: CallId; readonly channel: string }
   | { readonly kind: 'unsubscribe'; readonly id: CallId; readonly channel: string }
 
-/** A frame that could not be read: the error to answer, and the id it belongs to (null when there is none). */
+/**
+ * A frame that could not be read: the error to answer, and the id it belongs to (null when there is none).
+ *
+ * @example
+ * ```ts
+ * if (frame.kind === 'bad') send(frames.error(frame.id, frame.error.toProblem()))
+ * ```
+ */
 export interface BadFrame {
   readonly kind: 'bad'
   readonly id: CallId | null

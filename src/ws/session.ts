@@ -10,10 +10,24 @@ import { frames, parseClientFrame, type CallId, type ClientFrame } from './frame
 import { socketProblem } from './problem.ts'
 import { checkRateLimit } from './rate-limit.ts'
 
-/** Calls one socket may have in flight at once; past it a call is a 429. */
+/**
+ * Calls one socket may have in flight at once; past it a call is a 429.
+ *
+ * @example
+ * ```ts
+ * if (calls.size >= MAX_CALLS_IN_FLIGHT) throw new ServalError('too-many-requests')
+ * ```
+ */
 export const MAX_CALLS_IN_FLIGHT = 256
 
-/** What a `/ws` session works with. */
+/**
+ * What a `/ws` session works with.
+ *
+ * @example
+ * ```ts
+ * new WsSession({ app, runtime, credentials, connectionId, caller: 'ip:127.0.0.1', send })
+ * ```
+ */
 export interface SessionOptions {
   readonly app: App
   readonly runtime: ChannelRuntime
