@@ -115,7 +115,9 @@ export class ChannelHub {
       await this.#fanout?.broadcast(channel, event)
       return
     }
-    const instance = connectionId.slice(0, connectionId.indexOf('.'))
+    const dot = connectionId.indexOf('.')
+    if (dot <= 0) return // not an id this hub made: no subscriber has it
+    const instance = connectionId.slice(0, dot)
     if (instance === this.instance) this.deliver(channel, event, connectionId)
     else await this.#fanout?.target(instance, channel, event, connectionId)
   }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import { ServalError } from '../errors/index.ts'
 import { connectRedis } from '../jobs/redis/connection.ts'
 import type { ChannelHub, Fanout } from './hub.ts'
 
@@ -44,8 +45,18 @@ export function redisFanout(hub: ChannelHub, options: RedisFanoutOptions): Fanou
   let publisher: Promise<Redis> | undefined
   let subscriber: Promise<Redis> | undefined
   const send = async (channel: string, wire: Wire) => {
-    const redis = await (publisher ??= connectRedis(options.url, options.logger))
-    await redis.publish(channel, JSON.stringify(wire))
+    try {
+      // A failed connect is forgotten, so the next publish tries again.
+      const redis = await (publisher ??= connectRedis(options.url, options.logger).catch((error: unknown) => {
+        publisher = undefined
+        throw error
+      }))
+      await redis.publish(channel, JSON.stringify(wire))
+    } catch (error) {
+      options.logger.error({ err: error, channel: wire.c }, 'channel fan-out failed: other instances missed an event')
+      // The Redis address stays in the log, out of the caller's problem.
+      throw new ServalError('unavailable', { detail: 'The event could not reach the other instances: Redis is unavailable' })
+    }
   }
   return {
     broadcast: (channel, event) => send(all, { o: hub.instance, c: channel, e: event }),
