@@ -19,4 +19,20 @@ export { loadSettings, defineConfig, SettingsError, type Settings, type SettingN
 export { buildHttpServer, type HttpOptions } from './http/index.ts'
 export { serve, listen, type RunningServer, type ServeOptions } from './http/listen.ts'
 export { buildOpenApi } from './openapi/index.ts'
+export { buildAsyncApi } from './asyncapi/index.ts'
 export { jobsOf, JobService, type JobRecord, type JobStatus, type JobView } from './jobs/index.ts'
+export {
+  channel,
+  webhook,
+  background,
+  isChannel,
+  signWebhook,
+  verifyWebhook,
+  channelsOf,
+  channelsSetup,
+  discoverChannels,
+  type Channel,
+  type ChannelDef,
+  type WebhookDef,
+  type PublishOptions,
+} from './channels/index.ts'

@@ -75,7 +75,7 @@ export type Access<In = unknown> =
 /** Job options for an action run through `/jobs`. */
 export interface JobOptions {
   /** Attempts in all (1 = no retry) and the backoff between them. */
-  readonly retry?: { readonly attempts: number; readonly backoff?: { readonly type: 'fixed' | 'exponential'; readonly delayMs: number } }
+  readonly retry?: { readonly attempts: number; readonly backoff?: { readonly type: 'fixed' | 'exponential'; readonly delayMs: number; readonly maxDelayMs?: number } }
   /** Milliseconds before a run is aborted and failed. */
   readonly timeoutMs?: number
   /** How many runs of this action at once, per process. */

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Logger } from 'pino'
 import type { Settings } from '../config/definitions.ts'
+import { channelsSetup } from '../channels/extension.ts'
+import { discoverChannels } from '../channels/discover.ts'
 import { discoverActions } from '../discovery/discover.ts'
 import { createApp, type App } from './app.ts'
 import { defaultExtensions } from './extensions.ts'
@@ -29,11 +31,12 @@ export async function loadApp(options: LoadAppOptions): Promise<App> {
   const dirs = resolveDirs(options.dirs, options.settings, cwd)
   const actions = await discoverActions(dirs, cwd)
   const extensions = await defaultExtensions(options.settings)
+  const channels = channelsSetup(await discoverChannels(dirs, cwd), options.settings)
   return createApp({
-    actions,
+    actions: [...actions, ...channels.actions],
     settings: { ...options.settings, function_dirs: [...dirs] },
     cwd,
-    extensions,
+    extensions: [...extensions, channels.extension],
     ...(options.logger ? { logger: options.logger } : {}),
   })
 }

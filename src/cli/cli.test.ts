@@ -86,7 +86,7 @@ describe('serval openapi and config', () => {
 })
 
 describe('usage errors and help', () => {
-  it.each(['serve', 'dev', 'run', 'test', 'openapi', 'config'])('%s --help describes the command', async (cmd) => {
+  it.each(['serve', 'dev', 'run', 'test', 'openapi', 'asyncapi', 'config'])('%s --help describes the command', async (cmd) => {
     const r = await runCli([cmd, '--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(new RegExp(`Usage: serval ${cmd}`))

@@ -64,6 +64,11 @@ export const settingDefs = {
   max_connections: { kind: 'int', default: 10_000, min: 0, help: 'Open connections at most (0 = unlimited)' },
   request_timeout_s: { kind: 'int', default: 60, min: 0, help: 'Seconds a request may take before the socket is closed' },
   validate_output: { kind: 'bool', default: true, help: 'Check outputs against their schema (a mismatch is a 500)' },
+  ws_ping_s: { kind: 'int', default: 30, min: 1, max: 3600, help: 'Seconds between WebSocket pings; a socket that misses one is dropped' },
+  ws_max_buffer: { kind: 'bytes', default: 1_048_576, min: 1024, help: 'Unsent bytes a WebSocket may queue; past it the socket is closed with 1013' },
+  ws_max_connections: { kind: 'int', default: 10_000, min: 1, help: 'Open WebSockets at most; past it an upgrade is a 503' },
+  ws_max_payload: { kind: 'bytes', default: 1_048_576, min: 1024, help: 'Largest WebSocket frame a client may send; over it the socket is closed with 1009' },
+  webhook_max_backoff_s: { kind: 'int', default: 300, min: 1, help: 'Longest wait between two webhook delivery attempts (1 s doubling up to it)' },
 } as const satisfies Record<string, SettingDef>
 
 /** A setting's name, e.g. `'port'`. */

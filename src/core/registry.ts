@@ -17,6 +17,8 @@ export interface ActionSource {
   readonly exportName: string
   /** The file it came from, for error messages and versions. */
   readonly file?: string
+  /** Made by Serval itself (a webhook's deliveries): its name is `<kind>:<name>`. */
+  readonly internal?: boolean
 }
 
 /** An action compiled once at startup: everything the request path needs, precomputed. */
@@ -73,6 +75,7 @@ export class Registry {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const INTERNAL_NAME = /^[a-z]+:[A-Za-z_][A-Za-z0-9_-]*$/
 
 /**
  * Names, checks and compiles actions. A duplicate name (or two names with
@@ -83,7 +86,7 @@ export async function buildRegistry(sources: readonly ActionSource[]): Promise<R
   const compiled: CompiledAction[] = []
   for (const source of sources) {
     const name = source.action.def.name ?? source.exportName
-    if (!NAME.test(name)) {
+    if (!(source.internal ? INTERNAL_NAME : NAME).test(name)) {
       throw new ServalError('bad-request', {
         title: 'Invalid action name',
         detail: `Action name "${name}"${where(source)} must start with a letter or _ and hold only letters, digits and _`,

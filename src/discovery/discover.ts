@@ -71,7 +71,16 @@ export async function discoverActions(dirs: readonly string[], cwd = process.cwd
   return sources
 }
 
-async function importFile(file: string, cwd: string): Promise<Record<string, unknown>> {
+/**
+ * Imports one file of a function dir (TypeScript without a build step); a
+ * failure names the file. Channels' discovery reads the same modules.
+ *
+ * @example
+ * ```ts
+ * const mod = await importFile('/abs/examples/hello.ts', process.cwd())
+ * ```
+ */
+export async function importFile(file: string, cwd: string): Promise<Record<string, unknown>> {
   try {
     await ensureTypeScript(file)
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>

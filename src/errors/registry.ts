@@ -36,6 +36,9 @@ export const errorCodes = {
   'job-finished': { status: 409, title: 'Job already finished' },
   timeout: { status: 504, title: 'Action timed out' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  'webhook-failed': { status: 502, title: 'Webhook delivery failed' },
+  'call-cancelled': { status: 409, title: 'Call cancelled' },
+  'upgrade-required': { status: 426, title: 'Upgrade required' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 /** A code in the error registry, e.g. `'invalid-input'`. */

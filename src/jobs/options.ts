@@ -13,7 +13,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1
 export interface ResolvedJobOptions {
   /** Runs in all, first included. */
   readonly attempts: number
-  readonly backoff: { readonly type: 'fixed' | 'exponential'; readonly delayMs: number }
+  readonly backoff: { readonly type: 'fixed' | 'exponential'; readonly delayMs: number; readonly maxDelayMs?: number }
   readonly timeoutMs: number | undefined
   /** Runs of this action at once per process; undefined = only the `workers` limit. */
   readonly concurrency: number | undefined
@@ -50,11 +50,13 @@ function resolve(action: CompiledAction, settings: Settings): ResolvedJobOptions
   const delayMs = job.retry?.backoff?.delayMs ?? 1000
   if (!(typeof delayMs === 'number' && delayMs >= 0 && delayMs <= MAX_BACKOFF_MS)) bad(`retry.backoff.delayMs must be a number from 0 to ${MAX_BACKOFF_MS} (24 h), got ${String(delayMs)}`)
   if (job.timeoutMs !== undefined && !(typeof job.timeoutMs === 'number' && job.timeoutMs > 0 && job.timeoutMs <= MAX_TIMEOUT_MS)) bad(`timeoutMs must be a number from 1 to ${MAX_TIMEOUT_MS}, got ${String(job.timeoutMs)}`)
+  const maxDelayMs = job.retry?.backoff?.maxDelayMs
+  if (maxDelayMs !== undefined && !(typeof maxDelayMs === 'number' && maxDelayMs >= 0)) bad(`retry.backoff.maxDelayMs must be a number ≥ 0, got ${String(maxDelayMs)}`)
   if (job.concurrency !== undefined && !(Number.isInteger(job.concurrency) && job.concurrency >= 1)) bad(`concurrency must be an integer ≥ 1, got ${String(job.concurrency)}`)
   if (job.retentionS !== undefined && !(job.retentionS > 0 && Number.isFinite(job.retentionS))) bad(`retentionS must be a number > 0, got ${String(job.retentionS)}`)
   return {
     attempts,
-    backoff: { type, delayMs },
+    backoff: maxDelayMs === undefined ? { type, delayMs } : { type, delayMs, maxDelayMs },
     timeoutMs: job.timeoutMs,
     concurrency: job.concurrency,
     retentionMs: (job.retentionS ?? settings.job_retention_s) * 1000,
@@ -72,6 +74,6 @@ function resolve(action: CompiledAction, settings: Settings): ResolvedJobOptions
  * ```
  */
 export function backoffDelay(backoff: ResolvedJobOptions['backoff'], attempt: number): number {
-  if (backoff.type === 'fixed') return backoff.delayMs
-  return Math.min(MAX_BACKOFF_MS, backoff.delayMs * 2 ** Math.max(0, attempt - 1))
+  const delay = backoff.type === 'fixed' ? backoff.delayMs : backoff.delayMs * 2 ** Math.max(0, attempt - 1)
+  return Math.min(delay, MAX_BACKOFF_MS, backoff.maxDelayMs ?? Infinity)
 }

@@ -95,7 +95,7 @@ export class RedisBackend implements JobBackend {
     const age = Math.ceil((o?.retentionMs ?? this.#app.settings.job_retention_s * 1000) / 1000)
     return {
       attempts: o?.attempts ?? 1,
-      backoff: { type: o?.backoff.type ?? 'fixed', delay: o?.backoff.delayMs ?? 0 },
+      backoff: { type: o?.backoff.maxDelayMs !== undefined ? 'capped' : (o?.backoff.type ?? 'fixed'), delay: o?.backoff.delayMs ?? 0 },
       removeOnComplete: { age },
       removeOnFail: { age },
     }

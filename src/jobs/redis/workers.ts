@@ -3,7 +3,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { App } from '../../app/app.ts'
 import { ServalError } from '../../errors/index.ts'
-import { jobOptions } from '../options.ts'
+import { backoffDelay, jobOptions } from '../options.ts'
 import { cancelledError, runAttempt, type Outcome } from '../attempt.ts'
 import { throttle } from '../throttle.ts'
 import type { JobRecord, WorkOptions } from '../types.ts'
@@ -154,12 +154,19 @@ export class RedisWorkers {
       connection: this.#redis,
       prefix: this.#app.settings.redis_prefix,
       concurrency: this.#slots.initial(limit),
+      // A capped backoff (backoff.maxDelayMs) is not one of BullMQ's own strategies.
+      settings: { backoffStrategy: (attemptsMade: number, _type?: string, _error?: Error, job?: { name: string }) => this.#cappedBackoff(job?.name, attemptsMade) },
     })
     slot.member = this.#slots.add(worker, limit)
     worker.on('error', (error) => this.#errors(error, `worker ${name}`))
     worker.on('completed', (job) => this.#emit(job as BullJob, 'completed'))
     worker.on('failed', (job) => job && this.#emit(job as BullJob, 'failed'))
     this.#workers.push(worker)
+  }
+
+  #cappedBackoff(actionName: string | undefined, attemptsMade: number): number {
+    const action = actionName === undefined ? undefined : this.#app.registry.get(actionName)
+    return action ? backoffDelay(jobOptions(action, this.#app.settings).backoff, attemptsMade) : 0
   }
 
   async #process(job: BullJob, token: string | undefined, slot: SlotMember): Promise<JobResult> {

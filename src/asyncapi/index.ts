@@ -1,0 +1,1 @@
+export { buildAsyncApi } from './document.ts'

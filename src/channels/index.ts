@@ -1,0 +1,7 @@
+export { channel, webhook, background, isChannel } from './define.ts'
+export { signWebhook, verifyWebhook } from './signature.ts'
+export { channelsOf, type ChannelRuntime, type RegisteredChannel } from './runtime.ts'
+export { ChannelHub, type Subscriber, type Delivery, type Fanout } from './hub.ts'
+export { channelsSetup, type ChannelsSetup } from './extension.ts'
+export { discoverChannels } from './discover.ts'
+export type { Channel, AnyChannel, ChannelDef, WebhookDef, ChannelAccess, ChannelKind, ChannelSource, PublishOptions } from './types.ts'

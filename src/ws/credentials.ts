@@ -1,0 +1,21 @@
+import type { FastifyRequest } from 'fastify'
+import type { App } from '../app/app.ts'
+import type { Credentials } from '../core/security.ts'
+import { requestCredentials } from '../http/security/credentials.ts'
+
+/**
+ * The credentials of a WebSocket upgrade: as for any request (the
+ * `Authorization` header, `X-Group-Id`, the mTLS certificate), or, since
+ * browsers cannot set headers on a WebSocket, a token in `?access_token=`.
+ *
+ * @example
+ * ```ts
+ * const credentials = upgradeCredentials(app, request) // { authorization: 'Bearer …' }
+ * ```
+ */
+export function upgradeCredentials(app: App, request: FastifyRequest): Credentials {
+  const credentials = requestCredentials(app, request)
+  const token = (request.query as Record<string, unknown> | undefined)?.access_token
+  if (credentials.authorization !== undefined || typeof token !== 'string' || token === '') return credentials
+  return { ...credentials, authorization: `Bearer ${token}` }
+}
