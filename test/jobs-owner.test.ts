@@ -83,6 +83,19 @@ describe('with auth_mode=jwt, jobs without a submitter', () => {
     expect((await call(t, 'GET', `/jobs/${id}`)).status).toBe(404)
   })
 
+  it('a serval:admin principal lists, reads and cancels the system\'s jobs beside its own', async () => {
+    const admin = bearer(await hs256({ sub: 'ops', scope: 'serval:admin' }))
+    const done = await directJob('payroll', 'succeeded')
+    const own = await submit(t, 'payroll', {}, admin)
+    await jobStatus(t, own, 'succeeded', 5000, admin)
+    const ids = await listed(admin)
+    expect(ids).toContain(done)
+    expect(ids).toContain(own)
+    expect((await call(t, 'GET', `/jobs/${done}/result`, undefined, admin)).body).toEqual({ salary: 'secret' })
+    const running = await directJob('slowPayroll')
+    expect((await call(t, 'DELETE', `/jobs/${running}`, undefined, admin)).status).toBeLessThan(300)
+  })
+
   it('a token whose sub is the reserved serval:system cannot submit jobs', async () => {
     expect((await call(t, 'POST', '/jobs/payroll', {}, impostor)).status).toBe(403)
   })

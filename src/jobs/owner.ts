@@ -7,8 +7,9 @@ export const SYSTEM_SUB = 'serval:system'
 /**
  * The owner of jobs that no caller submitted: a direct submit by trusted
  * code (`{ principal: null }`, `serval run --job`) and a schedule's tick.
- * Such jobs are visible to no HTTP caller, only to trusted code passing
- * this very object as the caller. They run with no principal
+ * Such jobs are visible only to trusted code passing this very object as
+ * the caller, to `serval:admin` principals, and to every caller when the
+ * app has no auth. They run with no principal
  * (`ctx.auth` is null), as before.
  *
  * @example
@@ -31,20 +32,40 @@ export function isSystemJob(job: Pick<JobRecord, 'principal' | 'trigger'>): bool
   return job.principal?.sub === SYSTEM_SUB || (job.trigger === 'schedule' && job.principal === null)
 }
 
+/** The scope that lets a principal see and cancel the system's jobs (webhook deliveries, ticks, background jobs). */
+export const ADMIN_SCOPE = 'serval:admin'
+
 /**
- * Whether `caller` may read or cancel `job`: its submitter; anyone for a
- * job submitted anonymously (its id is the capability); the system's jobs
- * only for trusted code holding `SYSTEM_OWNER` (a token claiming its `sub`
- * is not it).
+ * Whether `caller` sees the system's jobs: trusted code holding
+ * `SYSTEM_OWNER`, a `serval:admin` principal, and, when the app has no
+ * auth at all (`open`), every caller, since any caller may run any action
+ * there anyway.
  *
  * @example
  * ```ts
- * mayAccess(job, null) // true only for an anonymous caller's job
+ * seesSystemJobs(admin, false) // true when admin.scopes includes 'serval:admin'
  * ```
  */
-export function mayAccess(job: JobRecord, caller: Principal | null): boolean {
+export function seesSystemJobs(caller: Principal | null, open: boolean): boolean {
   if (caller === SYSTEM_OWNER) return true
-  if (isSystemJob(job)) return false
+  if (caller?.sub === SYSTEM_SUB) return false
+  return open || (caller?.scopes.includes(ADMIN_SCOPE) ?? false)
+}
+
+/**
+ * Whether `caller` may read or cancel `job`: its submitter; anyone for a
+ * job submitted anonymously (its id is the capability); the system's jobs
+ * only for callers that `seesSystemJobs` (a token claiming the system's
+ * `sub` never does).
+ *
+ * @example
+ * ```ts
+ * mayAccess(job, null, false) // true only for an anonymous caller's job
+ * ```
+ */
+export function mayAccess(job: JobRecord, caller: Principal | null, open: boolean): boolean {
+  if (isSystemJob(job)) return seesSystemJobs(caller, open)
+  if (caller === SYSTEM_OWNER) return true
   return job.principal === null || job.principal.sub === caller?.sub
 }
 

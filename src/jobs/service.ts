@@ -7,7 +7,7 @@ import { ServalError } from '../errors/index.ts'
 import { invalidInput } from '../schema/index.ts'
 import { openBackend } from './open.ts'
 import { jobOptions } from './options.ts'
-import { isSystemJob, mayAccess, runAs, SYSTEM_OWNER, SYSTEM_SUB } from './owner.ts'
+import { isSystemJob, mayAccess, runAs, seesSystemJobs, SYSTEM_OWNER, SYSTEM_SUB } from './owner.ts'
 import { isFinished, type BackendHealth, type JobBackend, type JobFilter, type JobPage, type JobRecord, type WorkOptions } from './types.ts'
 
 /** Who submits a job: credentials to check, or a principal already verified (`null` = trusted code: the job is the system's). */
@@ -72,21 +72,24 @@ export class JobService {
   /** The job, when `caller` may see it (see `mayAccess`). */
   async get(id: string, caller: Principal | null): Promise<JobRecord | undefined> {
     const job = await (await this.backend()).get(id)
-    return job && mayAccess(job, caller) ? job : undefined
+    return job && mayAccess(job, caller, this.#app.security.open) ? job : undefined
   }
 
   /**
-   * The caller's jobs. Under auth, an anonymous caller has none of its own
-   * (listing every anonymous job would show other callers' jobs); the
-   * system's jobs are listed only to trusted code holding `SYSTEM_OWNER`.
+   * The caller's jobs, newest first. Under auth, an anonymous caller has
+   * none of its own (listing every anonymous job would show other callers'
+   * jobs). Callers that see the system's jobs (admins; everyone without
+   * auth) get them merged in: webhook deliveries, ticks, background jobs.
    */
   async list(filter: Omit<JobFilter, 'owner'>, caller: Principal | null): Promise<JobPage> {
-    const none = { items: [], more: false }
-    if (caller === null && !this.#app.security.open) return none
-    if (caller?.sub === SYSTEM_SUB && caller !== SYSTEM_OWNER) return none
-    const page = await (await this.backend()).list({ ...filter, owner: caller?.sub ?? null })
-    // Ticks stored without an owner (older schedulers) match the anonymous owner: never list them.
-    return caller === SYSTEM_OWNER ? page : { ...page, items: page.items.filter((job) => !isSystemJob(job)) }
+    const open = this.#app.security.open
+    const backend = await this.backend()
+    if (caller === SYSTEM_OWNER) return backend.list({ ...filter, owner: SYSTEM_SUB })
+    const own = caller === null && !open ? undefined : caller?.sub === SYSTEM_SUB ? undefined : (caller?.sub ?? null)
+    const owners = [...(own === undefined ? [] : [own]), ...(seesSystemJobs(caller, open) ? [SYSTEM_SUB] : [])]
+    if (owners.length === 0) return { items: [], more: false }
+    if (owners.length === 1) return withoutStrays(await backend.list({ ...filter, owner: owners[0]! }), owners[0]!)
+    return mergePages(await Promise.all(owners.map(async (owner) => withoutStrays(await backend.list({ ...filter, owner, offset: 0, limit: filter.offset + filter.limit + 1 }), owner))), filter)
   }
 
   /** Cancels a queued or running job; a finished one is a 409 `job-finished` (unless it was cancelled already). */
@@ -165,4 +168,15 @@ export function jobsOf(app: App): JobService {
   let service = services.get(app)
   if (!service) services.set(app, (service = new JobService(app)))
   return service
+}
+
+/** Ticks stored without an owner (older schedulers) match the anonymous owner: they are the system's, never listed as anonymous jobs. */
+function withoutStrays(page: JobPage, owner: string | null): JobPage {
+  return owner === SYSTEM_SUB ? page : { ...page, items: page.items.filter((job) => !isSystemJob(job)) }
+}
+
+/** One page of several owners' listings, each read from its start to the page's end: newest first, then the page cut out. */
+function mergePages(pages: readonly JobPage[], filter: Pick<JobFilter, 'limit' | 'offset'>): JobPage {
+  const all = pages.flatMap((p) => p.items).sort((a, b) => b.createdAt - a.createdAt)
+  return { items: all.slice(filter.offset, filter.offset + filter.limit), more: all.length > filter.offset + filter.limit || pages.some((p) => p.more) }
 }
