@@ -30,7 +30,7 @@ app.use((req, res, next) => {
 app.use(express.json({ limit: '1mb' }))
 
 app.get('/actions/add', (req, res) => answer(req, res, add(req.query)))
-app.post('/actions/say-hello', requireJson, (req, res) => answer(req, res, sayHello(req.body)))
+app.post(['/actions/say-hello', '/actions/say-hello-zod'], requireJson, (req, res) => answer(req, res, sayHello(req.body)))
 app.post('/actions/summarize', requireJson, (req, res) => answer(req, res, summarize(req.body)))
 
 app.use((req: Request, res: Response) => problem(req, res, 404, 'Not Found'))

@@ -61,21 +61,24 @@ app.get(
   },
 )
 
-app.post(
-  '/actions/say-hello',
-  {
-    schema: {
-      body: {
-        type: 'object',
-        properties: { name: { type: 'string', maxLength: 100 } },
-        required: ['name'],
-        additionalProperties: false,
+// The zod workload's route is the same JSON Schema: Fastify's users get Ajv either way.
+for (const url of ['/actions/say-hello', '/actions/say-hello-zod']) {
+  app.post(
+    url,
+    {
+      schema: {
+        body: {
+          type: 'object',
+          properties: { name: { type: 'string', maxLength: 100 } },
+          required: ['name'],
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } },
       },
-      response: { 200: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } },
     },
-  },
-  async (req) => ({ message: `Hello ${(req.body as { name: string }).name}!` }),
-)
+    async (req) => ({ message: `Hello ${(req.body as { name: string }).name}!` }),
+  )
+}
 
 const itemIn = {
   type: 'object',

@@ -37,10 +37,12 @@ app.use(async (c, next) => {
 
 app.get('/actions/add', (c) => answer(c, add(c.req.query())))
 
-app.post('/actions/say-hello', async (c) => {
-  const body = await jsonBody(c)
-  return body.ok ? answer(c, sayHello(body.value)) : body.res
-})
+for (const path of ['/actions/say-hello', '/actions/say-hello-zod']) {
+  app.post(path, async (c) => {
+    const body = await jsonBody(c)
+    return body.ok ? answer(c, sayHello(body.value)) : body.res
+  })
+}
 
 app.post('/actions/summarize', async (c) => {
   const body = await jsonBody(c)

@@ -160,6 +160,7 @@ function summarize(input: unknown): Result {
 
 const POST_ROUTES: Record<string, (input: unknown) => Result> = {
   '/actions/say-hello': sayHello,
+  '/actions/say-hello-zod': sayHello,
   '/actions/summarize': summarize,
 }
 

@@ -27,7 +27,7 @@ export class TimeBudget {
 
   /** Seconds one session is expected to take. */
   sessionSeconds(): number {
-    return this.cfg.warmup + WORKLOADS.length * this.cfg.duration + 2.5
+    return WORKLOADS.length * (this.cfg.warmup + this.cfg.duration) + 2.5
   }
 
   /** Seconds of the budget not needed for `sessionsLeft` more sessions and the reserve. */
