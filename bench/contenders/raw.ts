@@ -1,7 +1,10 @@
 // The practical ceiling on Node: node:http with every step written by hand —
 // query parsing, JSON body reading, validation and serialisation.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { randomUUID } from 'node:crypto'
+
+// A counter, like Fastify's default request ids (and Serval's, with a process prefix).
+let reqCount = 0
+const nextId = (): string => `req-${(++reqCount).toString(36)}`
 
 interface Issue {
   path: string
@@ -192,7 +195,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, id: string, path: s
 }
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
-  const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID()
+  const id = (req.headers['x-request-id'] as string | undefined) ?? nextId()
   const url = req.url ?? '/'
   const q = url.indexOf('?')
   const path = q < 0 ? url : url.slice(0, q)

@@ -1,5 +1,4 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import type { ChildLoggerOptions, Logger } from 'pino'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
 import { methodNotAllowed, registerActionRoutes } from './actions.ts'
@@ -9,23 +8,6 @@ import { requestIdGenerator } from './request-id.ts'
 import { sendProblem } from './problem-reply.ts'
 import { clientErrorHandler, registerHttpSecurity } from './security/index.ts'
 import { registerSystemRoutes } from './system.ts'
-
-// The binding Fastify gives each request's child logger; no one else uses it.
-const REQUEST_LABEL = 'servalRequestId'
-
-/**
- * The app's logger as Fastify gets it. Fastify makes a child logger per
- * request: pino's child costs a few µs, and a custom childLoggerFactory
- * costs a validation of the logger per request. Serval's own log lines carry
- * reqId themselves and ctx.log is a lazy child, so a request's "child" is
- * its parent; any other child (Fastify's own, an extension's) is a real one
- * that behaves the same way.
- */
-function requestScopedLogger(logger: Logger): Logger {
-  const child = (bindings: Record<string, unknown>, options?: ChildLoggerOptions): Logger =>
-    REQUEST_LABEL in bindings ? logger : requestScopedLogger(logger.child(bindings, options))
-  return Object.create(logger, { child: { value: child } }) as Logger
-}
 
 /** Options of the HTTP adapter beyond the app's settings. */
 export interface HttpOptions {
@@ -49,8 +31,11 @@ export interface HttpOptions {
 export async function buildHttpServer(app: App, options: HttpOptions = {}): Promise<FastifyInstance> {
   const s = app.settings
   const server = Fastify({
-    loggerInstance: requestScopedLogger(app.logger),
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: REQUEST_LABEL }),
+    // No loggerInstance: with one, Fastify adds response listeners and a
+    // child logger to every request. Request logs (request.log) are the
+    // app's logger, whose lines carry reqId themselves (ctx.log is a lazy child).
+    childLoggerFactory: () => app.logger,
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     // The client's X-Request-Id when sent, else prefix + counter: a UUID per request cost ~12%.
     genReqId: requestIdGenerator(),
@@ -64,6 +49,8 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     clientErrorHandler,
     ...(options.https ? { https: { maxHeaderSize: s.max_header_size, ...options.https } } : {}),
   } as never) as unknown as FastifyInstance
+  // Fastify's own lines (listening at, onClose failures) go to the app's logger too.
+  ;(server as { log: unknown }).log = app.logger
   const state = { listening: false }
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
