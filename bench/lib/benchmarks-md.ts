@@ -1,12 +1,21 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const START = '<!-- jobs:start -->'
-const END = '<!-- jobs:end -->'
+/** Sections other tools or people maintain between markers; a bench run keeps them. */
+const KEPT = ['hotpath', 'jobs']
+
+function kept(old: string, name: string): string {
+  const start = `<!-- ${name}:start -->`
+  const end = `<!-- ${name}:end -->`
+  const from = old.indexOf(start)
+  const to = old.indexOf(end)
+  return from >= 0 && to > from ? `\n${old.slice(from, to + end.length)}\n` : ''
+}
 
 /**
- * Writes BENCHMARKS.md with the HTTP report, keeping the jobs section that
- * `npm run bench:jobs` maintains between its markers.
+ * Writes BENCHMARKS.md with the HTTP report, keeping the sections between
+ * markers: the hot-path measurements (written by hand) and the jobs section
+ * that `npm run bench:jobs` maintains.
  *
  * @example
  * ```ts
@@ -16,8 +25,5 @@ const END = '<!-- jobs:end -->'
 export function writeBenchmarksMd(root: string, md: string): void {
   const path = join(root, 'BENCHMARKS.md')
   const old = existsSync(path) ? readFileSync(path, 'utf8') : ''
-  const from = old.indexOf(START)
-  const to = old.indexOf(END)
-  const jobs = from >= 0 && to > from ? `\n${old.slice(from, to + END.length)}\n` : ''
-  writeFileSync(path, `${md}\n${jobs}`)
+  writeFileSync(path, `${md}\n${KEPT.map((name) => kept(old, name)).join('')}`)
 }

@@ -69,6 +69,6 @@ export function loadConfig(): Config {
     maxNoise: num('BENCH_MAX_NOISE', 0.15, 0),
     maxRetries: num('BENCH_MAX_RETRIES', quick ? 2 : 5, 0),
     quietWait: num('BENCH_QUIET_WAIT', 5, 0),
-    budget: num('BENCH_BUDGET', quick ? 120 : 560),
+    budget: num('BENCH_BUDGET', quick ? 120 : 520),
   }
 }
