@@ -1,9 +1,12 @@
 // Hono on @hono/node-server, validating with zod's safeParse in the handlers
 // (@hono/zod-validator is not installed; it would call the same safeParse).
-import { randomUUID } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import { serve } from '@hono/node-server'
 import { add, sayHello, summarize, problemBody, type Outcome, type Issue } from './zod-actions.ts'
+
+// A counter, like Fastify's default request ids (and Serval's, with a process prefix).
+let reqCount = 0
+const nextId = (): string => `req-${(++reqCount).toString(36)}`
 
 type Env = { Variables: { requestId: string } }
 const app = new Hono<Env>()
@@ -29,7 +32,7 @@ async function jsonBody(c: Context<Env>): Promise<{ ok: true; value: unknown } |
 }
 
 app.use(async (c, next) => {
-  const id = c.req.header('x-request-id') ?? randomUUID()
+  const id = c.req.header('x-request-id') ?? nextId()
   c.set('requestId', id)
   c.header('x-request-id', id)
   await next()
@@ -37,10 +40,12 @@ app.use(async (c, next) => {
 
 app.get('/actions/add', (c) => answer(c, add(c.req.query())))
 
-app.post('/actions/say-hello', async (c) => {
-  const body = await jsonBody(c)
-  return body.ok ? answer(c, sayHello(body.value)) : body.res
-})
+for (const path of ['/actions/say-hello', '/actions/say-hello-zod']) {
+  app.post(path, async (c) => {
+    const body = await jsonBody(c)
+    return body.ok ? answer(c, sayHello(body.value)) : body.res
+  })
+}
 
 app.post('/actions/summarize', async (c) => {
   const body = await jsonBody(c)

@@ -1,12 +1,21 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** The sections other benchmarks maintain between their markers (`npm run bench:jobs`, `bench:channels`). */
-const SECTIONS = ['jobs', 'channels']
+/** Sections other tools or people maintain between markers; a bench run keeps them. */
+const KEPT = ['hotpath', 'jobs', 'channels']
+
+function kept(old: string, name: string): string {
+  const start = `<!-- ${name}:start -->`
+  const end = `<!-- ${name}:end -->`
+  const from = old.indexOf(start)
+  const to = old.indexOf(end)
+  return from >= 0 && to > from ? `\n${old.slice(from, to + end.length)}\n` : ''
+}
 
 /**
- * Writes BENCHMARKS.md with the HTTP report, keeping the sections that
- * `npm run bench:jobs` and `npm run bench:channels` maintain between their markers.
+ * Writes BENCHMARKS.md with the HTTP report, keeping the sections between
+ * markers: the hot-path measurements (written by hand) and the sections
+ * that `npm run bench:jobs` and `npm run bench:channels` maintain.
  *
  * @example
  * ```ts
@@ -16,11 +25,5 @@ const SECTIONS = ['jobs', 'channels']
 export function writeBenchmarksMd(root: string, md: string): void {
   const path = join(root, 'BENCHMARKS.md')
   const old = existsSync(path) ? readFileSync(path, 'utf8') : ''
-  const kept = SECTIONS.map((name) => {
-    const [start, end] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`]
-    const from = old.indexOf(start)
-    const to = old.indexOf(end)
-    return from >= 0 && to > from ? `\n${old.slice(from, to + end.length)}\n` : ''
-  })
-  writeFileSync(path, `${md}\n${kept.join('')}`)
+  writeFileSync(path, `${md}\n${KEPT.map((name) => kept(old, name)).join('')}`)
 }

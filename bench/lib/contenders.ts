@@ -37,11 +37,23 @@ export function servalServeArgs(dir: string, port: number, extra: string[] = [])
   return [`${ROOT}/bin/serval.js`, 'serve', dir, '--port', String(port), '--host', '127.0.0.1', ...extra]
 }
 
+/**
+ * BENCH_SERVAL_BASE=/path/to/another/checkout adds that checkout's Serval
+ * (its own bin/serval.js, dist/ and bench/actions) serving the same actions: an A/B
+ * of two revisions in one run.
+ */
+function servalBase(): Contender[] {
+  const base = process.env.BENCH_SERVAL_BASE
+  if (!base) return []
+  return [{ ...SERVAL, id: 'serval-base', label: 'Serval (base revision)', args: (port) => [`${base}/bin/serval.js`, ...servalServeArgs(`${base}/bench/actions`, port, ['--log-level', 'warn']).slice(1)] }]
+}
+
 export const CONTENDERS: readonly Contender[] = [
   script('raw', 'node:http (hand-written)'),
   script('fastify', 'Fastify 5 + Ajv'),
   script('hono', 'Hono + zod'),
   script('express', 'Express 5 + zod'),
+  ...servalBase(),
   SERVAL,
 ]
 

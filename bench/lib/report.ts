@@ -2,7 +2,7 @@
 import type { Config } from './config.ts'
 import type { Extras } from './extras.ts'
 import type { Machine } from './machine.ts'
-import type { Row, ServerRow } from './summary.ts'
+import { LOAD_SATURATED, type Row, type ServerRow } from './summary.ts'
 import type { Target } from './targets.ts'
 import { WORKLOADS } from './workloads.ts'
 import { fmt } from './stats.ts'
@@ -18,8 +18,6 @@ export interface Report {
   totalSeconds: number
 }
 
-/** Above this share of its core the load generator may have capped the number. */
-const LOAD_SATURATED = 0.9
 
 function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`
@@ -41,19 +39,31 @@ function servalMode(servers: ServerRow[]): string {
     : '- Serval ran through `node bin/serval.js serve` as one process (compiled dist/).'
 }
 
+/** Which load generator ran; the autocannon fallback is flagged, loudly, as capped. */
+function generatorLine(c: Config): string {
+  if (c.generator === 'wrk') return `- Load: wrk (one thread, pinned), ${c.connections} connections, keep-alive, 127.0.0.1 only; its CPU is read per workload.`
+  return (
+    `- **Load: autocannon (FALLBACK: wrk was not found). autocannon is JavaScript on one core and saturates before fast servers do: ` +
+    `the ratios below are capped by the load generator and do not measure the servers. Install wrk (\`apt-get install wrk\`) and run again.**`
+  )
+}
+
 function methodSection(r: Report): string {
   const c = r.config
   const pin = r.machine.taskset
     ? `server pinned to CPU ${c.serverCpu}, load generator to CPU ${c.loadCpu} (taskset)`
     : 'no pinning (taskset not found)'
   return [
-    `- Load: autocannon (programmatic) in its own process, ${c.connections} connections, keep-alive, 127.0.0.1 only.`,
-    `- Per server start: ${c.warmup} s warm-up spread over the workloads, then ${c.duration} s measured per workload.`,
-    `- ${c.rounds} round(s), contenders interleaved (each round starts every server afresh); medians across the quiet rounds (all rounds when none was quiet).`,
+    generatorLine(c),
+    `- Per server start: ${c.warmup} s warm-up per workload, then ${c.duration} s measured per workload.`,
+    `- ${c.rounds} round(s), contenders interleaved (each round starts every server afresh); medians across the usable rounds (quiet, generator not saturated; all uncapped rounds when none was).`,
     `- ${pin}.`,
     `- Noise control: before each server start the harness waits (≤ ${c.quietWait} s) for the machine to be quiet; a contender whose measurement overlapped other processes using > ${c.maxNoise * 100}% of a core is measured again (≤ ${c.maxRetries} redos per run and only while the ${c.budget} s time budget allows; the quietest attempt is kept).`,
     '- Every contender is verified (status, content type, X-Request-Id, exact body) before and after its load run; any non-expected status or socket error during load aborts the run.',
-    '- Latency percentiles are computed from every response time (µs resolution), not autocannon\'s 1 ms histogram.',
+    c.generator === 'wrk'
+      ? '- Latency percentiles are wrk\'s (every response, µs resolution). Under load wrk counts answers ≥ 400, not each code: a 200 workload must have none, the 422 workload only those; the exact status, headers and body are verified before and after.'
+      : '- Latency percentiles are computed from every response time (µs resolution), not autocannon\'s 1 ms histogram.',
+    `- A round whose load generator used more than ${LOAD_SATURATED * 100}% of its core is not used for a ratio (nor is a noisy one); "gen CPU" shows the generator's share of its core.`,
     servalMode(r.servers),
     `- Whole run took ${fmt(r.totalSeconds)} s${c.quick ? ' (BENCH_QUICK=1: smoke numbers, not for decisions)' : ''}.`,
   ]
@@ -65,7 +75,7 @@ function throughputSection(rows: Row[]): string {
   const body: string[][] = []
   for (const w of WORKLOADS) {
     for (const r of rows.filter((x) => x.workload === w.id)) {
-      const capped = r.loadCpu > LOAD_SATURATED ? ' †' : ''
+      const capped = r.capped ? ' †' : ''
       body.push([
         w.label,
         r.label,
@@ -75,7 +85,8 @@ function throughputSection(rows: Row[]): string {
         fmt(r.xRaw, 2),
         fmt(r.xFastify, 2),
         `${fmt(r.serverCpu * 100)}%`,
-        fmt(r.perCpu),
+        `${fmt(r.loadCpu * 100)}%`,
+        fmt(1e6 / r.perCpu, 1),
         fmt(r.xRawCpu, 2),
         fmt(r.xFastifyCpu, 2),
         `${fmt(r.otherCpu * 100)}%`,
@@ -83,13 +94,14 @@ function throughputSection(rows: Row[]): string {
       ])
     }
   }
-  const head = ['workload', 'contender', 'req/s', 'p50 ms', 'p99 ms', '× raw', '× Fastify', 'server CPU', 'req per CPU-s', '× raw', '× Fastify', 'noise', 'rounds used']
+  const head = ['workload', 'contender', 'req/s', 'p50 ms', 'p99 ms', '× raw', '× Fastify', 'server CPU', 'gen CPU', 'server CPU µs/req', '× raw', '× Fastify', 'noise', 'rounds used']
   const note = [
-    `† the load generator used > ${LOAD_SATURATED * 100}% of its core: that number may be capped by the load generator, not the server.`,
+    `† the load generator used > ${LOAD_SATURATED * 100}% of its core in every round: that number is capped by the load generator, and its req/s ratios are not reported (n/a).`,
+    'gen CPU: the highest share of its core the load generator used in the rounds used.',
     'server CPU: share of its one core the server used while measured (< 90% means something else limited it).',
-    'req per CPU-s: requests served per second of server CPU time (the second × raw / × Fastify compare these): what each server costs per request; unaffected by load-generator limits and less sensitive to noise than req/s (not immune: the two vCPUs may share a physical core).',
+    'server CPU µs/req: server CPU time per request (the second × raw / × Fastify compare its inverse, requests per CPU-second): what each server costs per request; unaffected by load-generator limits and less sensitive to noise than req/s (not immune: the two vCPUs may share a physical core).',
     'noise: CPU used meanwhile by other processes on the machine, in % of one core.',
-    'rounds used: medians are taken over the quiet rounds (noise within the limit) when there are any, else over all rounds.',
+    'rounds used: medians are taken over the usable rounds (quiet, generator not saturated) when there are any, else over all rounds.',
   ].join('\n')
   return `${table(head, body)}\n\n${note}`
 }
@@ -137,8 +149,8 @@ function targetsSection(t: Target[]): string {
   const body = t.map((x) => [x.name, x.goal, x.measured, x.paired ?? '', mark(x.pass)])
   const rows = table(['target', 'goal', 'measured (ratio of medians)', 'paired: same round, both quiet', 'result'], body)
   const note =
-    'Throughput and p99 targets are judged on the paired ratio (Serval and the reference measured in the same round, both quiet), ' +
-    'falling back to the ratio of medians when no round was quiet for both. Rounds are seconds apart, so pairing cancels slow drift on a shared machine.'
+    'Throughput and p99 targets are judged on the paired ratio (Serval and the reference measured in the same round, both usable: quiet, generator not saturated), ' +
+    'falling back to the ratio of medians when no round was usable for both. Rounds are seconds apart, so pairing cancels slow drift on a shared machine.'
   return `${rows}\n\n${note}`
 }
 
@@ -148,7 +160,7 @@ export function markdown(r: Report): string {
     `Generated by \`npm run bench\` on ${r.date}. Re-run it to refresh this file; see bench/README.md.`,
     `## Machine\n\n${machineSection(r.machine)}`,
     `## Method\n\n${methodSection(r)}`,
-    `## Throughput (median of the quiet rounds out of ${r.config.rounds})\n\n${throughputSection(r.rows)}`,
+    `## Throughput (median of the usable rounds out of ${r.config.rounds})\n\n${throughputSection(r.rows)}`,
     `### Serval relative to Fastify and raw node:http\n\n${servalVsFastify(r.rows)}`,
     `## Startup and memory of the benchmark servers\n\n${serversSection(r.servers)}`,
     `## Serval cold start and type-check\n\n${extrasSection(r.extras)}`,

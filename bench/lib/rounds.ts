@@ -16,6 +16,7 @@ const BASE_PORT = 18400
 /** Wall-clock plan: how much time is left beyond the work still planned. */
 export class TimeBudget {
   private readonly t0 = performance.now()
+  private readonly took: number[] = []
   retriesLeft: number
 
   constructor(
@@ -25,9 +26,15 @@ export class TimeBudget {
     this.retriesLeft = cfg.maxRetries
   }
 
-  /** Seconds one session is expected to take. */
+  /** Seconds one session is expected to take: the plan, or what sessions really took on a slower machine. */
   sessionSeconds(): number {
-    return this.cfg.warmup + WORKLOADS.length * this.cfg.duration + 2.5
+    const planned = WORKLOADS.length * (this.cfg.warmup + this.cfg.duration) + 2.5
+    return Math.max(planned, ...this.took)
+  }
+
+  /** Records how long a session really took. */
+  tookSeconds(seconds: number): void {
+    this.took.push(seconds)
   }
 
   /** Seconds of the budget not needed for `sessionsLeft` more sessions and the reserve. */
@@ -39,12 +46,18 @@ export class TimeBudget {
 
 async function quietSession(cfg: Config, c: Contender, round: number, port: number, budget: TimeBudget, sessionsLeft: number): Promise<Session> {
   const quietWait = () => Math.max(0, Math.min(cfg.quietWait, budget.slack(sessionsLeft))) * 1000
-  let last = await measureSession(cfg, c, round, port, quietWait())
+  const measure = async () => {
+    const t0 = performance.now()
+    const s = await measureSession(cfg, c, round, port, quietWait())
+    budget.tookSeconds((performance.now() - t0) / 1000)
+    return s
+  }
+  let last = await measure()
   let best = last
   while (last.noise > cfg.maxNoise && budget.retriesLeft > 0 && budget.slack(sessionsLeft) > budget.sessionSeconds()) {
     budget.retriesLeft--
     logSession(c, round, last, `  (noise ${(last.noise * 100).toFixed(0)}% of a core: measuring again)`)
-    last = await measureSession(cfg, c, round, port, quietWait())
+    last = await measure()
     if (last.noise < best.noise) best = last
   }
   return best

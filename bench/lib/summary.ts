@@ -1,6 +1,7 @@
 // Turns raw samples into per-contender medians and ratios.
 import type { Contender } from './contenders.ts'
 import type { ThroughputData } from './rounds.ts'
+import type { Sample } from './throughput.ts'
 import { WORKLOADS } from './workloads.ts'
 import { median, ratio } from './stats.ts'
 
@@ -20,8 +21,10 @@ export interface Row {
   serverCpu: number
   loadCpu: number
   otherCpu: number
-  /** Rounds whose sample was used (the quiet ones when there are any) and rounds run. */
+  /** Rounds whose sample was used (the quiet, uncapped ones when there are any) and rounds run. */
   used: number
+  /** True when every round had the load generator's core saturated: the ratios measure the generator. */
+  capped: boolean
   rounds: number
 }
 
@@ -37,15 +40,26 @@ export interface ServerRow {
 
 type BaseRow = Omit<Row, 'xRaw' | 'xFastify' | 'xRawCpu' | 'xFastifyCpu'>
 
+/** Above this share of its core the load generator may have capped the number. */
+export const LOAD_SATURATED = 0.9
+
+/** A sample a ratio may use: the generator's core was not the limit, and the machine was quiet. */
+export function usable(x: Sample, maxNoise: number): boolean {
+  return x.loadCpu <= LOAD_SATURATED && x.otherCpu <= maxNoise
+}
+
 /**
- * Medians over the quiet rounds (noise ≤ maxNoise) when there are any, else
- * over all rounds: a round disturbed by other work on the machine says more
- * about that work than about the server.
+ * Medians over the usable rounds (quiet, generator not saturated) when there
+ * are any; else over the uncapped rounds, else all (then the row is marked
+ * capped and its ratios are not used): a round disturbed by other work says
+ * more about that work than about the server, and a round whose generator
+ * was saturated measures the generator.
  */
 function rowFor(data: ThroughputData, c: Contender, workload: string, maxNoise: number): BaseRow {
   const all = data.samples.filter((x) => x.contender === c.id && x.workload === workload)
-  const quiet = all.filter((x) => x.otherCpu <= maxNoise)
-  const s = quiet.length ? quiet : all
+  const good = all.filter((x) => usable(x, maxNoise))
+  const uncapped = all.filter((x) => x.loadCpu <= LOAD_SATURATED)
+  const s = good.length ? good : uncapped.length ? uncapped : all
   return {
     contender: c.id,
     label: c.label,
@@ -59,6 +73,7 @@ function rowFor(data: ThroughputData, c: Contender, workload: string, maxNoise: 
     otherCpu: median(s.map((x) => x.otherCpu)),
     used: s.length,
     rounds: all.length,
+    capped: uncapped.length === 0,
   }
 }
 
@@ -68,11 +83,13 @@ export function throughputRows(data: ThroughputData, contenders: Contender[], ma
     const base = contenders.map((c) => rowFor(data, c, w.id, maxNoise))
     const raw = base.find((r) => r.contender === 'raw')
     const fastify = base.find((r) => r.contender === 'fastify')
+    // A ratio with a capped side measures the load generator: not reported.
+    const rps = (x: BaseRow | undefined) => (x === undefined || x.capped ? NaN : x.rps)
     for (const r of base) {
       rows.push({
         ...r,
-        xRaw: ratio(r.rps, raw?.rps ?? NaN),
-        xFastify: ratio(r.rps, fastify?.rps ?? NaN),
+        xRaw: ratio(rps(r), rps(raw)),
+        xFastify: ratio(rps(r), rps(fastify)),
         xRawCpu: ratio(r.perCpu, raw?.perCpu ?? NaN),
         xFastifyCpu: ratio(r.perCpu, fastify?.perCpu ?? NaN),
       })

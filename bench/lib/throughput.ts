@@ -75,7 +75,8 @@ async function runLoad(cfg: Config, port: number, watch: Watch): Promise<LoadRes
   const spec: LoadSpec = {
     port,
     connections: cfg.connections,
-    warmup: cfg.warmup / WORKLOADS.length,
+    generator: cfg.generator,
+    warmup: cfg.warmup,
     duration: cfg.duration,
     workloads: WORKLOADS.map((w) => w.id),
   }

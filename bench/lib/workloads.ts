@@ -1,4 +1,4 @@
-// The four workloads every contender serves, with the requests autocannon
+// The five workloads every contender serves, with the requests autocannon
 // sends and the answers the verifier expects. One definition feeds both so
 // the benchmark can never measure a request it did not check.
 
@@ -79,6 +79,15 @@ export const WORKLOADS: readonly Workload[] = [
     label: 'POST /actions/say-hello',
     method: 'POST',
     path: '/actions/say-hello',
+    body: JSON.stringify({ name: 'World' }),
+    expectStatus: 200,
+    checkBody: (b) => assertEqualJson(b, { message: 'Hello World!' }),
+  },
+  {
+    id: 'post-hello-zod',
+    label: 'POST /actions/say-hello-zod (the examples\' zod schema)',
+    method: 'POST',
+    path: '/actions/say-hello-zod',
     body: JSON.stringify({ name: 'World' }),
     expectStatus: 200,
     checkBody: (b) => assertEqualJson(b, { message: 'Hello World!' }),

@@ -30,7 +30,8 @@ export class Context implements ActionContext {
   readonly progress: (fraction: number, message?: string) => void
   #log: Logger | undefined
   #baseLog: Logger
-  #signal: AbortSignal | (() => AbortSignal) | undefined
+  #inv: Invocation
+  #signal: AbortSignal | undefined
 
   constructor(action: string, inv: Invocation, auth: Principal | null, log: Logger, resources: Resources) {
     this.action = action
@@ -40,7 +41,8 @@ export class Context implements ActionContext {
     this.resources = resources
     this.progress = inv.progress ?? noProgress
     this.#baseLog = log
-    this.#signal = inv.signal
+    // Read on first use only: a transport may make its signal in a getter.
+    this.#inv = inv
   }
 
   get log(): Logger {
@@ -48,8 +50,8 @@ export class Context implements ActionContext {
   }
 
   get signal(): AbortSignal {
-    const s = this.#signal
-    if (typeof s === 'function') return (this.#signal = s())
-    return s ?? NEVER
+    if (this.#signal !== undefined) return this.#signal
+    const s = this.#inv.signal
+    return (this.#signal = typeof s === 'function' ? s() : (s ?? NEVER))
   }
 }

@@ -116,10 +116,13 @@ describeBoth('invoking actions over HTTP', (send) => {
   })
 
   it('puts X-Request-Id on every response, echoing the client one', async () => {
-    for (const path of ['/actions/echo', '/nowhere', '/_sys/health']) {
+    const ids = new Set<unknown>()
+    for (const path of ['/actions/echo', '/nowhere', '/_sys/health', '/actions/echo']) {
       const res = await send()('GET', path)
-      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{10}-[0-9a-z]+$/)
+      ids.add(res.headers['x-request-id'])
     }
+    expect(ids.size).toBe(4)
     const res = await send()('POST', '/actions/echo', { body: { name: 'x' }, headers: { 'x-request-id': 'abc-123' } })
     expect(res.headers['x-request-id']).toBe('abc-123')
   })

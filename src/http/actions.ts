@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
 import type { Invocation } from '../core/context.ts'
 import type { CompiledAction } from '../core/registry.ts'
+import type { Credentials } from '../core/security.ts'
 import { sendStream } from '../streams/index.ts'
 import type { AllowTable } from './allow.ts'
 import { clientSignal } from './client-signal.ts'
@@ -22,23 +23,25 @@ export function registerActionRoutes(server: FastifyInstance, app: App, allow: A
   for (const action of app.registry.list()) {
     if (action.methods.length === 0) continue
     const url = `/actions/${action.path}`
-    const handler = makeHandler(app, action)
-    for (const method of action.methods) server.route({ method, url, handler })
+    for (const method of action.methods) server.route({ method, url, handler: makeHandler(app, action, method) })
     allow.add(url, action.methods)
   }
 }
 
-function makeHandler(app: App, action: CompiledAction) {
-  // Chosen once per route, so the request path never asks how to read input.
-  const readInput = (request: FastifyRequest): unknown =>
-    request.method === 'GET' || request.method === 'HEAD' || request.method === 'DELETE'
-      ? action.coerceQuery(request.query as Record<string, unknown>)
-      : request.body
+/**
+ * One route's handler. What can be decided at startup is: where the input
+ * comes from (GET, and the HEAD Fastify adds for it, and DELETE read the
+ * query string), and the version header's value.
+ */
+function makeHandler(app: App, action: CompiledAction, method: string) {
+  const fromQuery = method === 'GET' || method === 'HEAD' || method === 'DELETE'
+  const version = app.functionsVersion
   return async function actionHandler(request: FastifyRequest, reply: FastifyReply) {
     try {
-      const output = await app.invoke(action, readInput(request), invocation(app, request, reply))
+      const input = fromQuery ? action.coerceQuery(request.query as Record<string, unknown>) : request.body
+      const output = await app.invoke(action, input, new HttpInvocation(app, request, reply))
       if (action.streaming || isIterable(output)) return await streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
-      reply.header('x-functions-version', app.functionsVersion)
+      reply.header('x-functions-version', version)
       return sendOutput(reply, action, output)
     } catch (error) {
       return sendProblem(app, request, reply, error)
@@ -46,12 +49,28 @@ function makeHandler(app: App, action: CompiledAction) {
   }
 }
 
-function invocation(app: App, request: FastifyRequest, reply: FastifyReply): Invocation {
-  return {
-    requestId: String(request.id),
-    trigger: 'http',
-    credentials: requestCredentials(app, request),
-    signal: () => clientSignal(app, reply),
+/**
+ * One HTTP call as the pipeline sees it. A class, not an object literal
+ * with a closure: the abort signal is made only if the handler reads
+ * `ctx.signal` (most never do).
+ */
+class HttpInvocation implements Invocation {
+  readonly requestId: string
+  readonly trigger = 'http' as const
+  readonly credentials: Credentials
+  readonly #app: App
+  readonly #reply: FastifyReply
+  #signal: AbortSignal | undefined
+
+  constructor(app: App, request: FastifyRequest, reply: FastifyReply) {
+    this.requestId = request.id
+    this.credentials = requestCredentials(app, request)
+    this.#app = app
+    this.#reply = reply
+  }
+
+  get signal(): AbortSignal {
+    return (this.#signal ??= clientSignal(this.#app, this.#reply))
   }
 }
 
