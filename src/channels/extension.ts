@@ -45,7 +45,8 @@ export function channelsSetup(sources: readonly ChannelSource[], settings: Setti
       detach = await attachChannels(app, named)
       const { hub } = channelsOf(app)
       const url = app.settings.redis_url
-      if (url) hub.useFanout((fanout = redisFanout(hub, { url, prefix: app.settings.redis_prefix, logger: app.logger })))
+      // No channels, no fan-out: an app without them opens no Redis connection for it.
+      if (url && named.length > 0) hub.useFanout((fanout = redisFanout(hub, { url, prefix: app.settings.redis_prefix, logger: app.logger })))
     },
     routes: (app) => [{ method: 'GET', path: '/asyncapi.json', handle: () => ({ status: 200, body: buildAsyncApi(app) }) }],
     // Only a process that serves listens for other instances' events; one-shot commands just publish.
