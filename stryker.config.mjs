@@ -1,0 +1,33 @@
+// Mutation testing (docs/testing.md). `npm run mutate` runs every target
+// folder incrementally; `npm run mutate -- --mutate 'src/core/**/*.ts'` one.
+// Not part of .ci/run: a full run takes far longer than the CI budget.
+const targets = ['core', 'schema', 'http', 'errors', 'auth', 'jobs/embedded', 'streams', 'schedules']
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts', related: true },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: [
+    ...targets.map((t) => `src/${t}/**/*.ts`),
+    '!src/**/*.test.ts',
+    '!src/**/*.test-d.ts',
+    '!src/**/index.ts',
+  ],
+  // The machine has two cores; one runner each.
+  concurrency: 2,
+  coverageAnalysis: 'perTest',
+  // Static mutants (module-level constants) would rerun every test per mutant.
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 80, break: null },
+  timeoutMS: 10_000,
+  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['dist', 'bench', 'coverage', '.serval', 'reports'],
+  cleanTempDir: 'always',
+}
