@@ -3,13 +3,14 @@ import { action, createApp, type ActionSource } from 'serval'
 import { exampleCases } from 'serval/testing'
 
 // The output schema names only `name`: a client never receives `secret`.
+// (`as never`: these examples are wrong on purpose, or list a stream's items.)
 const profile = action(
   {
     input: { type: 'object', properties: { id: { type: 'string' } } },
     output: { type: 'object', properties: { name: { type: 'string' } } },
     examples: [
       { name: 'what a client receives', input: { id: 'a' }, output: { name: 'Ada' } },
-      { name: 'claims a field the serialiser drops', input: { id: 'a' }, output: { name: 'Ada', secret: 'x' } },
+      { name: 'claims a field the serialiser drops', input: { id: 'a' }, output: { name: 'Ada', secret: 'x' } as never },
       { name: 'a wrong value', input: { id: 'a' }, output: { name: 'Bo' } },
     ],
   },
@@ -20,8 +21,8 @@ const ticks = action(
   {
     output: { type: 'object', properties: { n: { type: 'integer' } } },
     examples: [
-      { name: 'every item as sent', input: {}, output: [{ n: 1 }, { n: 2 }] },
-      { name: 'an item with a dropped field', input: {}, output: [{ n: 1 }, { n: 2, extra: true }] },
+      { name: 'every item as sent', input: {}, output: [{ n: 1 }, { n: 2 }] as never },
+      { name: 'an item with a dropped field', input: {}, output: [{ n: 1 }, { n: 2, extra: true }] as never },
     ],
   },
   async function* () {
