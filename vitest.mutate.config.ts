@@ -22,7 +22,7 @@ export default defineConfig({
       'test/jobs-crash.test.ts',
       'test/jobs-redis.test.ts',
       'test/security/cli.test.ts',
-      'test/settings-cli.test.ts',
+      'test/settings.test.ts',
     ],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -16,7 +16,8 @@ async function appWith(actions: Record<string, AnyAction>, options: { validate_o
 }
 
 const inv = { requestId: 'r1', trigger: 'test' as const, principal: null }
-const outcome = (p: Promise<unknown>) => p.then((value) => ({ value }), (error: unknown) => ({ error: error as ServalError }))
+const outcome = (p: Promise<unknown>): Promise<{ value?: unknown; error?: ServalError }> =>
+  p.then((value) => ({ value }), (error: unknown) => ({ error: error as ServalError }))
 async function collect(items: unknown): Promise<unknown[]> {
   const out: unknown[] = []
   for await (const item of items as AsyncIterable<unknown>) out.push(item)

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { action, buildRegistry, ServalError, type ActionSource } from 'serval'
+import { action, buildRegistry, ServalError, type ActionSource, type AnyAction } from 'serval'
 
 const noop = action({}, () => undefined)
-const src = (exportName: string, a = noop, file?: string): ActionSource => ({ action: a, exportName, ...(file ? { file } : {}) })
+const src = (exportName: string, a: AnyAction = noop, file?: string): ActionSource => ({ action: a, exportName, ...(file ? { file } : {}) })
 const failure = (sources: ActionSource[]) => buildRegistry(sources).then(() => undefined, (e: unknown) => e as ServalError)
 
 describe('buildRegistry', () => {
