@@ -1,0 +1,109 @@
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { action, buildHttpServer, createApp, type App } from 'serval'
+import type { FastifyInstance } from 'fastify'
+import { gate } from './support/jobs.ts'
+
+/** Streams at their edges: odd items, failures logged, slow readers, a stop before the first item. */
+
+const lines: Record<string, unknown>[] = []
+const ended = { big: gate<string>(), never: gate<string>(), started: gate() }
+const actions = {
+  odd: action({ http: 'GET' }, async function* () {
+    yield undefined
+    yield null
+    yield 'text with\nnewline'
+  }),
+  crash: action({ http: 'GET' }, async function* () {
+    yield 1
+    throw new Error('disk on fire at /var/secret')
+  }),
+  // Items far bigger than a socket buffer: a client that stops reading fills it.
+  big: action({ http: 'GET' }, async function* () {
+    try {
+      for (;;) yield 'x'.repeat(256 * 1024)
+    } finally {
+      ended.big.open('big ended')
+    }
+  }),
+  // Its first item comes only when ctx.signal aborts: a generator busy in an
+  // await cannot be returned, so the signal is how the client's leaving reaches it.
+  never: action({ http: 'GET' }, async function* (_input, ctx) {
+    try {
+      ended.started.open()
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }))
+      yield ctx.signal.aborted
+    } finally {
+      ended.never.open('never ended')
+    }
+  }),
+}
+
+let app: App
+let server: FastifyInstance
+let url: string
+beforeAll(async () => {
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) })
+  const sources = Object.entries(actions).map(([exportName, a]) => ({ action: a, exportName }))
+  app = await createApp({ actions: sources, settings: { log_level: 'info', sse_heartbeat_s: 0 }, logger })
+  server = await buildHttpServer(app, { docs: false })
+  await server.listen({ host: '127.0.0.1', port: 0 })
+  url = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`
+})
+afterAll(async () => {
+  await server.close()
+  await app.close()
+})
+
+describe('stream edges', () => {
+  it('sends undefined items as null, and text with newlines as one JSON line', async () => {
+    expect(await (await fetch(`${url}/actions/odd`)).text()).toBe('data: null\n\ndata: null\n\ndata: "text with\\nnewline"\n\nevent: end\ndata: {"count":3}\n\n')
+    expect(await (await fetch(`${url}/actions/odd`, { headers: { accept: 'application/x-ndjson' } })).text()).toBe('null\nnull\n"text with\\nnewline"\n')
+  })
+
+  it('a failure after the first item: a 500 error frame that reveals nothing, logged with the request id', async () => {
+    lines.length = 0
+    const res = await fetch(`${url}/actions/crash`)
+    const text = await res.text()
+    expect(res.status).toBe(200)
+    expect(text).not.toContain('secret')
+    const [, error] = text.split('\n\n')
+    expect(error).toMatch(/^event: error\ndata: /)
+    expect(JSON.parse(error!.slice(error!.indexOf('data: ') + 6))).toMatchObject({
+      type: 'urn:serval:problem:internal',
+      status: 500,
+      instance: '/actions/crash',
+      requestId: res.headers.get('x-request-id'),
+    })
+    expect(text.endsWith('event: end\ndata: {"count":1}\n\n')).toBe(true)
+    const logged = lines.find((l) => l.msg === 'stream failed: Internal server error')
+    expect(logged).toMatchObject({ level: 50, reqId: res.headers.get('x-request-id'), err: expect.objectContaining({ message: 'disk on fire at /var/secret' }) })
+  })
+
+  it('no heartbeat when sse_heartbeat_s is 0', async () => {
+    const text = await (await fetch(`${url}/actions/odd`)).text()
+    expect(text).not.toContain(': heartbeat')
+  })
+
+  it('a client that stops reading and goes away ends the generator (its finally runs)', async () => {
+    ended.big = gate()
+    const controller = new AbortController()
+    const res = await fetch(`${url}/actions/big`, { signal: controller.signal })
+    const reader = res.body!.getReader()
+    await reader.read() // then read no more: the socket buffer fills, the server waits for drain
+    controller.abort()
+    expect(await ended.big.promise).toBe('big ended')
+  })
+
+  it('a client that goes away before the first item aborts ctx.signal, and the generator ends', async () => {
+    ended.never = gate()
+    ended.started = gate()
+    const controller = new AbortController()
+    const pending = fetch(`${url}/actions/never`, { signal: controller.signal }).catch((e: Error) => e.name)
+    await ended.started.promise
+    controller.abort()
+    expect(await pending).toBe('AbortError')
+    expect(await ended.never.promise).toBe('never ended')
+    expect((await fetch(`${url}/actions/odd`)).status).toBe(200) // the server carries on
+  })
+})
