@@ -29,6 +29,6 @@ export default {
   thresholds: { high: 90, low: 80, break: null },
   timeoutMS: 5_000,
   tempDirName: '.stryker-tmp',
-  ignorePatterns: ['dist', 'bench', 'coverage', '.serval', 'reports'],
+  ignorePatterns: ['dist', 'bench', 'coverage', '.serval', 'reports', '.stryker-tmp*'],
   cleanTempDir: 'always',
 }
