@@ -1,6 +1,6 @@
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { action, buildHttpServer, createApp, type App } from 'serval'
+import { action, ActionError, buildHttpServer, createApp, type App } from 'serval'
 import type { FastifyInstance } from 'fastify'
 import { gate } from './support/jobs.ts'
 
@@ -17,6 +17,19 @@ const actions = {
   crash: action({ http: 'GET' }, async function* () {
     yield 1
     throw new Error('disk on fire at /var/secret')
+  }),
+  // A hand-written async iterable: no return(), which the server must not need.
+  bare: action({ http: 'GET' }, () => {
+    let n = 0
+    return { [Symbol.asyncIterator]: () => ({ next: async () => (n < 2 ? { value: n++, done: false } : { value: undefined, done: true }) }) }
+  }),
+  refused: action({ http: 'GET' }, async function* () {
+    yield 1
+    throw new ActionError(409, 'Changed meanwhile')
+  }),
+  // 24 items of 256 kB: more than socket buffers hold, so writes wait for drains.
+  many: action({ http: 'GET' }, async function* () {
+    for (let i = 0; i < 24; i++) yield `${i}:${'y'.repeat(256 * 1024)}`
   }),
   // Items far bigger than a socket buffer: a client that stops reading fills it.
   big: action({ http: 'GET' }, async function* () {
@@ -51,6 +64,8 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`
 })
 afterAll(async () => {
+  // The reader that stopped left unread bytes in a socket: cut it, as the grace period would.
+  server.server.closeAllConnections()
   await server.close()
   await app.close()
 })
@@ -78,6 +93,35 @@ describe('stream edges', () => {
     expect(text.endsWith('event: end\ndata: {"count":1}\n\n')).toBe(true)
     const logged = lines.find((l) => l.msg === 'stream failed: Internal server error')
     expect(logged).toMatchObject({ level: 50, reqId: res.headers.get('x-request-id'), err: expect.objectContaining({ message: 'disk on fire at /var/secret' }) })
+  })
+
+  it('a client error mid-stream is an error frame, not an error log line', async () => {
+    lines.length = 0
+    const text = await (await fetch(`${url}/actions/refused`)).text()
+    expect(text).toContain('event: error\ndata: {"type":"urn:serval:problem:action-error"')
+    expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([])
+  })
+
+  it('an iterable without return() streams, and HEAD on it answers without failing', async () => {
+    expect(await (await fetch(`${url}/actions/bare`)).text()).toBe('data: 0\n\ndata: 1\n\nevent: end\ndata: {"count":2}\n\n')
+    const head = await fetch(`${url}/actions/bare`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('x-accel-buffering')).toBeNull() // HEAD sends only the content type
+  })
+
+  it('a reader that keeps up slowly gets every item, through every backpressure wait', async () => {
+    const res = await fetch(`${url}/actions/many`)
+    expect(res.headers.get('x-accel-buffering')).toBe('no') // proxies must not buffer a stream
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      text += decoder.decode(chunk.value, { stream: true })
+      await new Promise((resolve) => setImmediate(resolve)) // read slower than the server writes
+    }
+    const items = text.split('\n\n').filter((f) => f.startsWith('data: "'))
+    expect(items.map((f) => Number(f.slice(7, f.indexOf(':', 7))))).toEqual(Array.from({ length: 24 }, (_, i) => i))
+    expect(text.endsWith('event: end\ndata: {"count":24}\n\n')).toBe(true)
   })
 
   it('no heartbeat when sse_heartbeat_s is 0', async () => {

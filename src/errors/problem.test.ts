@@ -37,7 +37,10 @@ describe('ServalError', () => {
   })
 
   it('toProblem: type, title, status, and only the members that are set', () => {
-    expect(new ServalError('conflict').toProblem()).toEqual({ type: 'urn:serval:problem:conflict', title: 'Conflict', status: 409 })
+    // toStrictEqual: a member set to undefined is a member too.
+    expect(new ServalError('conflict').toProblem()).toStrictEqual({ type: 'urn:serval:problem:conflict', title: 'Conflict', status: 409 })
+    expect(new ServalError('conflict').toProblem({ instance: '/i' })).toStrictEqual({ type: 'urn:serval:problem:conflict', title: 'Conflict', status: 409, instance: '/i' })
+    expect(Object.keys(new ServalError('conflict', { detail: 'd' }).toProblem({ requestId: 'r' }))).toEqual(['type', 'title', 'status', 'detail', 'requestId'])
     const issues = [{ path: '/a', message: 'bad' }]
     expect(new ServalError('invalid-input', { detail: 'd', errors: issues, extensions: { extra: true } }).toProblem({ instance: '/actions/x', requestId: 'r1' })).toEqual({
       type: 'urn:serval:problem:invalid-input',
