@@ -82,6 +82,14 @@ describe('invoke: input and security', () => {
     expect(error).toMatchObject({ code: 'invalid-input', status: 422, errors: [expect.objectContaining({ path: '/a' })] })
   })
 
+  it('awaits a schema that validates asynchronously, for good and bad input', async () => {
+    const checked = action({ input: z.object({ name: z.string() }).refine(async (v) => v.name !== 'taken', { message: 'is taken' }) }, (input) => input)
+    const app = await appWith({ checked })
+    expect(await app.invoke(app.registry.get('checked')!, { name: 'free' }, inv)).toEqual({ name: 'free' })
+    const { error } = await outcome(app.invoke(app.registry.get('checked')!, { name: 'taken' }, inv))
+    expect(error).toMatchObject({ code: 'invalid-input', errors: [{ path: '', message: 'is taken' }] })
+  })
+
   it('authenticates before validating, and authorizes the validated input', async () => {
     const calls: string[] = []
     const security: Security = {
