@@ -18,6 +18,12 @@ const actions = {
     yield 1
     throw new Error('disk on fire at /var/secret')
   }),
+  // Pauses between items: time for a heartbeat timer to fire, if one were set.
+  paused: action({ http: 'GET' }, async function* () {
+    yield 1
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    yield 2
+  }),
   // A hand-written async iterable: no return(), which the server must not need.
   bare: action({ http: 'GET' }, () => {
     let n = 0
@@ -124,9 +130,22 @@ describe('stream edges', () => {
     expect(text.endsWith('event: end\ndata: {"count":24}\n\n')).toBe(true)
   })
 
-  it('no heartbeat when sse_heartbeat_s is 0', async () => {
-    const text = await (await fetch(`${url}/actions/odd`)).text()
-    expect(text).not.toContain(': heartbeat')
+  it('no heartbeat when sse_heartbeat_s is 0, even while the generator pauses', async () => {
+    expect(await (await fetch(`${url}/actions/odd`)).text()).not.toContain(': heartbeat')
+    expect(await (await fetch(`${url}/actions/paused`)).text()).toBe('data: 1\n\ndata: 2\n\nevent: end\ndata: {"count":2}\n\n')
+  })
+
+  it('a finished stream leaves no listener on the app: many streams, no leak warning', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error) => void warnings.push(w.name)
+    process.on('warning', onWarning)
+    try {
+      for (let i = 0; i < 15; i++) await (await fetch(`${url}/actions/odd`)).text()
+      await new Promise((resolve) => setImmediate(resolve)) // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
   })
 
   it('a client that stops reading and goes away ends the generator (its finally runs)', async () => {
