@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'bench/.generated/**', '**/.serval/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'bench/.generated/**', '**/.serval/**', 'coverage/**', '.stryker-tmp*/**', 'reports/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

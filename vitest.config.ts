@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { isCI } from './test/support/ci.ts'
 
 export default defineConfig({
   // Tests import Serval's source; the CLI they spawn runs the build (npm test builds first).
@@ -12,7 +13,7 @@ export default defineConfig({
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     pool: 'forks',
     // CI also writes a JSON report, from which .ci/run prints a plain "N passed, N failed" line.
-    reporters: process.env.CI === 'true' ? ['default', 'json'] : ['default'],
+    reporters: isCI() ? ['default', 'json'] : ['default'],
     outputFile: { json: '.test-results.json' },
   },
 })

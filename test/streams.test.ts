@@ -5,6 +5,8 @@ import { createTestServer, type TestServer } from 'serval/testing'
 import { gate } from './support/jobs.ts'
 
 const closed = { finally: gate<string>() }
+// How often the `probe` generator began running: HEAD must never start it.
+const probe = { runs: 0 }
 
 const actions = [
   action({ name: 'count', http: ['GET', 'POST'], input: Type.Object({ to: Type.Integer({ minimum: 1, maximum: 1000 }) }), output: Type.Object({ n: Type.Integer() }) }, async function* ({ to }) {
@@ -32,6 +34,10 @@ const actions = [
   action({ name: 'quiet', http: 'GET' }, async function* (_input, ctx) {
     yield 'first'
     await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }))
+  }),
+  action({ name: 'probe', http: 'GET' }, async function* () {
+    probe.runs++
+    yield 'ran'
   }),
 ].map((a) => ({ action: a, exportName: a.def.name! }))
 
@@ -159,5 +165,24 @@ describe('HEAD', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     expect(await res.text()).toBe('')
+  })
+
+  it('never starts the generator (GET does)', async () => {
+    probe.runs = 0
+    for (let i = 0; i < 3; i++) expect((await t.fetch('/actions/probe', { method: 'HEAD' })).status).toBe(200)
+    expect(probe.runs).toBe(0)
+    expect(await (await t.fetch('/actions/probe')).text()).toContain('data: "ran"')
+    expect(probe.runs).toBe(1)
+  })
+
+  it('gives the NDJSON content type when Accept asks for it', async () => {
+    const res = await t.fetch('/actions/count?to=3', { method: 'HEAD', headers: { accept: 'application/x-ndjson' } })
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson')
+  })
+
+  it('still validates the query: bad input is a 422 without a body', async () => {
+    const res = await t.fetch('/actions/count?to=0', { method: 'HEAD' })
+    expect(res.status).toBe(422)
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
   })
 })

@@ -50,9 +50,11 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     // Node's parser refuses longer request lines + headers; clientErrorHandler answers 431.
-    http: { maxHeaderSize: s.max_header_size },
+    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default):
+    // check at a quarter of request_timeout_s, so a stalled client gets its 408 on time.
+    http: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s) },
     clientErrorHandler,
-    ...(options.https ? { https: { maxHeaderSize: s.max_header_size, ...options.https } } : {}),
+    ...(options.https ? { https: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s), ...options.https } } : {}),
   } as never) as unknown as FastifyInstance
   // Fastify's own lines (listening at, onClose failures) go to the app's logger too.
   ;(server as { log: unknown }).log = app.logger
@@ -99,4 +101,9 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   })
   if (s.max_connections > 0) server.server.maxConnections = s.max_connections
   return server
+}
+
+/** How often Node looks for timed-out requests: a quarter of the timeout, between 250 ms and Node's own 30 s. */
+function checkingInterval(timeoutS: number): number {
+  return Math.min(30_000, Math.max(250, Math.floor((timeoutS * 1000) / 4)))
 }

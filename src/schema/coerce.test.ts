@@ -68,3 +68,78 @@ describe('query coercion', () => {
     expect(Object.keys(untyped)).toEqual(['n'])
   })
 })
+
+describe('query coercion: what decides a type', () => {
+  it('follows local $refs, and treats an unresolvable one as untyped', () => {
+    const coerce = compileQueryCoercer({
+      type: 'object',
+      $defs: { Count: { type: 'integer' } },
+      properties: { c: { $ref: '#/$defs/Count' }, lost: { $ref: '#/$defs/Missing' }, remote: { $ref: 'other.json#/x' } },
+    })
+    expect(coerce({ c: '3', lost: '3', remote: '3' })).toEqual({ c: 3, lost: '3', remote: '3' })
+  })
+
+  it('reads types from type lists, anyOf/oneOf branches, const and enum', () => {
+    const coerce = compileQueryCoercer({
+      type: 'object',
+      properties: {
+        any: { anyOf: [{ type: 'integer' }, { type: 'boolean' }] },
+        one: { oneOf: [{ $ref: '#/$defs/B' }] },
+        k: { const: 5 },
+        e: { enum: [true, null] },
+        mixed: { type: ['number', 'string'] },
+      },
+      $defs: { B: { type: 'boolean' } },
+    })
+    expect(coerce({ any: '4', one: 'true', k: '5', e: 'false', mixed: '1' })).toEqual({ any: 4, one: true, k: 5, e: false, mixed: '1' })
+    expect(coerce({ any: 'false', e: 'null' })).toEqual({ any: false, e: null })
+  })
+
+  it('turns "" and "null" into null only where null is allowed', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { n: { type: ['integer', 'null'] }, i: { type: 'integer' } } })
+    expect(coerce({ n: 'null', i: '' })).toEqual({ n: null, i: '' })
+    expect(coerce({ n: '' })).toEqual({ n: null })
+  })
+
+  it('coerces extra keys by additionalProperties when it is a schema', () => {
+    const typed = compileQueryCoercer({ type: 'object', additionalProperties: { type: 'number' } })
+    expect(typed({ x: '1', y: '2.5' })).toEqual({ x: 1, y: 2.5 })
+    const open = compileQueryCoercer({ type: 'object', additionalProperties: true })
+    expect(open({ x: '1' })).toEqual({ x: '1' })
+  })
+
+  it('wraps a single value of an array field, keeps non-array fields as given, maps indexed objects in key order', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { a: { type: 'array', items: { type: 'integer' } }, o: { type: 'object', properties: { 0: { type: 'integer' } } } } })
+    expect(coerce({ a: '1' })).toEqual({ a: [1] })
+    expect(coerce({ 'a[1]': '2', 'a[0]': '1' })).toEqual({ a: [1, 2] })
+    expect(coerce({ 'o[0]': '7' })).toEqual({ o: { 0: 7 } }) // an object field stays an object
+    expect(coerce({ 'a[x]': '1' })).toEqual({ a: { x: '1' } }) // not indexed: left for the validator
+  })
+
+  it('stops descending into recursive schemas after 8 levels: deeper text stays text', () => {
+    const coerce = compileQueryCoercer({ $ref: '#/$defs/Node', $defs: { Node: { type: 'object', properties: { v: { type: 'integer' }, next: { $ref: '#/$defs/Node' } } } } })
+    const key = (depth: number) => `${'next.'.repeat(depth)}v`
+    const at = (value: Record<string, unknown>, depth: number): unknown => (depth === 0 ? value.v : at(value.next as Record<string, unknown>, depth - 1))
+    expect(at(coerce({ [key(3)]: '1' }), 3)).toBe(1)
+    expect(at(coerce({ [key(7)]: '1' }), 7)).toBe(1)
+    expect(at(coerce({ [key(9)]: '1' }), 9)).toBe('1')
+  })
+
+  it('leaves an empty-schema field as text, and non-string values as they are', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { free: {}, n: { type: 'number' } } })
+    expect(coerce({ free: '1', n: ['1', '2'] })).toEqual({ free: '1', n: ['1', '2'] })
+  })
+
+  it('a[]= with several values, and mixing a[]= with a=, gives one list', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { a: { type: 'array', items: { type: 'number' } } } })
+    expect(coerce({ 'a[]': ['1', '2'] })).toEqual({ a: [1, 2] })
+    expect(coerce({ a: '1', 'a[]': '2' })).toEqual({ a: [1, 2] })
+  })
+
+  it('a nested key over a scalar replaces it with an object', () => {
+    const coerce = compileQueryCoercer({ type: 'object' })
+    expect(coerce({ a: 'x', 'a[b]': 'y' })).toEqual({ a: { b: 'y' } })
+    expect(coerce({ 'a.b.c': 'deep' })).toEqual({ a: { b: { c: 'deep' } } })
+    expect(coerce({ 'weird]key': 'v', 'x.': 'w' })).toEqual({ 'weird]key': 'v', x: 'w' })
+  })
+})

@@ -13,6 +13,11 @@ describe('streamFormat', () => {
     ['application/x-ndjson;q=0.2, text/event-stream;q=0.9', 'sse'],
     ['application/x-ndjson;q=abc', 'sse'],
     ['application/json, application/x-ndjson;q=0.9', 'ndjson'],
+    // Spaces around parameters, other parameters before q, q of a type without one.
+    ['application/x-ndjson; q=0.2, text/event-stream; q=0.9', 'sse'],
+    ['application/x-ndjson; q=0.9 , text/event-stream ; q=0.2', 'ndjson'],
+    ['application/x-ndjson;level=1, text/event-stream;q=0.5', 'ndjson'],
+    ['APPLICATION/X-NDJSON;q=0.4, application/x-ndjson;q=0.6, text/event-stream;q=0.5', 'ndjson'],
   ])('Accept %j → %s', (accept, format) => {
     expect(streamFormat(accept)).toBe(format)
   })

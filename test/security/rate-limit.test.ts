@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { action, type ActionSource } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from './support.ts'
+import { isCI } from '../support/ci.ts'
 
 const limited: ActionSource[] = [
   { exportName: 'search', action: action({ access: 'public', http: 'GET', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, () => 'ok') },
@@ -128,7 +129,7 @@ describe('rate limiting in Redis (redis_url)', () => {
   let available = false
   beforeAll(async () => {
     available = await reachable(6379)
-    if (!available && process.env.CI === 'true') throw new Error('Redis at 127.0.0.1:6379 is required in CI for the Redis rate-limit test')
+    if (!available && isCI()) throw new Error('Redis at 127.0.0.1:6379 is required in CI for the Redis rate-limit test')
     if (!available) console.warn('\n!!! SKIPPING the Redis rate-limit test: no Redis at 127.0.0.1:6379 !!!\n')
   })
 

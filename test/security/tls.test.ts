@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import type { TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer } from 'serval/testing'
 import { serverInfo } from '../../src/http/system.ts'
@@ -42,10 +43,21 @@ describe('mTLS (tls_client_ca)', () => {
 
   it('refuses clients without a CA-signed certificate during the handshake', async () => {
     const t = await createTestServer({ actions }, settings())
+    // The server's side of the handshake: a refused client never becomes a secure connection.
+    const secured: boolean[] = []
+    const refused: string[] = []
+    t.server.server.on('secureConnection', (socket: TLSSocket) => secured.push(socket.authorized))
+    t.server.server.on('tlsClientError', (error: NodeJS.ErrnoException) => refused.push(String(error.code)))
     try {
-      await expect(httpsGet(`${t.url}/actions/ping`, certs.ca)).rejects.toThrow()
-      await expect(httpsGet(`${t.url}/actions/ping`, certs.ca, certs.rogue)).rejects.toThrow()
+      // No certificate: TLS 1.3's "certificate required" alert, not a refused or reset connection.
+      await expect(httpsGet(`${t.url}/actions/ping`, certs.ca)).rejects.toMatchObject({ code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' })
+      expect(refused).toEqual(['ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE'])
+      // A certificate the CA never signed: the server drops the handshake.
+      await expect(httpsGet(`${t.url}/actions/ping`, certs.ca, certs.rogue)).rejects.toMatchObject({ code: 'ECONNRESET' })
+      expect(refused).toHaveLength(2)
+      expect(secured).toEqual([])
       expect((await httpsGet(`${t.url}/_sys/health`, certs.ca, certs.client)).status).toBe(200) // still healthy
+      expect(secured).toEqual([true])
     } finally {
       await t.close()
     }

@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis'
+import { isCI } from './ci.ts'
 
 export const REDIS_URL = process.env.SERVAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /**
- * Whether Redis answers. Under CI=true a missing Redis fails the suite;
+ * Whether Redis answers. Under CI (any truthy CI: true, 1, yes) a missing Redis fails the suite;
  * elsewhere the Redis tests are skipped with a loud warning.
  */
 export async function redisAvailable(suite: string): Promise<boolean> {
@@ -14,7 +15,7 @@ export async function redisAvailable(suite: string): Promise<boolean> {
     await redis.ping()
     return true
   } catch (error) {
-    if (process.env.CI === 'true') throw new Error(`${suite}: Redis is required under CI=true but ${REDIS_URL} does not answer: ${(error as Error).message}`)
+    if (isCI()) throw new Error(`${suite}: Redis is required under CI (CI=${process.env.CI}) but ${REDIS_URL} does not answer: ${(error as Error).message}`)
     console.warn(`\n!!! SKIPPING ${suite}: no Redis at ${REDIS_URL} (${(error as Error).message}). Start one, or set SERVAL_TEST_REDIS_URL. !!!\n`)
     return false
   } finally {

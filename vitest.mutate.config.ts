@@ -1,0 +1,50 @@
+import { defineConfig } from 'vitest/config'
+
+/**
+ * The test set Stryker runs against each mutant (see stryker.config.mjs and
+ * docs/testing.md). Suites that spawn the CLI or a server process run the
+ * built `dist/` (or a fresh tsx process), so they never see a mutant and
+ * only cost time. `MUTATE=core,http` (the folders being mutated) narrows the
+ * set to the suites that exercise them: on two cores, every suite that
+ * cannot kill a mutant makes each mutant slower. Type tests are off: a
+ * mutant is a runtime change.
+ */
+const CORE = ['src/core/**', 'src/schema/**', 'src/errors/**', 'src/streams/**', 'src/http/**', 'src/testing/**', 'src/app/**', 'test/properties/**']
+const TOP = ['test/streams.test.ts', 'test/streams-edges.test.ts', 'test/shutdown.test.ts', 'test/delete-input.test.ts', 'test/security/hostile-input.test.ts', 'test/security/tls.test.ts']
+const SUITES: Record<string, string[]> = {
+  core: [...CORE, ...TOP],
+  schema: [...CORE, ...TOP],
+  errors: [...CORE, ...TOP],
+  streams: [...CORE, ...TOP],
+  http: [...CORE, ...TOP, 'test/security/**', 'test/settings-behaviour.test.ts'],
+  auth: ['src/auth/**', 'test/security/**', 'test/jobs-auth.test.ts', 'test/settings-behaviour.test.ts'],
+  'jobs/embedded': ['src/jobs/**', 'test/jobs-http.test.ts', 'test/jobs-auth.test.ts', 'test/properties/journal.test.ts'],
+  schedules: ['src/schedules/**', 'test/schedules.test.ts', 'test/properties/schedule.test.ts'],
+}
+const targets = process.env.MUTATE?.split(',').map((t) => t.trim().replace(/^src\//, '').replace(/\/$/, ''))
+const include = targets
+  ? [...new Set(targets.flatMap((t) => SUITES[t] ?? ['src/**', 'test/**']))].map((g) => (g.endsWith('.ts') ? g : `${g}/*.test.ts`))
+  : ['src/**/*.test.ts', 'test/**/*.test.ts']
+
+export default defineConfig({
+  resolve: { conditions: ['serval-source'] },
+  ssr: { resolve: { conditions: ['serval-source'] } },
+  test: {
+    include,
+    exclude: [
+      '**/node_modules/**',
+      'test/fixtures/**',
+      'src/cli/cli.test.ts',
+      'src/version/functions-version.test.ts',
+      'test/examples.test.ts',
+      'test/jobs-cli.test.ts',
+      'test/jobs-crash.test.ts',
+      'test/jobs-redis.test.ts',
+      'test/security/cli.test.ts',
+      'test/settings.test.ts',
+    ],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    typecheck: { enabled: false },
+  },
+})
