@@ -76,7 +76,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     close: () =>
       (closed ??= (async () => {
         draining = true
-        shutdown.abort(new ServalError('unavailable', { detail: 'The server is shutting down' }))
+        shutdown.abort(new ServalError('unavailable', { detail: 'The server is shutting down', publicDetail: true }))
         for (const ext of [...app.extensions].reverse()) await ext.stop?.(app)
       })()),
   }

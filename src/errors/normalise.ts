@@ -41,7 +41,8 @@ const GENERIC_DETAIL: Readonly<Record<string, string>> = {
  * (`ServalError`, `ActionError`) and known engine errors keep their
  * status; anything else is a 500. Outside dev mode, unknown errors and
  * infrastructure (`unavailable`) details are replaced by a generic detail
- * and output-schema issues are dropped.
+ * (unless the error says its detail is public: Serval's own state) and
+ * output-schema issues are dropped.
  *
  * @example
  * ```ts
@@ -54,7 +55,7 @@ export function toProblem(error: unknown, options: ToProblemOptions): Problem {
   if (!known) return new ServalError('internal', { detail: options.devMode ? describeError(error) : GENERIC_DETAIL.internal }).toProblem(base)
   const problem = known.toProblem(base)
   // An ActionError's message is the handler's answer to the client, in every mode.
-  return options.devMode || known instanceof ActionError ? problem : publicProblem(problem)
+  return options.devMode || known instanceof ActionError || known.publicDetail ? problem : publicProblem(problem)
 }
 
 /**

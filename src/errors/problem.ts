@@ -37,6 +37,12 @@ export interface ServalErrorInit {
   status?: number
   /** Overrides the registry's title. */
   title?: string
+  /**
+   * The detail is Serval's own words about its state ("The server is
+   * shutting down"), safe to show outside dev mode even for codes whose
+   * details are otherwise hidden there (`unavailable`: lock paths, hosts).
+   */
+  publicDetail?: boolean
 }
 
 /**
@@ -56,6 +62,7 @@ export class ServalError extends Error {
   readonly errors: ProblemIssue[] | undefined
   readonly headers: Record<string, string> | undefined
   readonly extensions: Record<string, unknown> | undefined
+  readonly publicDetail: boolean
 
   constructor(code: ErrorCode | string, init: ServalErrorInit = {}) {
     const def = (errorCodes as Record<string, { status: number; title: string }>)[code]
@@ -75,6 +82,7 @@ export class ServalError extends Error {
     this.errors = init.errors
     this.headers = init.headers
     this.extensions = init.extensions
+    this.publicDetail = init.publicDetail === true
   }
 
   /** The problem document for this error. */

@@ -13,7 +13,7 @@ import { ServalError } from '../errors/index.ts'
 export function clientSignal(app: App, reply: FastifyReply): AbortSignal {
   const controller = new AbortController()
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new ServalError('unavailable', { detail: 'The client closed the connection' }))
+    if (!reply.raw.writableFinished) controller.abort(new ServalError('unavailable', { detail: 'The client closed the connection', publicDetail: true }))
   })
   return AbortSignal.any([controller.signal, app.shutdownSignal])
 }

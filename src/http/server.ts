@@ -61,7 +61,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   const state = { listening: false }
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
-    if (app.draining) return void sendProblem(app, request, reply, new ServalError('unavailable', { detail: 'The server is shutting down' }))
+    if (app.draining) return void sendProblem(app, request, reply, new ServalError('unavailable', { detail: 'The server is shutting down', publicDetail: true }))
     if (request.url.length > s.max_url_length) return void sendProblem(app, request, reply, new ServalError('uri-too-long', { detail: `The URL is over ${s.max_url_length} characters` }))
     done()
   })

@@ -15,10 +15,10 @@ export function registerSystemRoutes(server: FastifyInstance, app: App, state: {
   server.get('/_sys/health', async () => ({ status: 'ok' }))
   server.get('/_sys/ready', async (request, reply) => {
     if (!state.listening || app.draining) {
-      return sendProblem(app, request, reply, new ServalError('unavailable', { detail: app.draining ? 'Draining' : 'Starting' }))
+      return sendProblem(app, request, reply, new ServalError('unavailable', { detail: app.draining ? 'Draining' : 'Starting', publicDetail: true }))
     }
     const unhealthy = await unhealthyReason(app)
-    if (unhealthy !== undefined) return sendProblem(app, request, reply, new ServalError('unavailable', { detail: app.settings.dev_mode ? unhealthy : 'Not ready' }))
+    if (unhealthy !== undefined) return sendProblem(app, request, reply, new ServalError('unavailable', { detail: app.settings.dev_mode ? unhealthy : 'Not ready', publicDetail: true }))
     return { status: 'ready' }
   })
   server.get('/_sys/info', async (request, reply) => {

@@ -150,7 +150,7 @@ export class JobService {
 
   async close(): Promise<void> {
     const backend = this.#backend
-    this.#backend = Promise.reject(new ServalError('unavailable', { detail: 'The job service is closed' }))
+    this.#backend = Promise.reject(new ServalError('unavailable', { detail: 'The job service is closed', publicDetail: true }))
     this.#backend.catch(() => undefined)
     if (backend) await (await backend.catch(() => undefined))?.close()
   }

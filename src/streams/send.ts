@@ -86,7 +86,7 @@ async function pump(
   // Stopped early: end the generator, so its `finally` runs.
   void Promise.resolve(it.return?.()).catch(() => undefined)
   if (stop.reason === 'shutdown') {
-    res.write(frames.error(problemOf(app, request, new ServalError('unavailable', { detail: 'The server is shutting down' }))))
+    res.write(frames.error(problemOf(app, request, new ServalError('unavailable', { detail: 'The server is shutting down', publicDetail: true }))))
     res.write(frames.end(count))
   }
 }

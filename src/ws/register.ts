@@ -79,7 +79,7 @@ function upgradeRequired(request: FastifyRequest): ServalError {
 }
 
 function full(app: App): ServalError {
-  return new ServalError('unavailable', { detail: `The server holds ws_max_connections (${app.settings.ws_max_connections}) WebSockets; try again later`, headers: { 'retry-after': '5' } })
+  return new ServalError('unavailable', { detail: `The server holds ws_max_connections (${app.settings.ws_max_connections}) WebSockets; try again later`, publicDetail: true, headers: { 'retry-after': '5' } })
 }
 
 async function admitChannel(app: App, request: FastifyRequest): Promise<void> {

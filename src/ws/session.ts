@@ -70,7 +70,7 @@ export class WsSession {
 
   /** Aborts every call in flight and leaves every channel (the socket closed). */
   close(): void {
-    for (const controller of this.#calls.values()) controller.abort(new ServalError('unavailable', { detail: 'The socket closed' }))
+    for (const controller of this.#calls.values()) controller.abort(new ServalError('unavailable', { detail: 'The socket closed', publicDetail: true }))
     this.#calls.clear()
     for (const leave of this.#subscriptions.values()) leave()
     this.#subscriptions.clear()

@@ -129,7 +129,7 @@ export class EmbeddedBackend implements JobBackend {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#stop.abort(new ServalError('unavailable', { detail: 'The job runner is stopping' }))
+    this.#stop.abort(new ServalError('unavailable', { detail: 'The job runner is stopping', publicDetail: true }))
     this.#stopSweeper?.()
     this.#delayed.clear()
     await this.#dispatcher.drain()

@@ -113,7 +113,7 @@ export class RedisWorkers {
   async close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#checker)
-      this.#stop.abort(new ServalError('unavailable', { detail: 'The worker is stopping' }))
+      this.#stop.abort(new ServalError('unavailable', { detail: 'The worker is stopping', publicDetail: true }))
       await Promise.all(this.#workers.map((w) => w.close()))
       await Promise.all([this.#subscriber, this.#redis].map((r) => r?.quit().catch(() => r.disconnect())))
     })()
