@@ -30,6 +30,8 @@ function badTexts(def: SettingDef): { value: string; why: string }[] {
       return [{ value: 'no-such-value', why: 'not one of its values' }]
     case 'url':
       return [{ value: 'not a url', why: 'not an absolute URL' }]
+    case 'proxy':
+      return [{ value: 'proxy.internal', why: 'not a boolean, hop count, address or CIDR' }]
     default:
       return []
   }

@@ -1,3 +1,7 @@
+// The package ships no types: the reference brings ours into any program that type-checks this
+// file (a user project too), which an ambient .d.ts alone would not.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./fs-native-extensions.d.ts" />
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
 import nativeFs from 'fs-native-extensions'
 import { ServalError } from '../../errors/index.ts'
