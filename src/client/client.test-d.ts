@@ -1,6 +1,6 @@
 import { expectTypeOf, test } from 'vitest'
 import { createClient, type ClientJobView, type JobHandle } from 'serval/client'
-import type * as api from './fixtures/api.ts'
+import type * as api from '../../test/fixtures/client-api.ts'
 
 const client = createClient<typeof api>('http://localhost:8000')
 

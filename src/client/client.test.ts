@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isAction } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { createClient, ServalClientError, type Client } from 'serval/client'
-import * as api from './fixtures/api.ts'
+import * as api from '../../test/fixtures/client-api.ts'
 import { hs256, SECRET } from '../../test/security/support.ts'
 
 const actions = Object.entries(api).flatMap(([exportName, a]) => (isAction(a) ? [{ exportName, action: a }] : []))
