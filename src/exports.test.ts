@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as serval from 'serval'
 import * as testing from 'serval/testing'
 import * as lambda from 'serval/lambda'
+import * as client from 'serval/client'
 
 // Pins the public surface: a rename or removal must be a decision, not an accident.
 describe('public exports', () => {
@@ -51,6 +52,16 @@ describe('public exports', () => {
         "exampleCases",
         "loadExampleCases",
         "loadTestApp",
+      ]
+    `)
+  })
+  it('serval/client', () => {
+    expect(Object.keys(client).sort()).toMatchInlineSnapshot(`
+      [
+        "ServalClientError",
+        "createClient",
+        "encodeQuery",
+        "parseSse",
       ]
     `)
   })

@@ -83,7 +83,7 @@ export async function runExtras(coldRuns: number, withBaseline: boolean): Promis
   coldStarts.push(await coldStart('200 actions (generated)', 'bench/.generated/actions200', coldRuns))
   console.log(`  cold start 200 actions: ${coldStarts[1]!.medianMs.toFixed(0)} ms`)
   const configs = generateTypecheckApps()
-  const typeChecks = [typeCheck('200 actions, zod + TypeBox', configs.app200)]
+  const typeChecks = [typeCheck('200 actions, zod + TypeBox', configs.app200), typeCheck('200 actions + typed client (serval/client)', configs.client200)]
   if (withBaseline) typeChecks.push(typeCheck('1 action (baseline: Serval + schema libs)', configs.baseline))
   for (const t of typeChecks) console.log(`  type-check ${t.app}: ${t.seconds.toFixed(1)} s${t.ok ? '' : ' (with errors)'}`)
   return { coldStarts, typeChecks }

@@ -91,6 +91,11 @@ function extraTargets(servers: ServerRow[], extras: Extras | undefined): Target[
     const measured = `${tc.seconds.toFixed(1)} s${tc.ok ? '' : ' (tsc reported errors)'}`
     targets.push({ name: 'type-check 200-action app', goal: '< 10 s', measured, pass: tc.ok && tc.seconds < 10 })
   }
+  const client = extras.typeChecks.find((t) => t.app.includes('typed client'))
+  if (client) {
+    const measured = `${client.seconds.toFixed(1)} s${client.ok ? '' : ' (tsc reported errors)'}`
+    targets.push({ name: 'type-check 200-action typed client', goal: '< 10 s', measured, pass: client.ok && client.seconds < 10 })
+  }
   return targets
 }
 
