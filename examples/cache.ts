@@ -1,0 +1,21 @@
+// The result cache: a cached action answers identical calls without running again.
+//   curl -si 'localhost:8000/actions/slow-get-with-ttl?name=ada'   # 3 s, X-Cache: MISS, ETag, Cache-Control: public, max-age=30
+//   curl -si 'localhost:8000/actions/slow-get-with-ttl?name=ada'   # at once, X-Cache: HIT, Age: 2
+//   curl -si 'localhost:8000/actions/slow-get-with-ttl?name=ada' -H 'if-none-match: "<etag>"'   # 304, no body
+import { setTimeout as sleep } from 'node:timers/promises'
+import { action } from 'serval'
+import { z } from 'zod'
+
+export const slowGetWithTtl = action(
+  {
+    description: 'Greets `name` after 3 seconds; the answer is cached for 30 s (public: the same for every caller)',
+    http: 'GET',
+    input: z.object({ name: z.string().min(1).max(100) }),
+    output: z.object({ greeting: z.string(), at: z.string() }),
+    cache: { ttl: 30, scope: 'public' },
+  },
+  async ({ name }, ctx) => {
+    await sleep(3000, undefined, { signal: ctx.signal })
+    return { greeting: `Hello, ${name}`, at: new Date().toISOString() }
+  },
+)
