@@ -19,3 +19,15 @@ export const slowGetWithTtl = action(
     return { greeting: `Hello, ${name}`, at: new Date().toISOString() }
   },
 )
+
+// Stored results: the answer is kept for results_retention_s and the response says where.
+//   curl -si -X POST localhost:8000/actions/monthly-report   # Location: http://localhost:8000/results/<id>
+//   curl -si localhost:8000/results/<id>                     # the same body, status and content type
+export const monthlyReport = action(
+  {
+    description: 'A report worth keeping: every answer is stored under /results/{id}',
+    output: z.object({ month: z.string(), total: z.number() }),
+    store: true,
+  },
+  () => ({ month: new Date().toISOString().slice(0, 7), total: 42 }),
+)

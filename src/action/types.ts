@@ -114,6 +114,8 @@ export interface ActionDef<I extends SchemaLike | undefined = SchemaLike | undef
   readonly rateLimit?: { readonly max: number; readonly windowMs: number } | false
   /** Keep results for `ttl` seconds and answer identical calls from them (see docs/caching.md). */
   readonly cache?: CacheOptions
+  /** Save every answer for `GET /results/{id}` (a call can ask with `?store=true`); see docs/caching.md. */
+  readonly store?: boolean
 }
 
 /**

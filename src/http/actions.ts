@@ -10,6 +10,7 @@ import { sendProblem } from './problem-reply.ts'
 import { requestCredentials } from './security/credentials.ts'
 import { sendCached } from './cache-reply.ts'
 import { sendOutput } from './send-output.ts'
+import { sendStored, wantsStore } from './store-reply.ts'
 
 /**
  * Registers `/actions/{kebab-name}` for every action's methods, and records
@@ -38,13 +39,17 @@ function makeHandler(app: App, action: CompiledAction, method: string) {
   const fromQuery = method === 'GET' || method === 'HEAD' || method === 'DELETE'
   const version = app.functionsVersion
   const noCache = method === 'DELETE'
+  const storeAll = action.def.store === true && !action.streaming
   return async function actionHandler(request: FastifyRequest, reply: FastifyReply) {
     try {
-      const input = fromQuery ? action.coerceQuery(request.query as Record<string, unknown>) : request.body
+      const query = request.query as Record<string, unknown>
+      const store = 'store' in query ? wantsStore(query) : storeAll
+      const input = fromQuery ? action.coerceQuery(query) : request.body
       const inv = new HttpInvocation(app, request, reply, noCache)
       const output = await app.invoke(action, input, inv)
       if (action.streaming || isIterable(output)) return await streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
       reply.header('x-functions-version', version)
+      if (store) return await sendStored(app, request, reply, action, output, inv.credentials)
       return inv.cache === undefined ? sendOutput(reply, action, output) : sendCached(request, reply, action, output, inv.cache)
     } catch (error) {
       return sendProblem(app, request, reply, error)
