@@ -50,7 +50,7 @@ function makeHandler(app: App, action: CompiledAction, method: string) {
       if (action.streaming || isIterable(output)) return await streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
       reply.header('x-functions-version', version)
       if (store) return await sendStored(app, request, reply, action, output, inv.credentials)
-      return inv.cache === undefined ? sendOutput(reply, action, output) : sendCached(request, reply, action, output, inv.cache)
+      return inv.cache === undefined ? sendOutput(app, reply, action, output) : sendCached(app, request, reply, action, output, inv.cache)
     } catch (error) {
       return sendProblem(app, request, reply, error)
     }

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CacheInfo } from '../core/context.ts'
 import type { CompiledAction } from '../core/registry.ts'
+import type { App } from '../app/app.ts'
+import { ifNoneMatch } from '../cache/etag.ts'
+import { serializeJson, storeAssets } from './json-output.ts'
 import { sendOutput } from './send-output.ts'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -14,34 +17,16 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  *
  * @example
  * ```ts
- * return sendCached(request, reply, action, output, inv.cache)
+ * return sendCached(app, request, reply, action, output, inv.cache)
  * ```
  */
-export function sendCached(request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, info: CacheInfo): FastifyReply | Promise<FastifyReply> {
+export async function sendCached(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, info: CacheInfo): Promise<FastifyReply> {
   reply.header('x-cache', info.hit ? 'HIT' : 'MISS')
-  if (output === undefined) return sendOutput(reply, action, output)
-  const body = action.output ? action.output.serialize(output) : JSON.stringify(output)
+  if (output === undefined) return sendOutput(app, reply, action, output)
+  const [body, assets] = serializeJson(app, request, action, output)
+  await storeAssets(app, assets)
   const etag = `"${createHash('sha256').update(body).digest('base64url')}"`
   reply.header('cache-control', `${info.scope}, max-age=${info.remainingS}`).header('etag', etag).header('age', String(info.ageS))
   if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send()
   return reply.header('content-type', JSON_TYPE).send(body)
-}
-
-/**
- * Whether an `If-None-Match` value matches `etag` (RFC 9110 §13.1.2): `*`,
- * or any listed tag equal under weak comparison (a `W/` prefix is ignored).
- *
- * @example
- * ```ts
- * ifNoneMatch('"x", W/"abc"', '"abc"') // true
- * ```
- */
-export function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false
-  for (const raw of header.split(',')) {
-    const tag = raw.trim()
-    if (tag === '*') return true
-    if ((tag.startsWith('W/') ? tag.slice(2) : tag) === etag) return true
-  }
-  return false
 }

@@ -5,6 +5,7 @@ import type { Credentials } from '../core/security.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
 import { resultsOf } from '../results/index.ts'
+import { serializeJson, storeAssets } from './json-output.ts'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
@@ -36,7 +37,7 @@ export function wantsStore(query: Record<string, unknown>): boolean {
  * ```
  */
 export async function sendStored(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, credentials: Credentials): Promise<FastifyReply> {
-  const answer = await render(action, output)
+  const answer = await render(app, request, action, output)
   const caller = app.security.identify ? await app.security.identify.call(app.security, credentials) : null
   const expiresAt = Date.now() + app.settings.results_retention_s * 1000
   const id = await resultsOf(app).save({ ...answer, owner: caller?.sub ?? null, expiresAt })
@@ -46,14 +47,15 @@ export async function sendStored(app: App, request: FastifyRequest, reply: Fasti
   return reply.send(answer.status === 204 ? undefined : answer.body)
 }
 
-async function render(action: CompiledAction, output: unknown): Promise<{ status: number; contentType: string | undefined; body: Buffer }> {
+async function render(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): Promise<{ status: number; contentType: string | undefined; body: Buffer }> {
   if (output === undefined) return { status: 204, contentType: undefined, body: Buffer.alloc(0) }
   const bytes = (body: Uint8Array, contentType: string) => ({ status: 200, contentType, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) })
   if (isFileOutput(output)) return bytes(await collect(output.body), output.contentType)
   if (output instanceof Uint8Array) return bytes(output, 'application/octet-stream')
   if (output instanceof Blob) return bytes(new Uint8Array(await output.arrayBuffer()), output.type || 'application/octet-stream')
   if (output instanceof ReadableStream) return bytes(await collect(output), 'application/octet-stream')
-  const json = action.output ? action.output.serialize(output) : JSON.stringify(output)
+  const [json, assets] = serializeJson(app, request, action, output)
+  await storeAssets(app, assets)
   return { status: 200, contentType: JSON_TYPE, body: Buffer.from(json) }
 }
 
