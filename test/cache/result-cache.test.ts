@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { action, createApp, loadSettings, SettingsError } from 'serval'
+import { action, createApp, jobsOf, loadSettings, SettingsError } from 'serval'
 import { createTestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from '../security/support.ts'
 import { ran, runs } from './support.ts'
@@ -50,6 +50,22 @@ describe('the cache is a pipeline step, not HTTP', () => {
       expect(runs.get('square')).toBe(1)
     } finally {
       await app.close()
+    }
+  })
+
+  it('answers a job run from the cache an HTTP call filled', async () => {
+    const t = await createTestServer({ actions: sources })
+    try {
+      const before = runs.get('square') ?? 0
+      const http = await (await t.fetch('/actions/square', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":12}' })).json()
+      const jobs = jobsOf(t.app)
+      const job = await jobs.submit(t.app.registry.get('square')!, { n: 12 }, { principal: null })
+      const done = await jobs.wait(job.id, undefined, AbortSignal.timeout(5000))
+      expect(done.status).toBe('succeeded')
+      expect(done.output).toEqual(http)
+      expect(runs.get('square')).toBe(before + 1)
+    } finally {
+      await t.close()
     }
   })
 
