@@ -10,11 +10,13 @@ describe('public exports', () => {
     expect(Object.keys(serval).sort()).toMatchInlineSnapshot(`
       [
         "ActionError",
+        "Asset",
         "JobService",
         "Registry",
         "ServalError",
         "SettingsError",
         "action",
+        "asset",
         "background",
         "buildAsyncApi",
         "buildHttpServer",

@@ -20,6 +20,7 @@ export { buildHttpServer, type HttpOptions } from './http/index.ts'
 export { serve, listen, type RunningServer, type ServeOptions } from './http/listen.ts'
 export { buildOpenApi } from './openapi/index.ts'
 export { buildAsyncApi } from './asyncapi/index.ts'
+export { asset, Asset } from './assets/index.ts'
 export { jobsOf, JobService, type JobRecord, type JobStatus, type JobView } from './jobs/index.ts'
 export {
   channel,

@@ -112,6 +112,24 @@ export interface ActionDef<I extends SchemaLike | undefined = SchemaLike | undef
   readonly schedule?: Schedule
   /** Requests per window allowed per caller; overrides the app default. */
   readonly rateLimit?: { readonly max: number; readonly windowMs: number } | false
+  /** Keep results for `ttl` seconds and answer identical calls from them (see docs/caching.md). */
+  readonly cache?: CacheOptions
+  /** Save every answer for `GET /results/{id}` (a call can ask with `?store=true`); see docs/caching.md. */
+  readonly store?: boolean
+}
+
+/**
+ * An action's result cache: `ttl` in seconds; `scope` `private` keys entries
+ * by the caller's `sub` (the default when auth is on), `public` shares them.
+ *
+ * @example
+ * ```ts
+ * const options: CacheOptions = { ttl: 30, scope: 'public' }
+ * ```
+ */
+export interface CacheOptions {
+  readonly ttl: number
+  readonly scope?: 'public' | 'private'
 }
 
 /** The input a handler receives: the schema's output after validation. */

@@ -3,9 +3,10 @@ import type { Resources } from '../action/types.ts'
 import { settingDefs, type Settings } from '../config/definitions.ts'
 import { SettingsError } from '../config/parse.ts'
 import { invoke } from '../core/invoke.ts'
-import { buildRegistry, type ActionSource } from '../core/registry.ts'
+import { buildRegistry, type ActionSource, type Registry } from '../core/registry.ts'
 import { openSecurity, type Security } from '../core/security.ts'
 import { ServalError } from '../errors/index.ts'
+import type { ResultCache } from '../core/invoke.ts'
 import { functionsVersion } from '../version/functions-version.ts'
 import type { App, Extension, SecurityContext } from './types.ts'
 
@@ -56,6 +57,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const shutdown = new AbortController()
   let draining = false
   let closed: Promise<void> | undefined
+  const version = functionsVersion({ mode: settings.version_mode, files, cwd, manual: settings.functions_version })
+  const resultCache = await resultCacheOf(registry, { settings, logger, version, authOn: !security.open, cwd })
   const app: App = {
     registry,
     settings,
@@ -65,7 +68,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     resources: options.resources ?? ({} as Resources),
     validateOutput: settings.validate_output,
     extensions,
-    functionsVersion: functionsVersion({ mode: settings.version_mode, files, cwd, manual: settings.functions_version }),
+    functionsVersion: version,
+    ...(resultCache ? { resultCache } : {}),
     startedAt: Date.now(),
     shutdownSignal: shutdown.signal,
     get draining() {
@@ -78,6 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         draining = true
         shutdown.abort(new ServalError('unavailable', { detail: 'The server is shutting down', publicDetail: true }))
         for (const ext of [...app.extensions].reverse()) await ext.stop?.(app)
+        await resultCache?.close()
       })()),
   }
   for (const ext of app.extensions) await ext.start?.(app)
@@ -96,6 +101,13 @@ async function securityOf(extensions: readonly Extension[], context: SecurityCon
   if (s.auth_mode !== 'none') throw new SettingsError('SERVAL_AUTH_MODE', `is ${s.auth_mode}, but no extension verifies tokens: add the auth extension (defaultExtensions) or pass a security`)
   if (s.tls_client_ca) throw new SettingsError('SERVAL_TLS_CLIENT_CA', 'is set, but no extension reads client certificates: add the auth extension (defaultExtensions) or pass a security')
   return openSecurity
+}
+
+/** The result cache, loaded only when some action has `cache`: the others never see it. */
+async function resultCacheOf(registry: Registry, options: Parameters<typeof import('../cache/index.ts').createResultCache>[0]): Promise<ResultCache | undefined> {
+  if (!registry.list().some((a) => a.cache !== undefined)) return undefined
+  const { createResultCache } = await import('../cache/index.ts')
+  return createResultCache(options)
 }
 
 let directCalls = 0

@@ -69,6 +69,10 @@ export const settingDefs = {
   ws_max_connections: { kind: 'int', default: 10_000, min: 1, help: 'Open WebSockets at most; past it an upgrade is a 503' },
   ws_max_payload: { kind: 'bytes', default: 1_048_576, min: 1024, help: 'Largest WebSocket frame a client may send; over it the socket is closed with 1009' },
   webhook_max_backoff_s: { kind: 'int', default: 300, min: 1, help: 'Longest wait between two webhook delivery attempts (1 s doubling up to it)' },
+  results_retention_s: { kind: 'int', default: 604_800, min: 1, help: 'Seconds a stored result (store: true, ?store=true) is kept' },
+  results_public_base_url: { kind: 'url', help: 'Base of the Location of stored results (default: public_base_url, else the request origin)' },
+  assets_public_base_url: { kind: 'url', help: 'Base of asset hrefs (default: the request origin)' },
+  cache_max_entries: { kind: 'int', default: 10_000, min: 1, help: 'Entries the embedded result cache keeps in memory (and in data_dir/cache); the least recently used go first' },
 } as const satisfies Record<string, SettingDef>
 
 /** A setting's name, e.g. `'port'`. */

@@ -12,6 +12,27 @@ export interface Invocation {
   /** A principal already verified elsewhere (a job carries its submitter's). */
   readonly principal?: Principal | null
   readonly progress?: (fraction: number, message?: string) => void
+  /** Skip the result cache: neither read nor write it (HTTP `DELETE`). */
+  readonly noCache?: boolean
+  /** Told how a cached action's result was found, so a transport can say so (X-Cache, Age). */
+  cacheInfo?(info: CacheInfo): void
+}
+
+/**
+ * How the result cache answered one call of a cached action.
+ *
+ * @example
+ * ```ts
+ * const info: CacheInfo = { hit: true, scope: 'public', ageS: 3, remainingS: 27 }
+ * ```
+ */
+export interface CacheInfo {
+  readonly hit: boolean
+  readonly scope: 'public' | 'private'
+  /** Whole seconds since the entry was stored. */
+  readonly ageS: number
+  /** Whole seconds the entry stays fresh (max-age). */
+  readonly remainingS: number
 }
 
 const NEVER = new AbortController().signal

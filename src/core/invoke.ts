@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { Principal } from '../auth/principal.ts'
 import type { Resources } from '../action/types.ts'
 import { invalidInput, invalidOutput, type Validated } from '../schema/index.ts'
 import { Context, type Invocation } from './context.ts'
@@ -12,6 +13,22 @@ export interface PipelineDeps {
   readonly resources: Resources
   /** Check outputs against their schema (the `validate_output` setting); default true. */
   readonly validateOutput?: boolean
+  /** The result cache step (src/cache), present when some action has `cache`. */
+  readonly resultCache?: ResultCache
+}
+
+/**
+ * The result cache as the pipeline sees it: `run` answers from the cache or
+ * calls `compute` (the handler + output check) once per key at a time.
+ *
+ * @example
+ * ```ts
+ * const out = await deps.resultCache?.run(action, input, principal, inv, () => handler())
+ * ```
+ */
+export interface ResultCache {
+  run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): Promise<unknown>
+  close(): Promise<void>
 }
 
 /**
@@ -40,9 +57,24 @@ export async function invoke(
   if (checked instanceof Promise) checked = await checked
   if (!checked.ok) throw invalidInput(checked.issues)
   if (!deps.security.open) await deps.security.authorize(action, principal, checked.value)
+  // Decided per action at startup: an action without `cache` pays one property read.
+  if (action.cache !== undefined && deps.resultCache !== undefined && inv.noCache !== true) {
+    const value = checked.value
+    return deps.resultCache.run(action, value, principal, inv, () => runHandler(deps, action, value, principal, inv))
+  }
+  let out = runHandler(deps, action, checked.value, principal, inv)
+  if (out instanceof Promise) out = await out
+  return out
+}
+
+/** The handler and its output check; a promise only when one of them is async. */
+function runHandler(deps: PipelineDeps, action: CompiledAction, value: unknown, principal: Principal | null, inv: Invocation): unknown {
   const ctx = new Context(action.name, inv, principal, deps.logger, deps.resources)
-  let result = action.action.handler(checked.value, ctx)
-  if (result instanceof Promise) result = await result
+  const result = action.action.handler(value, ctx)
+  return result instanceof Promise ? result.then((r: unknown) => settleResult(deps, action, r)) : settleResult(deps, action, result)
+}
+
+function settleResult(deps: PipelineDeps, action: CompiledAction, result: unknown): unknown {
   if (isStream(result)) return checkStream(action, result, deps.validateOutput !== false)
   return deps.validateOutput === false ? result : checkOutput(action, result)
 }

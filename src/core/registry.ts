@@ -37,6 +37,21 @@ export interface CompiledAction {
   /** Undefined when the action declares no output schema. */
   readonly output: CompiledOutput | undefined
   readonly coerceQuery: QueryCoercer
+  /** The result cache policy, checked at startup; undefined (most actions) costs nothing per call. */
+  readonly cache: CachePolicy | undefined
+}
+
+/**
+ * A checked `cache` option: ttl in ms; scope unset means "private when auth is on".
+ *
+ * @example
+ * ```ts
+ * const policy: CachePolicy = { ttlMs: 30_000, scope: 'public' }
+ * ```
+ */
+export interface CachePolicy {
+  readonly ttlMs: number
+  readonly scope: 'public' | 'private' | undefined
 }
 
 /**
@@ -128,6 +143,7 @@ async function compileAction(source: ActionSource, name: string, path: string): 
     input,
     output,
     coerceQuery: compileQueryCoercer(input.jsonSchema),
+    cache: cachePolicy(def.cache, where_, source.action.handler.constructor?.name === 'AsyncGeneratorFunction'),
   })
 }
 
@@ -145,4 +161,13 @@ function methodsOf(http: ActionDef['http']): HttpMethod[] {
   if (http === undefined) return ['POST']
   const list = typeof http === 'string' ? [http] : [...http]
   return [...new Set(list.map((m) => m.toUpperCase() as HttpMethod))]
+}
+
+function cachePolicy(cache: ActionDef['cache'], where_: string, streaming: boolean): CachePolicy | undefined {
+  if (cache === undefined) return undefined
+  const bad = (detail: string): ServalError => new ServalError('bad-request', { title: 'Invalid cache option', detail: `${where_}: ${detail}` })
+  if (streaming) throw bad('a streaming action cannot be cached')
+  if (typeof cache.ttl !== 'number' || !Number.isFinite(cache.ttl) || cache.ttl <= 0) throw bad(`cache.ttl must be a positive number of seconds, got ${String(cache.ttl)}`)
+  if (cache.scope !== undefined && cache.scope !== 'public' && cache.scope !== 'private') throw bad(`cache.scope must be 'public' or 'private', got ${String(cache.scope)}`)
+  return Object.freeze({ ttlMs: Math.round(cache.ttl * 1000), scope: cache.scope })
 }

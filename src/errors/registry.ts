@@ -39,6 +39,7 @@ export const errorCodes = {
   'webhook-failed': { status: 502, title: 'Webhook delivery failed' },
   'call-cancelled': { status: 409, title: 'Call cancelled' },
   'upgrade-required': { status: 426, title: 'Upgrade required' },
+  'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 /** A code in the error registry, e.g. `'invalid-input'`. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
-import type { Invocation } from '../core/context.ts'
+import type { CacheInfo, Invocation } from '../core/context.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import type { Credentials } from '../core/security.ts'
 import { sendStream } from '../streams/index.ts'
@@ -8,7 +8,9 @@ import type { AllowTable } from './allow.ts'
 import { clientSignal } from './client-signal.ts'
 import { sendProblem } from './problem-reply.ts'
 import { requestCredentials } from './security/credentials.ts'
+import { sendCached } from './cache-reply.ts'
 import { sendOutput } from './send-output.ts'
+import { sendStored, wantsStore } from './store-reply.ts'
 
 /**
  * Registers `/actions/{kebab-name}` for every action's methods, and records
@@ -36,13 +38,19 @@ export function registerActionRoutes(server: FastifyInstance, app: App, allow: A
 function makeHandler(app: App, action: CompiledAction, method: string) {
   const fromQuery = method === 'GET' || method === 'HEAD' || method === 'DELETE'
   const version = app.functionsVersion
+  const noCache = method === 'DELETE'
+  const storeAll = action.def.store === true && !action.streaming
   return async function actionHandler(request: FastifyRequest, reply: FastifyReply) {
     try {
-      const input = fromQuery ? action.coerceQuery(request.query as Record<string, unknown>) : request.body
-      const output = await app.invoke(action, input, new HttpInvocation(app, request, reply))
+      const query = request.query as Record<string, unknown>
+      const store = 'store' in query ? wantsStore(query) : storeAll
+      const input = fromQuery ? action.coerceQuery(query) : request.body
+      const inv = new HttpInvocation(app, request, reply, noCache)
+      const output = await app.invoke(action, input, inv)
       if (action.streaming || isIterable(output)) return await streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
       reply.header('x-functions-version', version)
-      return sendOutput(reply, action, output)
+      if (store) return await sendStored(app, request, reply, action, output, inv.credentials)
+      return inv.cache === undefined ? sendOutput(app, reply, action, output) : sendCached(app, request, reply, action, output, inv.cache)
     } catch (error) {
       return sendProblem(app, request, reply, error)
     }
@@ -58,15 +66,24 @@ class HttpInvocation implements Invocation {
   readonly requestId: string
   readonly trigger = 'http' as const
   readonly credentials: Credentials
+  readonly noCache: boolean
+  /** How the result cache answered, for a cached action. */
+  cache: CacheInfo | undefined
   readonly #app: App
   readonly #reply: FastifyReply
   #signal: AbortSignal | undefined
 
-  constructor(app: App, request: FastifyRequest, reply: FastifyReply) {
+  constructor(app: App, request: FastifyRequest, reply: FastifyReply, noCache: boolean) {
     this.requestId = request.id
+    this.noCache = noCache
+    this.cache = undefined
     this.credentials = requestCredentials(app, request)
     this.#app = app
     this.#reply = reply
+  }
+
+  cacheInfo(info: CacheInfo): void {
+    this.cache = info
   }
 
   get signal(): AbortSignal {

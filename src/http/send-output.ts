@@ -1,16 +1,18 @@
 import { Readable } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 import { isFileOutput } from '../action/file.ts'
+import type { App } from '../app/app.ts'
 import type { CompiledAction } from '../core/registry.ts'
+import { serializeJson, storeAssets } from './json-output.ts'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
  * Sends an action's checked output: 204 for nothing, a file response for
  * bytes, `Blob`s and `file()` values, else JSON serialised through the
- * output schema (fields it does not name are not sent).
+ * output schema (fields it does not name are not sent), its assets stored first.
  */
-export function sendOutput(reply: FastifyReply, action: CompiledAction, output: unknown): FastifyReply | Promise<FastifyReply> {
+export function sendOutput(app: App, reply: FastifyReply, action: CompiledAction, output: unknown): FastifyReply | Promise<FastifyReply> {
   if (output === undefined) return reply.code(204).send()
   if (typeof output === 'object' && output !== null && !Array.isArray(output)) {
     if (isFileOutput(output)) return sendBytes(reply, output.body, output.contentType, output.filename)
@@ -18,8 +20,9 @@ export function sendOutput(reply: FastifyReply, action: CompiledAction, output: 
     if (typeof Blob !== 'undefined' && output instanceof Blob) return sendBlob(reply, output)
     if (output instanceof ReadableStream) return sendBytes(reply, output, 'application/octet-stream')
   }
-  const body = action.output ? action.output.serialize(output) : JSON.stringify(output)
-  return reply.header('content-type', JSON_TYPE).send(body)
+  const [body, assets] = serializeJson(app, reply.request, action, output)
+  reply.header('content-type', JSON_TYPE)
+  return assets.length === 0 ? reply.send(body) : storeAssets(app, assets).then(() => reply.send(body))
 }
 
 function sendBytes(

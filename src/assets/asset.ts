@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto'
+import { encodeMultihash } from '../version/functions-version.ts'
+
+/** What a transport sets while it serialises one answer: where hrefs point, and the assets met. */
+const capture: { base: (() => string) | undefined; found: Asset[] } = { base: undefined, found: [] }
+
+/**
+ * Bytes inside a JSON output. Serialised (by `JSON.stringify` or the
+ * output schema's serializer, both call `toJSON`) as `{ href, contentType,
+ * size }`; the transport that serialises it stores the bytes under the
+ * multihash id. Its own fields already have that shape, so an output
+ * schema that declares them accepts it.
+ *
+ * @example
+ * ```ts
+ * return { thumbnail: asset(pngBytes, 'image/png') }
+ * ```
+ */
+export class Asset {
+  href = ''
+  readonly contentType: string
+  readonly size: number
+  readonly #bytes: Uint8Array
+  #id: string | undefined
+
+  constructor(bytes: Uint8Array, contentType: string) {
+    this.#bytes = bytes
+    this.contentType = contentType
+    this.size = bytes.byteLength
+  }
+
+  /** The sha2-256 multihash of the bytes, base58btc (`zQm…`). */
+  get id(): string {
+    return (this.#id ??= encodeMultihash(0x12, createHash('sha256').update(this.#bytes).digest()))
+  }
+
+  get bytes(): Uint8Array {
+    return this.#bytes
+  }
+
+  toJSON(): { href: string; contentType: string; size: number } {
+    if (capture.base !== undefined) capture.found.push(this)
+    return { href: `${capture.base?.() ?? ''}/assets/${this.id}`, contentType: this.contentType, size: this.size }
+  }
+}
+
+/**
+ * Marks bytes in a JSON output as an asset (see {@link Asset}).
+ *
+ * @example
+ * ```ts
+ * export const chart = action({}, () => ({ image: asset(png, 'image/png') }))
+ * ```
+ */
+export function asset(bytes: Uint8Array, contentType: string): Asset {
+  return new Asset(bytes, contentType)
+}
+
+/**
+ * Runs `serialize` and returns its text with the assets it met (an empty
+ * array, shared, when none: the common case allocates nothing).
+ *
+ * @example
+ * ```ts
+ * const [body, assets] = serializeCapturing(() => JSON.stringify(output), () => origin)
+ * ```
+ */
+export function serializeCapturing(serialize: () => string, base: () => string): [string, readonly Asset[]] {
+  const before = capture.base
+  capture.base = base
+  try {
+    const body = serialize()
+    if (capture.found.length === 0) return [body, NONE]
+    return [body, capture.found.splice(0)]
+  } finally {
+    capture.base = before
+    capture.found.length = 0
+  }
+}
+
+const NONE: readonly Asset[] = Object.freeze([])

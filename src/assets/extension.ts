@@ -1,0 +1,53 @@
+import { join, resolve } from 'node:path'
+import type { App } from '../app/app.ts'
+import type { Extension } from '../app/extension.ts'
+import type { RouteRequest, RouteResponse } from '../app/route.ts'
+import { ifNoneMatch } from '../cache/etag.ts'
+import { ServalError } from '../errors/index.ts'
+import { byteRange } from './range.ts'
+import { AssetStore } from './store.ts'
+
+const stores = new WeakMap<App, AssetStore>()
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/**
+ * The assets of `app`, in `data_dir/assets`.
+ *
+ * @example
+ * ```ts
+ * await assetsOf(app).put(asset(bytes, 'image/png'))
+ * ```
+ */
+export function assetsOf(app: App): AssetStore {
+  let store = stores.get(app)
+  if (!store) stores.set(app, (store = new AssetStore(join(resolve(app.cwd, app.settings.data_dir), 'assets'))))
+  return store
+}
+
+/**
+ * The assets capability: `GET /assets/{id}` serves stored bytes with their
+ * content type, an ETag (the id: the bytes never change), an immutable
+ * Cache-Control and single byte ranges (206, 416).
+ *
+ * @example
+ * ```ts
+ * const extensions = [assetsExtension()]
+ * ```
+ */
+export function assetsExtension(): Extension {
+  return { name: 'assets', routes: (app) => [{ method: 'GET', path: '/assets/:id', handle: (request) => serveAsset(app, request) }] }
+}
+
+async function serveAsset(app: App, request: RouteRequest): Promise<RouteResponse> {
+  const id = request.params.id ?? ''
+  const found = await assetsOf(app).get(id)
+  if (!found) throw new ServalError('not-found', { detail: `No asset ${id}` })
+  const etag = `"${id}"`
+  const headers = { etag, 'cache-control': IMMUTABLE, 'accept-ranges': 'bytes' }
+  if (ifNoneMatch(request.headers['if-none-match'], etag)) return { status: 304, headers }
+  const size = found.bytes.byteLength
+  const range = byteRange(request.headers.range, size)
+  if (!range) return { status: 200, headers: { ...headers, 'content-type': found.contentType }, body: new Uint8Array(found.bytes) }
+  const [start, end] = range
+  return { status: 206, headers: { ...headers, 'content-type': found.contentType, 'content-range': `bytes ${start}-${end}/${size}` }, body: found.bytes.subarray(start, end + 1) }
+}

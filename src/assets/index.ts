@@ -1,0 +1,2 @@
+export { asset, Asset, serializeCapturing } from './asset.ts'
+export { assetsExtension, assetsOf } from './extension.ts'

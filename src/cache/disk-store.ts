@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs'
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { LRUCache } from 'lru-cache'
+import type { Logger } from 'pino'
+import { isEntry, type CacheEntry, type CacheStore } from './store.ts'
+
+/**
+ * The embedded store: an LRU of at most `maxEntries` in memory, each entry
+ * also written to `dir` (tmp + rename, so a crash never leaves half a
+ * file). A miss in memory reads the file, which is how a restarted process
+ * finds the entries of the last one. An entry evicted from memory is
+ * removed from disk too, so the disk holds no more than the LRU.
+ *
+ * @example
+ * ```ts
+ * const store = new DiskCacheStore(join(dataDir, 'cache'), 10_000, logger)
+ * ```
+ */
+export class DiskCacheStore implements CacheStore {
+  readonly #dir: string
+  readonly #log: Logger
+  readonly #memory: LRUCache<string, CacheEntry>
+  readonly #writes = new Set<Promise<void>>()
+
+  constructor(dir: string, maxEntries: number, log: Logger) {
+    this.#dir = dir
+    this.#log = log
+    mkdirSync(dir, { recursive: true })
+    this.#memory = new LRUCache<string, CacheEntry>({
+      max: maxEntries,
+      disposeAfter: (_entry, key, reason) => {
+        if (reason === 'evict' || reason === 'delete') this.#track(unlink(this.#file(key)).catch(() => undefined))
+      },
+    })
+  }
+
+  async get(key: string): Promise<CacheEntry | undefined> {
+    const entry = this.#memory.get(key) ?? (await this.#read(key))
+    if (entry === undefined) return undefined
+    if (entry.expiresAt > Date.now()) return entry
+    this.#memory.delete(key)
+    return undefined
+  }
+
+  async set(key: string, entry: CacheEntry): Promise<void> {
+    this.#memory.set(key, entry)
+    const file = this.#file(key)
+    const tmp = `${file}.${process.pid}.tmp`
+    this.#track(
+      writeFile(tmp, JSON.stringify(entry))
+        .then(() => rename(tmp, file))
+        .catch((err: unknown) => this.#log.warn({ err }, 'Could not write a cache entry to disk')),
+    )
+  }
+
+  /** Waits for the pending writes, so the next process finds them. */
+  async close(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all(this.#writes)
+  }
+
+  async #read(key: string): Promise<CacheEntry | undefined> {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(await readFile(this.#file(key), 'utf8'))
+    } catch {
+      return undefined
+    }
+    if (!isEntry(parsed)) return undefined
+    this.#memory.set(key, parsed)
+    return parsed
+  }
+
+  #file(key: string): string {
+    return join(this.#dir, `${key}.json`)
+  }
+
+  #track(write: Promise<void>): void {
+    this.#writes.add(write)
+    void write.finally(() => this.#writes.delete(write))
+  }
+}

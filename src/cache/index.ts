@@ -1,0 +1,26 @@
+import { join, resolve } from 'node:path'
+import type { Logger } from 'pino'
+import type { Settings } from '../config/definitions.ts'
+import type { ResultCache } from '../core/invoke.ts'
+import { DiskCacheStore } from './disk-store.ts'
+import { RedisCacheStore } from './redis-store.ts'
+import { ResultCacheStep } from './step.ts'
+
+export { cacheKey, canonicalJson } from './key.ts'
+
+/**
+ * The result cache of an app: Redis with `redis_url`, else an LRU of
+ * `cache_max_entries` over `data_dir/cache`.
+ *
+ * @example
+ * ```ts
+ * const cache = createResultCache({ settings, logger, version: 'zQm…', authOn: false, cwd })
+ * ```
+ */
+export function createResultCache(options: { settings: Settings; logger: Logger; version: string; authOn: boolean; cwd: string }): ResultCache {
+  const { settings, logger } = options
+  const store = settings.redis_url
+    ? new RedisCacheStore(settings.redis_url, settings.redis_prefix, logger)
+    : new DiskCacheStore(join(resolve(options.cwd, settings.data_dir), 'cache'), settings.cache_max_entries, logger)
+  return new ResultCacheStep(store, options.version, options.authOn, logger)
+}

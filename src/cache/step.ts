@@ -1,0 +1,94 @@
+import type { Logger } from 'pino'
+import { isFileOutput } from '../action/file.ts'
+import type { Principal } from '../auth/principal.ts'
+import type { Invocation } from '../core/context.ts'
+import type { ResultCache } from '../core/invoke.ts'
+import type { CompiledAction } from '../core/registry.ts'
+import { cacheKey } from './key.ts'
+import type { CacheEntry, CacheStore } from './store.ts'
+
+/** A flight's outcome: an entry to share, or a result that may not be cached (bytes, a stream). */
+type Flight = { entry: CacheEntry; hit: boolean } | { uncacheable: unknown }
+
+/**
+ * The pipeline's result cache step: looks the call up, else runs it once
+ * per key at a time (single-flight: identical calls that arrive meanwhile
+ * wait for the first), keeps JSON results for the action's ttl, and tells
+ * the invocation HIT or MISS. A store failure is a miss, logged.
+ *
+ * @example
+ * ```ts
+ * const cache = new ResultCacheStep(store, app.functionsVersion, !app.security.open, logger)
+ * ```
+ */
+export class ResultCacheStep implements ResultCache {
+  readonly #store: CacheStore
+  readonly #version: string
+  readonly #defaultScope: 'public' | 'private'
+  readonly #log: Logger
+  readonly #flights = new Map<string, Promise<Flight>>()
+
+  constructor(store: CacheStore, version: string, authOn: boolean, log: Logger) {
+    this.#store = store
+    this.#version = version
+    this.#defaultScope = authOn ? 'private' : 'public'
+    this.#log = log
+  }
+
+  async run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): Promise<unknown> {
+    const scope = action.cache?.scope ?? this.#defaultScope
+    const key = cacheKey(action.name, this.#version, input, scope === 'private' ? (principal?.sub ?? '') : undefined)
+    // The lookup is part of the flight: a call whose lookup is still reading can never start a second run.
+    const running = this.#flights.get(key)
+    if (running !== undefined) {
+      const flight = await running
+      return 'entry' in flight ? answer(inv, scope, flight.entry, true) : compute()
+    }
+    const flight = this.#fly(key, action.cache?.ttlMs ?? 0, compute)
+    this.#flights.set(key, flight)
+    try {
+      const done = await flight
+      return 'entry' in done ? answer(inv, scope, done.entry, done.hit) : done.uncacheable
+    } finally {
+      this.#flights.delete(key)
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#store.close()
+  }
+
+  async #fly(key: string, ttlMs: number, compute: () => unknown): Promise<Flight> {
+    const found = await this.#lookup(key)
+    if (found !== undefined) return { entry: found, hit: true }
+    const value = await compute()
+    if (!cacheable(value)) return { uncacheable: value }
+    const now = Date.now()
+    const entry: CacheEntry = { storedAt: now, expiresAt: now + ttlMs, value }
+    await this.#store.set(key, entry).catch((err: unknown) => this.#log.warn({ err }, 'Could not store a cache entry'))
+    return { entry, hit: false }
+  }
+
+  async #lookup(key: string): Promise<CacheEntry | undefined> {
+    try {
+      return await this.#store.get(key)
+    } catch (err) {
+      this.#log.warn({ err }, 'The result cache did not answer: a miss')
+      return undefined
+    }
+  }
+}
+
+function answer(inv: Invocation, scope: 'public' | 'private', entry: CacheEntry, hit: boolean): unknown {
+  const now = Date.now()
+  inv.cacheInfo?.({ hit, scope, ageS: Math.max(0, Math.floor((now - entry.storedAt) / 1000)), remainingS: Math.max(0, Math.ceil((entry.expiresAt - now) / 1000)) })
+  return entry.value
+}
+
+/** JSON values only: bytes, files, blobs and streams are sent, never kept. */
+function cacheable(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return typeof value !== 'function' && typeof value !== 'symbol' && typeof value !== 'bigint'
+  if (Array.isArray(value)) return true
+  const proto: unknown = Object.getPrototypeOf(value)
+  return (proto === Object.prototype || proto === null) && !isFileOutput(value)
+}

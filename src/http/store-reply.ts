@@ -1,0 +1,64 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { isFileOutput } from '../action/file.ts'
+import type { App } from '../app/app.ts'
+import type { Credentials } from '../core/security.ts'
+import type { CompiledAction } from '../core/registry.ts'
+import { ServalError } from '../errors/index.ts'
+import { resultsOf } from '../results/index.ts'
+import { serializeJson, storeAssets } from './json-output.ts'
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+/**
+ * Whether a call that says `?store=` wants its result stored (`true` or
+ * `false`; anything else is a 422). The parameter is removed from the
+ * query, so it never reaches the input.
+ *
+ * @example
+ * ```ts
+ * const store = 'store' in query ? wantsStore(query) : action.def.store === true
+ * ```
+ */
+export function wantsStore(query: Record<string, unknown>): boolean {
+  const value = query.store
+  delete query.store
+  if (value === 'true') return true
+  if (value === 'false') return false
+  throw new ServalError('invalid-input', { detail: 'store: must be true or false', errors: [{ path: '/store', message: 'must be true or false' }] })
+}
+
+/**
+ * Stores the answer (status, content type, body bytes) for `GET
+ * /results/{id}`, owned by the caller, and sends it with a `Location`.
+ *
+ * @example
+ * ```ts
+ * return sendStored(app, request, reply, action, output, credentials)
+ * ```
+ */
+export async function sendStored(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, credentials: Credentials): Promise<FastifyReply> {
+  const answer = await render(app, request, action, output)
+  const caller = app.security.identify ? await app.security.identify.call(app.security, credentials) : null
+  const expiresAt = Date.now() + app.settings.results_retention_s * 1000
+  const id = await resultsOf(app).save({ ...answer, owner: caller?.sub ?? null, expiresAt })
+  const base = (app.settings.results_public_base_url ?? app.settings.public_base_url ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '')
+  reply.code(answer.status).header('location', `${base}/results/${id}`)
+  if (answer.contentType) reply.header('content-type', answer.contentType)
+  return reply.send(answer.status === 204 ? undefined : answer.body)
+}
+
+async function render(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): Promise<{ status: number; contentType: string | undefined; body: Buffer }> {
+  if (output === undefined) return { status: 204, contentType: undefined, body: Buffer.alloc(0) }
+  const bytes = (body: Uint8Array, contentType: string) => ({ status: 200, contentType, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) })
+  if (isFileOutput(output)) return bytes(await collect(output.body), output.contentType)
+  if (output instanceof Uint8Array) return bytes(output, 'application/octet-stream')
+  if (output instanceof Blob) return bytes(new Uint8Array(await output.arrayBuffer()), output.type || 'application/octet-stream')
+  if (output instanceof ReadableStream) return bytes(await collect(output), 'application/octet-stream')
+  const [json, assets] = serializeJson(app, request, action, output)
+  await storeAssets(app, assets)
+  return { status: 200, contentType: JSON_TYPE, body: Buffer.from(json) }
+}
+
+async function collect(body: Uint8Array | ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return body instanceof Uint8Array ? body : new Uint8Array(await new Response(body).arrayBuffer())
+}

@@ -1,0 +1,49 @@
+import { join, resolve } from 'node:path'
+import type { App } from '../app/app.ts'
+import type { Extension } from '../app/extension.ts'
+import type { RouteRequest, RouteResponse } from '../app/route.ts'
+import { ServalError } from '../errors/index.ts'
+import { ResultStore } from './store.ts'
+
+const stores = new WeakMap<App, ResultStore>()
+
+/**
+ * The stored results of `app` (`store: true` actions, `?store=true` calls).
+ *
+ * @example
+ * ```ts
+ * const id = await resultsOf(app).save({ status: 200, contentType, body, owner: null, expiresAt })
+ * ```
+ */
+export function resultsOf(app: App): ResultStore {
+  let store = stores.get(app)
+  if (!store) stores.set(app, (store = new ResultStore(join(resolve(app.cwd, app.settings.data_dir), 'results'))))
+  return store
+}
+
+/**
+ * The results capability: `GET /results/{id}` answers a stored result with
+ * its status, content type and body. A result stored by a caller is read
+ * by that caller only (by `sub`, like jobs); one stored anonymously by
+ * anyone. Another caller's result, like an unknown one, is a 404.
+ *
+ * @example
+ * ```ts
+ * const extensions = [resultsExtension()]
+ * ```
+ */
+export function resultsExtension(): Extension {
+  return {
+    name: 'results',
+    routes: (app) => [{ method: 'GET', path: '/results/:id', handle: (request) => readResult(app, request) }],
+  }
+}
+
+async function readResult(app: App, request: RouteRequest): Promise<RouteResponse> {
+  const id = request.params.id ?? ''
+  const result = await resultsOf(app).get(id)
+  const caller = app.security.identify ? await app.security.identify.call(app.security, request.credentials) : null
+  if (!result || (result.owner !== null && result.owner !== caller?.sub)) throw new ServalError('not-found', { detail: `No result ${id}` })
+  const headers = result.contentType ? { 'content-type': result.contentType } : undefined
+  return { status: result.status, ...(headers ? { headers } : {}), body: result.status === 204 ? undefined : new Uint8Array(result.body) }
+}

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Type } from '@sinclair/typebox'
+import { action, ActionError } from 'serval'
+import { createTestServer, type TestServer } from 'serval/testing'
+import { gate } from '../support/jobs.ts'
+import { rawRequest, ran, runs } from './support.ts'
+
+const slow = gate()
+const Sum = Type.Object({ a: Type.Number(), b: Type.Number() })
+const actions = [
+  action({ name: 'add', http: ['GET', 'POST'], input: Sum, output: Type.Object({ sum: Type.Number(), run: Type.Number() }), cache: { ttl: 60 } }, ({ a, b }) => ({ sum: a + b, run: ran('add') })),
+  action({ name: 'plain', http: 'GET' }, () => ({ run: ran('plain') })),
+  action({ name: 'flaky', http: 'GET', cache: { ttl: 60 } }, () => {
+    if (ran('flaky') === 1) throw new ActionError(503, 'not yet')
+    return { ok: true }
+  }),
+  action({ name: 'note', http: ['GET', 'DELETE'], cache: { ttl: 60 } }, () => ({ run: ran('note') })),
+  action({ name: 'slowGet', http: 'GET', cache: { ttl: 60 } }, async () => {
+    ran('slowGet')
+    await slow.promise
+    return { done: true }
+  }),
+  action({ name: 'nothing', http: 'GET', cache: { ttl: 60 } }, () => void ran('nothing')),
+  action({ name: 'bytes', http: 'GET', cache: { ttl: 60 } }, () => new Uint8Array([ran('bytes')])),
+].map((a) => ({ action: a, exportName: a.def.name! }))
+
+let t: TestServer
+beforeAll(async () => {
+  t = await createTestServer({ actions })
+})
+afterAll(() => t.close())
+
+const ETAG = /^"[A-Za-z0-9_-]{43}"$/
+
+describe('the result cache over HTTP', () => {
+  it('answers a repeated call from the cache: MISS, then HIT without running the handler', async () => {
+    const first = await t.fetch('/actions/add?a=1&b=2')
+    expect(first.status).toBe(200)
+    expect(first.headers.get('x-cache')).toBe('MISS')
+    expect(first.headers.get('cache-control')).toBe('public, max-age=60')
+    expect(first.headers.get('etag')).toMatch(ETAG)
+    expect(first.headers.get('age')).toBe('0')
+    const body = await first.json()
+    const second = await t.fetch('/actions/add?b=2&a=1')
+    expect(second.headers.get('x-cache')).toBe('HIT')
+    expect(await second.json()).toEqual(body)
+    expect(second.headers.get('etag')).toBe(first.headers.get('etag'))
+    expect(Number(second.headers.get('cache-control')!.split('max-age=')[1])).toBeLessThanOrEqual(60)
+    expect(runs.get('add')).toBe(1)
+  })
+
+  it('keys the canonical input: a POST body with its keys in another order is the same entry', async () => {
+    const post = (body: string) => t.fetch('/actions/add', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const a = await post('{"a":5,"b":6}')
+    const b = await post('{"b":6,"a":5}')
+    expect([a.headers.get('x-cache'), b.headers.get('x-cache')]).toEqual(['MISS', 'HIT'])
+    const other = await post('{"a":5,"b":7}')
+    expect(other.headers.get('x-cache')).toBe('MISS')
+  })
+
+  it('answers 304 with no body for a matching If-None-Match: the tag, a list, a weak tag, *', async () => {
+    const first = await t.fetch('/actions/add?a=10&b=20')
+    const etag = first.headers.get('etag')!
+    for (const inm of [etag, `"nope", ${etag}`, `W/${etag}`, '*']) {
+      const res = await t.fetch('/actions/add?a=10&b=20', { headers: { 'if-none-match': inm } })
+      expect(res.status, inm).toBe(304)
+      expect(res.headers.get('etag')).toBe(etag)
+      expect(res.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/)
+      expect(await res.text()).toBe('')
+    }
+    const stale = await t.fetch('/actions/add?a=10&b=20', { headers: { 'if-none-match': '"other", W/"x"' } })
+    expect(stale.status).toBe(200)
+    expect(await stale.json()).toMatchObject({ sum: 30 })
+  })
+
+  it('sends no body bytes on a 304 (raw socket)', async () => {
+    const first = await t.fetch('/actions/add?a=3&b=4')
+    const raw = await rawRequest(t.url, ['GET /actions/add?a=3&b=4 HTTP/1.1', 'host: x', `if-none-match: ${first.headers.get('etag')}`])
+    const [head, body] = raw.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.1 304/)
+    expect(head).toContain(`etag: ${first.headers.get('etag')}`)
+    expect(body).toBe('')
+  })
+
+  it('never caches an error: the next call runs again and a 200 follows', async () => {
+    const failed = await t.fetch('/actions/flaky')
+    expect(failed.status).toBe(503)
+    expect(failed.headers.get('cache-control')).toBeNull()
+    expect(failed.headers.get('etag')).toBeNull()
+    const ok = await t.fetch('/actions/flaky')
+    expect(ok.status).toBe(200)
+    expect(ok.headers.get('x-cache')).toBe('MISS')
+    expect(runs.get('flaky')).toBe(2)
+  })
+
+  it('DELETE never reads the cache', async () => {
+    await t.fetch('/actions/note')
+    expect((await t.fetch('/actions/note')).headers.get('x-cache')).toBe('HIT')
+    const del = await t.fetch('/actions/note', { method: 'DELETE' })
+    expect(del.status).toBe(200)
+    expect(del.headers.get('x-cache')).toBeNull()
+    expect(runs.get('note')).toBe(2)
+  })
+
+  it('runs the handler once for 10 concurrent identical misses (single-flight)', async () => {
+    const calls = Array.from({ length: 10 }, () => t.fetch('/actions/slow-get'))
+    await new Promise<void>((resolve) => {
+      const wait = (): void => void (runs.get('slowGet') ? resolve() : setImmediate(wait))
+      wait()
+    })
+    slow.open()
+    const answers = await Promise.all(calls)
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200))
+    expect(answers.filter((r) => r.headers.get('x-cache') === 'MISS')).toHaveLength(1)
+    expect(runs.get('slowGet')).toBe(1)
+  })
+
+  it('adds nothing to an action without cache, nor to a 204 or a binary output of a cached one', async () => {
+    const plain = await t.fetch('/actions/plain')
+    expect(plain.headers.get('x-cache')).toBeNull()
+    expect(plain.headers.get('etag')).toBeNull()
+    const none = await t.fetch('/actions/nothing')
+    expect(none.status).toBe(204)
+    await t.fetch('/actions/nothing')
+    expect(runs.get('nothing')).toBe(1)
+    const bytes1 = new Uint8Array(await (await t.fetch('/actions/bytes')).arrayBuffer())
+    const bytes2 = new Uint8Array(await (await t.fetch('/actions/bytes')).arrayBuffer())
+    expect([bytes1[0], bytes2[0]]).toEqual([1, 2])
+  })
+})
