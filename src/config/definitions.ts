@@ -69,6 +69,10 @@ export const settingDefs = {
   ws_max_connections: { kind: 'int', default: 10_000, min: 1, help: 'Open WebSockets at most; past it an upgrade is a 503' },
   ws_max_payload: { kind: 'bytes', default: 1_048_576, min: 1024, help: 'Largest WebSocket frame a client may send; over it the socket is closed with 1009' },
   webhook_max_backoff_s: { kind: 'int', default: 300, min: 1, help: 'Longest wait between two webhook delivery attempts (1 s doubling up to it)' },
+  graphql_max_depth: { kind: 'int', default: 10, min: 1, max: 100, help: 'Deepest nesting of a GraphQL operation; deeper is refused with a 400' },
+  graphql_max_cost: { kind: 'int', default: 1000, min: 1, help: 'Most fields a GraphQL operation may select (per alias and fragment spread); more is refused with a 400' },
+  graphql_introspection: { kind: 'bool', default: false, help: 'Allow GraphQL introspection outside dev mode (always on in dev mode)' },
+  graphiql: { kind: 'bool', default: false, help: 'Serve the GraphiQL UI at /graphiql outside dev mode (always on in dev mode)' },
 } as const satisfies Record<string, SettingDef>
 
 /** A setting's name, e.g. `'port'`. */
