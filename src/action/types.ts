@@ -112,6 +112,8 @@ export interface ActionDef<I extends SchemaLike | undefined = SchemaLike | undef
   readonly schedule?: Schedule
   /** Requests per window allowed per caller; overrides the app default. */
   readonly rateLimit?: { readonly max: number; readonly windowMs: number } | false
+  /** GraphQL fields resolved only when selected (`resolver()`); on a list output they go on the item type. */
+  readonly fields?: Readonly<Record<string, import('./resolver.ts').Resolver<import('./resolver.ts').FieldParent<O>>>>
 }
 
 /** The input a handler receives: the schema's output after validation. */

@@ -21,8 +21,9 @@ import { buildGraphqlSchema, type GraphqlContext } from './schema.ts'
  * await registerGraphql(server, app) // from buildHttpServer
  * ```
  */
-export async function registerGraphql(server: FastifyInstance, app: App, schema: GraphQLSchema = buildGraphqlSchema(app)): Promise<void> {
+export async function registerGraphql(server: FastifyInstance, app: App, schema?: GraphQLSchema): Promise<void> {
   const s = app.settings
+  const built = schema ?? (await buildGraphqlSchema(app))
   await server.register(async (scope) => {
     scope.addHook('preValidation', async (request, reply) => {
       // Mercurius' own error handler would wrap this in a 200: answer the problem here.
@@ -30,7 +31,7 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema:
       if (error) return sendProblem(app, request, reply, error)
     })
     await scope.register(mercurius, {
-      schema,
+      schema: built,
       path: '/graphql',
       graphiql: s.dev_mode || s.graphiql,
       validationRules: rules(app),
@@ -42,6 +43,7 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema:
         credentials: requestCredentials(app, request),
         requestId: request.id,
         signal: () => clientSignal(app, reply),
+        loaders: new Map(),
       }),
     })
   })

@@ -1,3 +1,4 @@
+import type DataLoader from 'dataloader'
 import { GraphQLObjectType, GraphQLSchema, GraphQLBoolean, type GraphQLFieldConfig, type GraphQLFieldConfigMap } from 'graphql'
 import type { App } from '../app/app.ts'
 import type { Credentials } from '../core/security.ts'
@@ -6,6 +7,7 @@ import { isFileOutput } from '../action/file.ts'
 import { ServalError } from '../errors/index.ts'
 import { pascalCase } from '../openapi/schemas.ts'
 import { fieldError } from './errors.ts'
+import { compileFields, fieldConfigs, withoutNulls } from './fields.ts'
 import { GRAPHQL_NAME, JsonScalar, TypeMapper } from './types.ts'
 
 /** What every resolver gets from the transport: who is asking, for which request. */
@@ -14,6 +16,8 @@ export interface GraphqlContext {
   readonly requestId: string
   /** Made on first use: aborts when the client goes away or the server shuts down. */
   readonly signal?: () => AbortSignal
+  /** The batches of this request's batched fields, by field and arguments. */
+  readonly loaders: Map<string, DataLoader<unknown, unknown>>
 }
 
 /**
@@ -26,17 +30,17 @@ export interface GraphqlContext {
  * @example
  * ```ts
  * import { printSchema } from 'graphql'
- * printSchema(buildGraphqlSchema(app)) // 'type Query { sayHello(name: String): SayHelloOutput … }'
+ * printSchema(await buildGraphqlSchema(app)) // 'type Query { sayHello(name: String): SayHelloOutput … }'
  * ```
  */
-export function buildGraphqlSchema(app: App): GraphQLSchema {
+export async function buildGraphqlSchema(app: App): Promise<GraphQLSchema> {
   const types = new TypeMapper()
   const query: GraphQLFieldConfigMap<unknown, GraphqlContext> = {}
   const mutation: GraphQLFieldConfigMap<unknown, GraphqlContext> = {}
   for (const action of app.registry.list()) {
     if (!exposed(action)) continue
     const target = action.methods.includes('GET') ? query : mutation
-    target[action.name] = rootField(app, types, action)
+    target[action.name] = rootField(app, types, action, await compileFields(action))
   }
   // A schema needs a Query type, even for an app with mutations only.
   if (Object.keys(query).length === 0) query._empty = { type: GraphQLBoolean, description: 'This app has no GET actions', resolve: () => null }
@@ -51,13 +55,13 @@ function exposed(action: CompiledAction): boolean {
   return action.methods.length > 0 && !action.streaming && GRAPHQL_NAME.test(action.name)
 }
 
-function rootField(app: App, types: TypeMapper, action: CompiledAction): GraphQLFieldConfig<unknown, GraphqlContext> {
+function rootField(app: App, types: TypeMapper, action: CompiledAction, fields: Awaited<ReturnType<typeof compileFields>>): GraphQLFieldConfig<unknown, GraphqlContext> {
   const base = pascalCase(action.name)
   const input = action.input.jsonSchema as Record<string, unknown>
   const args = typeof input.properties === 'object' ? types.inputFields(input, `${base}Input`, { schema: input }) : {}
   const description = (action.def as { description?: string }).description
   return {
-    type: action.output ? types.output(action.output.jsonSchema, `${base}Output`) : JsonScalar,
+    type: action.output ? types.output(action.output.jsonSchema, `${base}Output`, undefined, fields.length > 0 ? () => fieldConfigs(app, types, action, fields) as never : undefined) : JsonScalar,
     args,
     ...(typeof description === 'string' ? { description } : {}),
     resolve: (_parent, values, context) => invokeAction(app, action, values, context),
@@ -72,11 +76,4 @@ async function invokeAction(app: App, action: CompiledAction, values: Record<str
   } catch (error) {
     throw fieldError(app, error, context.requestId)
   }
-}
-
-/** An argument given as `null` is an argument not given: the action's schema decides about absent fields. */
-function withoutNulls(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(values)) if (v !== null) out[k] = v
-  return out
 }

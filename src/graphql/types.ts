@@ -62,19 +62,26 @@ export class TypeMapper {
   readonly #enums = new Map<string, GraphQLEnumType>()
   readonly #names = new Set<string>(['JSON', 'Query', 'Mutation', 'Subscription'])
 
-  /** The output type of `schema`, nullable (required properties inside it are `!`). */
-  output(schema: unknown, name: string, root: Root = { schema: schema as Json }): GraphQLOutputType {
+  /**
+   * The output type of `schema`, nullable (required properties inside it are `!`).
+   * `extra` adds fields (an action's `fields`) to the object, or to a list's item:
+   * that type is the action's own, never shared.
+   */
+  output(schema: unknown, name: string, root: Root = { schema: schema as Json }, extra?: () => GraphQLFieldConfigMap<unknown, unknown>): GraphQLOutputType {
     const node = resolve(schema, root)
     const scalar = this.#leaf(node, name)
-    if (scalar) return scalar
-    if (isList(node)) return new GraphQLList(nonNullUnless(node.items, this.output(node.items, `${name}Item`, root)))
-    if (!isObject(node)) return JsonScalar
+    if (scalar && !extra) return scalar
+    if (isList(node)) return new GraphQLList(nonNullUnless(node.items, this.output(node.items, `${name}Item`, root, extra)))
+    if (!isObject(node)) {
+      if (extra) throw new TypeError(`${name}: fields need an object output (or a list of objects)`)
+      return JsonScalar
+    }
     const key = keyOf(node, root)
-    const known = this.#outputs.get(key)
+    const known = extra ? undefined : this.#outputs.get(key)
     if (known) return known
     const typeName = this.#claim(titleOf(node) ?? name)
-    const type: GraphQLObjectType = new GraphQLObjectType({ name: typeName, fields: () => this.#outputFields(node, typeName, root) })
-    this.#outputs.set(key, type)
+    const type: GraphQLObjectType = new GraphQLObjectType({ name: typeName, fields: () => ({ ...this.#outputFields(node, typeName, root), ...extra?.() }) })
+    if (!extra) this.#outputs.set(key, type)
     return type
   }
 

@@ -8,7 +8,7 @@ describe('GraphQL schema from the registry', () => {
   it('maps every JSON Schema kind as SPEC §9 says, sharing identical types', async () => {
     const app = await createApp({ actions })
     try {
-      expect(printSchema(buildGraphqlSchema(app))).toMatchSnapshot()
+      expect(printSchema(await buildGraphqlSchema(app))).toMatchSnapshot()
     } finally {
       await app.close()
     }

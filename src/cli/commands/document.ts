@@ -16,7 +16,7 @@ export function documentCommand(build: (app: App) => unknown): (dirs: string[], 
   return async (dirs, opts) => {
     const app = await appFor(dirs, opts, 'silent')
     try {
-      const doc = build(app)
+      const doc: unknown = await build(app)
       const text = typeof doc === 'string' ? `${doc}\n` : `${JSON.stringify(doc, null, 2)}\n`
       if (typeof opts.out === 'string') writeOut(opts.out, text)
       else process.stdout.write(text)
