@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { action, resolver, type ActionSource } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from '../security/support.ts'
+import { gql } from './support.ts'
 
 const calls = { factorial: 0, square: 0, squareParents: [] as number[] }
 const item = z.object({ value: z.number().int() })
@@ -50,11 +51,6 @@ const actions: ActionSource[] = [
   },
 ]
 
-async function gql(t: TestServer, query: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) })
-  return { status: res.status, body: await res.json() }
-}
-
 describe('resolver() fields', () => {
   let t: TestServer
   beforeAll(async () => {
@@ -83,7 +79,7 @@ describe('resolver() fields', () => {
     const byField = Object.fromEntries(anonymous.body.errors.map((e: any) => [e.path[1], e.extensions]))
     expect(byField.secret).toMatchObject({ code: 'unauthorized', status: 401 })
     expect(byField.broken).toMatchObject({ code: 'invalid-output', status: 500 })
-    const admin = await gql(t, '{ numberStats(value: 2) { secret } }', bearer(await hs256({ sub: 'root', scope: 'admin' })))
+    const admin = await gql(t, '{ numberStats(value: 2) { secret } }', undefined, bearer(await hs256({ sub: 'root', scope: 'admin' })))
     expect(admin.body).toEqual({ data: { numberStats: { secret: 'hidden' } } })
   })
 

@@ -2,11 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from '../security/support.ts'
 import { actions } from './fixture.ts'
-
-async function gql(t: TestServer, query: string, variables?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) })
-  return { status: res.status, body: await res.json() }
-}
+import { gql } from './support.ts'
 
 describe('GraphQL over HTTP', () => {
   let t: TestServer
