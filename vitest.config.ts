@@ -3,7 +3,8 @@ import { isCI } from './test/support/ci.ts'
 
 export default defineConfig({
   // Tests import Serval's source; the CLI they spawn runs the build (npm test builds first).
-  resolve: { conditions: ['serval-source'] },
+  // graphql ships CJS (main) and ESM (module); Node and mercurius load the CJS one, so tests must too (one realm).
+  resolve: { conditions: ['serval-source'], alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   ssr: { resolve: { conditions: ['serval-source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],

@@ -116,6 +116,8 @@ export interface ActionDef<I extends SchemaLike | undefined = SchemaLike | undef
   readonly cache?: CacheOptions
   /** Save every answer for `GET /results/{id}` (a call can ask with `?store=true`); see docs/caching.md. */
   readonly store?: boolean
+  /** GraphQL fields resolved only when selected (`resolver()`); on a list output they go on the item type. */
+  readonly fields?: Readonly<Record<string, import('./resolver.ts').Resolver<import('./resolver.ts').FieldParent<O>>>>
 }
 
 /**

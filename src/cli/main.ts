@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
 import { asyncapiCommand } from './commands/asyncapi.ts'
+import { graphqlSchemaCommand } from './commands/graphql-schema.ts'
 import { configCommand } from './commands/config.ts'
 import { devCommand } from './commands/dev.ts'
 import { openapiCommand } from './commands/openapi.ts'
@@ -51,6 +52,10 @@ function program(argv: string[], result: { code: number }): Command {
     .argument(dirsArg)
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (dirs: string[], opts: Opts) => void (result.code = await asyncapiCommand(dirs, opts)))
+  cmd('graphql-schema', 'Write the GraphQL schema (SDL) built from the actions')
+    .argument(dirsArg)
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await graphqlSchemaCommand(dirs, opts)))
   cmd('config', 'Print the effective settings and where each came from')
     .argument(dirsArg)
     .option('--json', 'print JSON')

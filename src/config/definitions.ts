@@ -73,6 +73,10 @@ export const settingDefs = {
   results_public_base_url: { kind: 'url', help: 'Base of the Location of stored results (default: public_base_url, else the request origin)' },
   assets_public_base_url: { kind: 'url', help: 'Base of asset hrefs (default: the request origin)' },
   cache_max_entries: { kind: 'int', default: 10_000, min: 1, help: 'Entries the embedded result cache keeps in memory (and in data_dir/cache); the least recently used go first' },
+  graphql_max_depth: { kind: 'int', default: 10, min: 1, max: 100, help: 'Deepest nesting of a GraphQL operation; deeper is refused with a 400' },
+  graphql_max_cost: { kind: 'int', default: 1000, min: 1, help: 'Most fields a GraphQL operation may select (per alias and fragment spread); more is refused with a 400' },
+  graphql_introspection: { kind: 'bool', default: false, help: 'Allow GraphQL introspection outside dev mode (always on in dev mode)' },
+  graphiql: { kind: 'bool', default: false, help: 'Serve the GraphiQL UI at /graphiql outside dev mode (always on in dev mode)' },
 } as const satisfies Record<string, SettingDef>
 
 /** A setting's name, e.g. `'port'`. */

@@ -11,6 +11,7 @@ import { mountRoutes } from './routes.ts'
 import { clientErrorHandler, registerHttpSecurity } from './security/index.ts'
 import { registerSystemRoutes } from './system.ts'
 import { registerWebSockets } from '../ws/register.ts'
+import { registerGraphql } from '../graphql/register.ts'
 
 /** Options of the HTTP adapter beyond the app's settings. */
 export interface HttpOptions {
@@ -89,6 +90,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   if (options.docs !== false) await registerDocsRoutes(server, app)
   await mountRoutes(server, app, app.extensions.flatMap((ext) => ext.routes?.(app) ?? []), allow)
   await registerWebSockets(server, app) // /channels/{name} and /ws, in their own context
+  await registerGraphql(server, app) // /graphql and /graphiql, in their own context
   for (const ext of app.extensions) await ext.serve?.(app)
   server.addHook('onListen', (done) => {
     state.listening = true

@@ -5,7 +5,7 @@ import { appFor, CliExit, EXIT } from '../context.ts'
 
 /**
  * A command that writes a document built from the app (OpenAPI, AsyncAPI)
- * as JSON to `--out` or stdout.
+ * as JSON to `--out` or stdout; a document that is text (the GraphQL SDL) is written as it is.
  *
  * @example
  * ```ts
@@ -16,7 +16,8 @@ export function documentCommand(build: (app: App) => unknown): (dirs: string[], 
   return async (dirs, opts) => {
     const app = await appFor(dirs, opts, 'silent')
     try {
-      const text = `${JSON.stringify(build(app), null, 2)}\n`
+      const doc: unknown = await build(app)
+      const text = typeof doc === 'string' ? `${doc}\n` : `${JSON.stringify(doc, null, 2)}\n`
       if (typeof opts.out === 'string') writeOut(opts.out, text)
       else process.stdout.write(text)
       return EXIT.ok

@@ -1,0 +1,126 @@
+import DataLoader from 'dataloader'
+import type { GraphQLFieldConfigMap } from 'graphql'
+import type { Resolver } from '../action/resolver.ts'
+import type { App } from '../app/app.ts'
+import { checkOutput } from '../core/invoke.ts'
+import type { CompiledAction } from '../core/registry.ts'
+import { ServalError } from '../errors/index.ts'
+import { pascalCase } from '../openapi/schemas.ts'
+import { compileInput, compileOutput } from '../schema/index.ts'
+import { fieldError } from './errors.ts'
+import type { GraphqlContext } from './schema.ts'
+import { JsonScalar, type TypeMapper } from './types.ts'
+
+/** One resolvable field, compiled as an action of its own (`numberStats.factorial`) so it runs through the pipeline. */
+interface CompiledField {
+  readonly name: string
+  readonly resolver: Resolver<unknown>
+  readonly action: CompiledAction
+}
+
+/**
+ * Compiles an action's `fields` (`resolver()`): each becomes a pseudo-action
+ * with the field's input, output and access rule (default: the action's),
+ * so `app.invoke` authenticates, validates, authorizes and checks its
+ * output as for any action.
+ *
+ * @example
+ * ```ts
+ * const fields = await compileFields(action) // [] when it declares none
+ * ```
+ */
+export async function compileFields(action: CompiledAction): Promise<CompiledField[]> {
+  const out: CompiledField[] = []
+  for (const [name, field] of Object.entries(action.def.fields ?? {})) {
+    const r = field as Resolver<unknown>
+    const def = { ...action.def, access: r.def.access ?? action.def.access, input: r.def.input, output: r.def.output, fields: undefined }
+    const compiled: CompiledAction = {
+      ...action,
+      name: `${action.name}.${name}`,
+      def: def as CompiledAction['def'],
+      streaming: false,
+      input: await compileInput(r.def.input),
+      output: r.def.output === undefined ? undefined : await compileOutput(r.def.output),
+    }
+    out.push({ name, resolver: r, action: compiled })
+  }
+  return out
+}
+
+/**
+ * The GraphQL field configs of compiled fields, to add to the parent's type.
+ *
+ * @example
+ * ```ts
+ * types.output(schema, 'NumberStatsOutput', undefined, () => fieldConfigs(app, types, action, fields))
+ * ```
+ */
+export function fieldConfigs(app: App, types: TypeMapper, parent: CompiledAction, fields: readonly CompiledField[]): GraphQLFieldConfigMap<unknown, GraphqlContext> {
+  const configs: GraphQLFieldConfigMap<unknown, GraphqlContext> = {}
+  for (const field of fields) {
+    const base = `${pascalCase(parent.name)}${pascalCase(field.name)}`
+    const input = field.action.input.jsonSchema as Record<string, unknown>
+    configs[field.name] = {
+      type: field.action.output ? types.output(field.action.output.jsonSchema, `${base}Output`) : JsonScalar,
+      args: typeof input.properties === 'object' ? types.inputFields(input, `${base}Input`, { schema: input }) : {},
+      ...(field.resolver.def.description ? { description: field.resolver.def.description } : {}),
+      resolve: (source, values, context) => (field.resolver.def.batch ? loadBatched(app, field, source, values, context) : resolveOne(app, field, source, values, context)),
+    }
+  }
+  return configs
+}
+
+async function resolveOne(app: App, field: CompiledField, parent: unknown, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
+  const run = (input: unknown, ctx: object) => field.resolver.handler(input, Object.assign(ctx, { parent }))
+  try {
+    return await app.invoke(withHandler(field.action, run), withoutNulls(values), invocation(context))
+  } catch (error) {
+    throw fieldError(app, error, context.requestId)
+  }
+}
+
+/** Every parent asking for the field with the same arguments in one request shares one call. */
+async function loadBatched(app: App, field: CompiledField, parent: unknown, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
+  const args = withoutNulls(values)
+  const key = `${field.action.name}:${JSON.stringify(args)}`
+  let loader = context.loaders.get(key)
+  if (!loader) {
+    loader = new DataLoader((parents: readonly unknown[]) => runBatch(app, field, parents, args, context), { cache: false })
+    context.loaders.set(key, loader)
+  }
+  try {
+    return await loader.load(parent)
+  } catch (error) {
+    throw fieldError(app, error, context.requestId)
+  }
+}
+
+async function runBatch(app: App, field: CompiledField, parents: readonly unknown[], args: Record<string, unknown>, context: GraphqlContext): Promise<unknown[]> {
+  const run = (input: unknown, ctx: object) => field.resolver.handler(input, Object.assign(ctx, { parents }))
+  // The list is checked item by item below: the field's output schema is an item's.
+  const list = await app.invoke({ ...withHandler(field.action, run), output: undefined }, args, invocation(context))
+  if (!Array.isArray(list) || list.length !== parents.length) {
+    throw new ServalError('internal', { detail: `The batched field ${field.action.name} returned ${Array.isArray(list) ? list.length : 'no list of'} values for ${parents.length} parents` })
+  }
+  if (app.settings.validate_output === false) return list
+  return Promise.all(list.map(async (item) => await Promise.resolve(checkOutput(field.action, item)).catch((error: unknown) => toError(error))))
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
+}
+
+function withHandler(action: CompiledAction, handler: (input: unknown, ctx: object) => unknown): CompiledAction {
+  return { ...action, action: { ...action.action, handler } }
+}
+
+function invocation(context: GraphqlContext) {
+  return { requestId: context.requestId, trigger: 'graphql' as const, credentials: context.credentials, signal: context.signal }
+}
+
+/** An argument given as `null` is an argument not given: the schema decides about absent fields. */
+export function withoutNulls(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(values)) if (v !== null) out[k] = v
+  return out
+}

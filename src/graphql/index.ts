@@ -1,0 +1,3 @@
+export { buildGraphqlSchema, type GraphqlContext } from './schema.ts'
+export { registerGraphql } from './register.ts'
+export { JsonScalar, TypeMapper } from './types.ts'

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify'
+import { NoSchemaIntrospectionCustomRule, type GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql'
+import mercurius from 'mercurius'
+import type { App } from '../app/app.ts'
+import { ServalError } from '../errors/index.ts'
+import { sendProblem } from '../http/problem-reply.ts'
+import { clientSignal } from '../http/client-signal.ts'
+import { requestCredentials } from '../http/security/credentials.ts'
+import { queryLimits } from './limits.ts'
+import { buildGraphqlSchema, type GraphqlContext } from './schema.ts'
+
+/**
+ * The GraphQL adapter: `POST /graphql`, `GET /graphql?query=` (queries
+ * only: mercurius refuses a mutation over GET with a 405) and, in dev mode
+ * or with `graphiql=true`, `/graphiql`. Mercurius lives in its own
+ * encapsulated context, so the action routes pay nothing for it. The schema
+ * is built once, here, from the registry.
+ *
+ * @example
+ * ```ts
+ * await registerGraphql(server, app) // from buildHttpServer
+ * ```
+ */
+export async function registerGraphql(server: FastifyInstance, app: App, schema?: GraphQLSchema): Promise<void> {
+  const s = app.settings
+  const built = schema ?? (await buildGraphqlSchema(app))
+  await server.register(async (scope) => {
+    scope.addHook('preValidation', async (request, reply) => {
+      // Mercurius' own error handler would wrap this in a 200: answer the problem here.
+      const error = astQuery(request.method === 'GET' ? request.query : request.body)
+      if (error) return sendProblem(app, request, reply, error)
+    })
+    await scope.register(mercurius, {
+      schema: built,
+      path: '/graphql',
+      graphiql: s.dev_mode || s.graphiql,
+      validationRules: rules(app),
+      errorFormatter: (execution, context) => {
+        const formatted = mercurius.defaultErrorFormatter(execution, context)
+        return refused(execution) ? { ...formatted, statusCode: 400 } : formatted
+      },
+      context: (request, reply): GraphqlContext => ({
+        credentials: requestCredentials(app, request),
+        requestId: request.id,
+        signal: () => clientSignal(app, reply),
+        loaders: new Map(),
+      }),
+    })
+  })
+}
+
+/**
+ * An operation refused before it ran (syntax, validation, limits) is a 400
+ * however many errors it has; mercurius would answer 200 past the first.
+ */
+function refused(execution: { data?: unknown; errors: readonly GraphQLError[] }): boolean {
+  return execution.data == null && execution.errors.some((e) => (e.originalError as { code?: string } | undefined)?.code === 'MER_ERR_GQL_VALIDATION')
+}
+
+/**
+ * Mercurius takes a `query` that is JSON as an already parsed AST, which
+ * skips the parser and fails inside the validator. Serval accepts GraphQL
+ * text only: JSON there is a 400.
+ */
+function astQuery(params: unknown): ServalError | undefined {
+  const query = (params as { query?: unknown } | null | undefined)?.query
+  if (typeof query !== 'string' || !query.trimStart().startsWith('{"')) return undefined
+  try {
+    JSON.parse(query)
+  } catch {
+    return undefined
+  }
+  return new ServalError('bad-request', { detail: 'query must be GraphQL text, not JSON' })
+}
+
+/** The limits on every operation, and no introspection outside dev mode unless `graphql_introspection`. */
+function rules(app: App): ValidationRule[] {
+  const s = app.settings
+  const limits = queryLimits(s.graphql_max_depth, s.graphql_max_cost)
+  return s.dev_mode || s.graphql_introspection ? [limits] : [limits, NoSchemaIntrospectionCustomRule]
+}
