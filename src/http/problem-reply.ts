@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { compileSerializer } from '../schema/serialize.ts'
 import { problemSchema } from '../openapi/schemas.ts'
-import { problemHeaders, toProblem, type Problem } from '../errors/index.ts'
+import { problemFor } from '../app/problem.ts'
+import { problemHeaders, type Problem } from '../errors/index.ts'
 import type { App } from '../app/app.ts'
 
 const PROBLEM_TYPE = 'application/problem+json'
@@ -20,8 +21,7 @@ const serializeProblem = compileSerializer({ ...problemSchema, additionalPropert
  * ```
  */
 export function sendProblem(app: App, request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const problem = toProblem(error, { devMode: app.settings.dev_mode, instance: pathOf(request.url), requestId: String(request.id) })
-  if (problem.status >= 500) request.log.error({ reqId: request.id, err: error }, problem.title)
+  const problem = problemFor(app, error, { instance: pathOf(request.url), requestId: String(request.id) })
   return writeProblem(reply, problem, problemHeaders(error))
 }
 

@@ -1,8 +1,9 @@
 import type { ScheduledEvent } from 'aws-lambda'
+import { problemFor } from '../app/problem.ts'
 import type { App } from '../app/app.ts'
 import type { Invocation } from '../core/context.ts'
 import type { CompiledAction } from '../core/registry.ts'
-import { ServalError, toProblem, type Problem } from '../errors/index.ts'
+import { ServalError, type Problem } from '../errors/index.ts'
 import { directOutput, type DirectOutput } from './output.ts'
 
 /** A direct invocation's answer: the output, or the problem the server would have sent. */
@@ -124,7 +125,5 @@ function invocation(call: CallInfo, trigger: 'lambda' | 'schedule', authorizatio
 }
 
 function problemOf(app: App, error: unknown, name: string, requestId: string): Problem {
-  const problem = toProblem(error, { devMode: app.settings.dev_mode, instance: `lambda:${name}`, requestId })
-  if (problem.status >= 500) app.logger.error({ reqId: requestId, err: error }, problem.title)
-  return problem
+  return problemFor(app, error, { instance: `lambda:${name}`, requestId })
 }

@@ -1,5 +1,6 @@
 import type { App } from '../app/app.ts'
-import { toProblem, type Problem } from '../errors/index.ts'
+import { problemFor } from '../app/problem.ts'
+import type { Problem } from '../errors/index.ts'
 
 /**
  * The problem document of an error on a socket, with the same rules as
@@ -12,7 +13,5 @@ import { toProblem, type Problem } from '../errors/index.ts'
  * ```
  */
 export function socketProblem(app: App, error: unknown, instance: string, requestId: string): Problem {
-  const problem = toProblem(error, { devMode: app.settings.dev_mode, instance, requestId })
-  if (problem.status >= 500) app.logger.error({ reqId: requestId, err: error }, problem.title)
-  return problem
+  return problemFor(app, error, { instance, requestId })
 }
