@@ -6,6 +6,7 @@ import type { BackendHealth, BackendInfo, JobBackend, JobFilter, JobPage, JobRec
 import { markCancelled } from './cancels.ts'
 import { connectRedis, redisErrorLog, unavailable, type RedisErrorLog, type RedisRole } from './connection.ts'
 import { isJob, isJobId } from './ids.ts'
+import { OwnerIndexWriter } from './index-writer.ts'
 import { isQueueName } from './keys.ts'
 import { listOwned, ownerKey, ownerMember } from './owners.ts'
 import { redact } from './redact.ts'
@@ -45,6 +46,7 @@ export class RedisBackend implements JobBackend {
   readonly #queues = new Map<string, BullQueue>()
   readonly #watchers = new Set<(job: JobRecord) => void>()
   readonly #opts = new Map<string, BullOpts>()
+  readonly #index: OwnerIndexWriter
   #workers: RedisWorkers | undefined
   #sweeper: NodeJS.Timeout | undefined
 
@@ -53,6 +55,7 @@ export class RedisBackend implements JobBackend {
     this.#redis = redis
     this.#url = url
     this.#errors = errors
+    this.#index = new OwnerIndexWriter(redis)
     for (const action of app.registry.list()) this.queueFor(action.name)
   }
 
@@ -101,19 +104,18 @@ export class RedisBackend implements JobBackend {
     }
   }
 
-  /** The job and its owner-index entry in one MULTI: one round trip, and never one without the other. */
+  /**
+   * The owner-index entry first, then the job: an entry whose job never
+   * arrived is trimmed by the sweeper, but a job is never missing from its
+   * owner's listing. Entries go out batched (one ZADD per owner and tick),
+   * and no MULTI: ioredis builds one by copying every BullMQ script onto it.
+   */
   async enqueue(job: NewJob): Promise<void> {
     const queue = this.queueFor(job.action)
     const data: JobData = { input: job.input, principal: job.principal, trigger: job.trigger }
     const bull: BullJob = new Job(queue, job.action, data, { ...this.jobOpts(job.action), jobId: job.id, timestamp: job.createdAt }, job.id)
-    const multi = (await queue.backend.client).multi()
-    await bull.addJob(multi) // checks the options and queues BullMQ's add script on the transaction (sent by exec)
-    multi.runCommand('zadd', [ownerKey(this.#prefix, job.principal?.sub ?? null), job.createdAt, ownerMember(queue.name, job.id)])
-    const results = await multi.exec().catch((error: unknown) => {
-      throw unavailable(error)
-    })
-    const failed = results?.find(([error]: [Error | null, unknown]) => error)?.[0] ?? (results ? undefined : new Error('the job transaction was aborted'))
-    if (failed) throw unavailable(failed)
+    await guard(this.#index.add(ownerKey(this.#prefix, job.principal?.sub ?? null), job.createdAt, ownerMember(queue.name, job.id)))
+    await guard(bull.addJob(await queue.backend.client))
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

@@ -5,6 +5,8 @@ import { scanKeys } from './keys.ts'
 
 /** Entries checked per owner index and sweep (its oldest, the likeliest to be gone). */
 const INDEX_BATCH = 200
+/** An entry younger than this is never trimmed: a submit writes it just before its job. */
+const INDEX_GRACE_MS = 60_000
 
 /**
  * What the sweeper works on.
@@ -50,7 +52,7 @@ export function startSweeper(options: SweepOptions): NodeJS.Timeout {
 
 async function trimOwnerIndexes(redis: Redis, prefix: string): Promise<void> {
   for (const key of await scanKeys(redis, prefix, 'jobs:owner:*', 'zset')) {
-    const members = await redis.zrange(key, 0, INDEX_BATCH - 1)
+    const members = await redis.zrangebyscore(key, '-inf', `(${Date.now() - INDEX_GRACE_MS}`, 'LIMIT', 0, INDEX_BATCH)
     const pipeline = redis.pipeline()
     for (const member of members) pipeline.exists(`${prefix}:${member}`)
     const exists = (await pipeline.exec()) ?? []
