@@ -31,6 +31,13 @@ describeBoth('invoking actions over HTTP', (send) => {
     expect(res.json).toEqual({ q: 'cats', page: 2, exact: true, tags: ['a', 'b'], filter: { min: 1.5, max: 9 } })
   })
 
+  it('answers 422 naming the key when a query gives it both as a value and as an object', async () => {
+    const res = await send()('GET', '/actions/search?q=x&filter=1&filter[min]=2')
+    expect(res.status).toBe(422)
+    expect(res.headers['content-type']).toMatch(PROBLEM)
+    expect(res.json.errors[0].path).toBe('/filter')
+  })
+
   it('keeps a single value of an array field as a one-item array', async () => {
     expect((await send()('GET', '/actions/search?q=x&tags=only')).json.tags).toEqual(['only'])
   })

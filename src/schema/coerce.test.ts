@@ -136,9 +136,22 @@ describe('query coercion: what decides a type', () => {
     expect(coerce({ a: '1', 'a[]': '2' })).toEqual({ a: [1, 2] })
   })
 
-  it('a nested key over a scalar replaces it with an object', () => {
+  it('a key given both as a value and as an object is a 422 naming it, never a silent drop of either part', () => {
     const coerce = compileQueryCoercer({ type: 'object' })
-    expect(coerce({ a: 'x', 'a[b]': 'y' })).toEqual({ a: { b: 'y' } })
+    for (const query of [{ a: 'x', 'a[b]': 'y' }, { 'a[b]': 'y', a: 'x' }, { 'a[b]': '1', 'a[b][c]': '2' }, { 'a[b][c]': '2', 'a.b': '1' }]) {
+      let thrown: unknown
+      try {
+        coerce(query)
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown, JSON.stringify(query)).toMatchObject({ code: 'invalid-input', status: 422 })
+      expect((thrown as { errors: { path: string }[] }).errors[0]!.path).toMatch(/^\/a/)
+    }
+  })
+
+  it('nested keys build objects, also through dots', () => {
+    const coerce = compileQueryCoercer({ type: 'object' })
     expect(coerce({ 'a.b.c': 'deep' })).toEqual({ a: { b: { c: 'deep' } } })
     expect(coerce({ 'weird]key': 'v', 'x.': 'w' })).toEqual({ 'weird]key': 'v', x: 'w' })
   })

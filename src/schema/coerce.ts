@@ -1,3 +1,5 @@
+import type { ServalError } from '../errors/index.ts'
+import { invalidInput } from './compile.ts'
 import type { JsonSchemaObject } from './infer.ts'
 
 /** Turns a parsed query string into the input object its schema expects. */
@@ -154,12 +156,24 @@ function assignPath(target: Node, path: string[], value: unknown): void {
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i] as string
     const next = cursor[key]
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) cursor[key] = {}
+    if (next === undefined) cursor[key] = {}
+    else if (next === null || typeof next !== 'object' || Array.isArray(next)) throw conflict(path.slice(0, i + 1))
     cursor = cursor[key] as Node
   }
   const last = path[path.length - 1] as string
   const prev = cursor[last]
+  if (isPlainObject(prev) !== isPlainObject(value) && prev !== undefined) throw conflict(path)
   cursor[last] = prev === undefined ? value : ([] as unknown[]).concat(prev, value)
+}
+
+function isPlainObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** `a=x&a[b]=y`: keeping either part would silently drop the other. */
+function conflict(path: string[]): ServalError {
+  const name = path.join('.')
+  return invalidInput([{ path: `/${path.join('/')}`, message: `"${name}" is given both as a value and as an object (e.g. ${name}=… and ${name}[key]=…); send one` }])
 }
 
 /** `a[0]=x&a[1]=y` arrives as `{ 0: 'x', 1: 'y' }`; where the schema wants a list it is one. */
