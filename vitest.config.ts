@@ -13,6 +13,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     pool: 'forks',
+    // Most files wait on sockets, child processes and Redis rather than compute: twice the cores keeps both busy.
+    maxWorkers: 4,
     // CI also writes a JSON report, from which .ci/run prints a plain "N passed, N failed" line.
     reporters: isCI() ? ['default', 'json'] : ['default'],
     outputFile: { json: '.test-results.json' },

@@ -170,7 +170,7 @@ export class RedisWorkers {
   }
 
   async #process(job: BullJob, token: string | undefined, slot: SlotMember): Promise<JobResult> {
-    this.#slots.started(slot)
+    await this.#slots.acquire(slot)
     try {
       const id = String(job.id)
       const key = `${job.queueQualifiedName}:${id}`
@@ -179,7 +179,7 @@ export class RedisWorkers {
       if (job.data.trigger === 'schedule') await this.#redis.zadd(ownerKey(this.#app.settings.redis_prefix, job.data.principal?.sub ?? null), job.timestamp, ownerMember(job.queueName, id))
       return await this.#execute(job, token, id, key)
     } finally {
-      this.#slots.ended(slot)
+      this.#slots.release(slot)
     }
   }
 
