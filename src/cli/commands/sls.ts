@@ -5,7 +5,6 @@ import { loadApp, resolveDirs } from '../../app/load.ts'
 import { ServalError } from '../../errors/index.ts'
 import { serverlessConfig, type ApiKind } from '../../lambda/sls/config.ts'
 import { lambdaEnvironment, type SecretSource } from '../../lambda/sls/environment.ts'
-import { renderServerless, writeServerless } from '../../lambda/sls/file.ts'
 import { CliExit, EXIT, settingsFor } from '../context.ts'
 
 /**
@@ -33,18 +32,20 @@ export async function slsCommand(dirs: string[], opts: Record<string, unknown>):
     const { doc, warnings } = await serverlessConfig(app, options).catch(usageError)
     if (environment.SERVAL_DEV_MODE === 'true') warnings.push('dev_mode is on in the function\'s environment: error details and the debug token endpoint would be public')
     for (const w of warnings) process.stderr.write(`serval sls: warning: ${w}\n`)
+    // yaml is loaded by this command only: every other command (serve, above all) starts without it.
+    const { renderServerless, writeServerless } = await import('../../lambda/sls/file.ts')
     const text = renderServerless(doc, 'serval sls')
     if (out === '-') process.stdout.write(text)
-    else writeOrRefuse(out, text, opts.force === true)
+    else writeOrRefuse(() => writeServerless(out, text, opts.force === true))
     return EXIT.ok
   } finally {
     await app.close()
   }
 }
 
-function writeOrRefuse(out: string, text: string, force: boolean): void {
+function writeOrRefuse(write: () => void): void {
   try {
-    writeServerless(out, text, force)
+    write()
   } catch (error) {
     usageError(error)
   }

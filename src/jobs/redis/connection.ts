@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis'
+import type { Redis, RedisOptions } from 'ioredis'
 import type { Logger } from 'pino'
 import { ServalError } from '../../errors/index.ts'
 import { redact } from './redact.ts'
@@ -98,6 +98,8 @@ export interface ConnectOptions {
 export async function connectRedis(options: ConnectOptions): Promise<Redis> {
   // A producer is opened on the first request that needs it: that request should not wait long either.
   const { url, role, errors, timeoutMs = role === 'producer' ? 2 * PRODUCER_TIMEOUT_MS : 5000 } = options
+  // Loaded on the first connection: an app without redis_url never pays for ioredis at startup.
+  const { Redis } = await import('ioredis')
   const redis = new Redis(url, {
     ...ROLE_OPTIONS[role],
     lazyConnect: true,
