@@ -44,6 +44,7 @@ describe('public exports', () => {
         "serve",
         "signWebhook",
         "toProblem",
+        "upload",
         "verifyWebhook",
         "webhook",
       ]

@@ -1,5 +1,6 @@
 export { action, isAction, kebabCase } from './define.ts'
 export { file, isFileOutput, type FileOutput } from './file.ts'
+export { upload } from './upload.ts'
 export { resolver, isResolver, type Resolver, type ResolverDef, type ResolverContext } from './resolver.ts'
 export type {
   Action,

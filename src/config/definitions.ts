@@ -58,6 +58,7 @@ export const settingDefs = {
   tls_client_ca: { kind: 'string', help: 'CA that client certificates must chain to (enables mTLS)' },
   shutdown_grace_s: { kind: 'int', default: 10, min: 0, max: 3600, help: 'Seconds in-flight requests get on shutdown' },
   body_limit: { kind: 'bytes', default: 1_048_576, min: 1, help: 'Largest request body (e.g. 1mb, 512kb, 1048576)' },
+  upload_limit: { kind: 'bytes', default: 10_485_760, min: 1, help: 'Largest file part of a multipart/form-data upload (per part); over it is a 413. Files stream to data_dir/uploads, never into memory' },
   max_json_depth: { kind: 'int', default: 64, min: 1, max: 10_000, help: 'Deepest nesting a JSON body may have' },
   max_header_size: { kind: 'bytes', default: 16_384, min: 1024, max: 1_048_576, help: 'Largest request line + headers; over it is a 431' },
   max_url_length: { kind: 'int', default: 8192, min: 256, help: 'Longest request URL (path + query); over it is a 414' },

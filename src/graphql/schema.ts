@@ -2,6 +2,7 @@ import type DataLoader from 'dataloader'
 import { GraphQLObjectType, GraphQLSchema, GraphQLBoolean, type GraphQLFieldConfig, type GraphQLFieldConfigMap } from 'graphql'
 import type { App } from '../app/app.ts'
 import type { Credentials } from '../core/security.ts'
+import { binaryFields } from '../schema/index.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { isFileOutput } from '../action/file.ts'
 import { ServalError } from '../errors/index.ts'
@@ -50,9 +51,9 @@ export async function buildGraphqlSchema(app: App): Promise<GraphQLSchema> {
   })
 }
 
-/** HTTP actions with a GraphQL name; streams wait for subscriptions, files have no GraphQL type. */
+/** HTTP actions with a GraphQL name; streams wait for subscriptions, files (uploads) have no GraphQL type. */
 function exposed(action: CompiledAction): boolean {
-  return action.methods.length > 0 && !action.streaming && GRAPHQL_NAME.test(action.name)
+  return action.methods.length > 0 && !action.streaming && GRAPHQL_NAME.test(action.name) && binaryFields(action.input.jsonSchema).size === 0
 }
 
 function rootField(app: App, types: TypeMapper, action: CompiledAction, fields: Awaited<ReturnType<typeof compileFields>>): GraphQLFieldConfig<unknown, GraphqlContext> {

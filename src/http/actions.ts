@@ -11,6 +11,7 @@ import { requestCredentials } from './security/credentials.ts'
 import { sendCached } from './cache-reply.ts'
 import { sendOutput } from './send-output.ts'
 import { sendStored, wantsStore } from './store-reply.ts'
+import { multipartFields, uploadRouteOptions } from './uploads/register.ts'
 
 /**
  * Registers `/actions/{kebab-name}` for every action's methods, and records
@@ -25,9 +26,14 @@ export function registerActionRoutes(server: FastifyInstance, app: App, allow: A
   for (const action of app.registry.list()) {
     if (action.methods.length === 0) continue
     const url = `/actions/${action.path}`
-    for (const method of action.methods) server.route({ method, url, handler: makeHandler(app, action, method) })
+    const uploads = uploadRouteOptions(action)
+    for (const method of action.methods) server.route({ method, url, handler: makeHandler(app, action, method), ...(bodyMethod(method) ? uploads : undefined) })
     allow.add(url, action.methods)
   }
+}
+
+function bodyMethod(method: string): boolean {
+  return method === 'POST' || method === 'PUT' || method === 'PATCH'
 }
 
 /**
@@ -44,7 +50,8 @@ function makeHandler(app: App, action: CompiledAction, method: string) {
     try {
       const query = request.query as Record<string, unknown>
       const store = 'store' in query ? wantsStore(query) : storeAll
-      const input = fromQuery ? action.coerceQuery(query) : request.body
+      const form = fromQuery ? undefined : multipartFields(request.body)
+      const input = fromQuery ? action.coerceQuery(query) : form ? action.coerceQuery(form) : request.body
       const inv = new HttpInvocation(app, request, reply, noCache)
       const output = await app.invoke(action, input, inv)
       if (action.streaming || isIterable(output)) return await streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)

@@ -5,6 +5,7 @@ import { registerActionRoutes } from './actions.ts'
 import { AllowTable } from './allow.ts'
 import { registerDocsRoutes } from './docs.ts'
 import { registerJsonParser } from './json-body.ts'
+import { registerMultipart } from './uploads/register.ts'
 import { requestIdGenerator } from './request-id.ts'
 import { sendProblem } from './problem-reply.ts'
 import { mountRoutes } from './routes.ts'
@@ -73,6 +74,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     })
   }
   registerJsonParser(server, s.max_json_depth)
+  registerMultipart(server, app)
   server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
   await registerHttpSecurity(server, app) // before any route: rate limiting attaches to routes as they are added
   registerSystemRoutes(server, app, state)

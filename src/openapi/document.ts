@@ -1,5 +1,6 @@
 import type { App } from '../app/app.ts'
 import { publicBaseUrl } from '../config/public-url.ts'
+import { binaryFields } from '../schema/index.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
 import { addComponent, pascalCase, problemSchema } from './schemas.ts'
@@ -120,7 +121,9 @@ function requestBody(action: CompiledAction, input: Json): Json {
   const examples = Object.fromEntries((action.def.examples ?? []).map((e) => [e.name, { summary: e.description ?? e.name, value: e.input }]))
   const content: Json = { schema: input }
   if (Object.keys(examples).length) content.examples = examples
-  return { required: false, content: { 'application/json': content } }
+  if (binaryFields(action.input.jsonSchema).size === 0) return { required: false, content: { 'application/json': content } }
+  // A file cannot travel in JSON: the form is the body that works, JSON the one for the other fields.
+  return { required: true, content: { 'multipart/form-data': { schema: input }, 'application/json': content } }
 }
 
 function queryParameters(action: CompiledAction): Json[] {

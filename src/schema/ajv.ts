@@ -1,5 +1,6 @@
-import { Ajv, type ValidateFunction } from 'ajv'
+import { Ajv, type SchemaValidateFunction, type ValidateFunction } from 'ajv'
 import addFormatsImport from 'ajv-formats'
+import { FILE_KEYWORD } from './binary.ts'
 import type { JsonSchemaObject } from './infer.ts'
 
 // ajv-formats ships CJS with a default export; under NodeNext it arrives wrapped.
@@ -22,7 +23,15 @@ function makeAjv(): Ajv {
   })
   addFormats(ajv)
   ajv.addKeyword({ keyword: 'x-serval' })
+  ajv.addKeyword({ keyword: FILE_KEYWORD, schemaType: 'boolean', validate: isFile, errors: true })
   return ajv
+}
+
+/** An uploaded file (a web `File`, or any `Blob`); a string never is one. */
+const isFile: SchemaValidateFunction = (_schema: boolean, data: unknown) => {
+  if (data instanceof Blob) return true
+  isFile.errors = [{ keyword: FILE_KEYWORD, message: 'must be a file (send it as a multipart/form-data part)', params: {} }]
+  return false
 }
 
 let shared: Ajv | undefined

@@ -71,6 +71,7 @@ function compileNode(raw: Node, resolve: (n: Node) => Node, depth: number): Coer
     if (Array.isArray(value)) return items ? value.map(items) : value
     if (items && isIndexed(value)) return Object.values(value as Node).map(items)
     if (typeof value === 'string') return items ? [items(value)] : scalar(value)
+    if (value instanceof Blob) return items ? [value] : value // one file part of a list of files
     if (object && value !== null && typeof value === 'object') return object(value as Node)
     return value
   }
@@ -157,7 +158,7 @@ function assignPath(target: Node, path: string[], value: unknown): void {
     const key = path[i] as string
     const next = cursor[key]
     if (next === undefined) cursor[key] = {}
-    else if (next === null || typeof next !== 'object' || Array.isArray(next)) throw conflict(path.slice(0, i + 1))
+    else if (!isPlainObject(next)) throw conflict(path.slice(0, i + 1))
     cursor = cursor[key] as Node
   }
   const last = path[path.length - 1] as string
@@ -166,8 +167,9 @@ function assignPath(target: Node, path: string[], value: unknown): void {
   cursor[last] = prev === undefined ? value : ([] as unknown[]).concat(prev, value)
 }
 
+/** An object the query (or a multipart form) nests into; a file part is a value, never a parent. */
 function isPlainObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Blob)
 }
 
 /** `a=x&a[b]=y`: keeping either part would silently drop the other. */

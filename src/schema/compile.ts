@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { ServalError, type ProblemIssue } from '../errors/index.ts'
 import { allowExtraProperties, compileJsonSchema } from './ajv.ts'
+import { hasBinary, withFileChecks } from './binary.ts'
 import type { JsonSchemaObject, SchemaLike } from './infer.ts'
 import { issuesFromAjv, issuesFromStandard, summariseIssues } from './issues.ts'
 import { isStandardSchema, standardToJsonSchema } from './standard.ts'
@@ -57,7 +58,7 @@ export async function compileOutput(schema: SchemaLike): Promise<CompiledOutput>
 }
 
 function compileJson(schema: JsonSchemaObject): CompiledSchema {
-  const check = compileJsonSchema(schema)
+  const check = compileJsonSchema(hasBinary(schema) ? (withFileChecks(schema) as JsonSchemaObject) : schema)
   const validate: Validate = (value) =>
     check(value) ? { ok: true, value } : { ok: false, issues: issuesFromAjv(check.errors) }
   return { jsonSchema: schema, validate, async: false }

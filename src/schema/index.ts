@@ -11,3 +11,4 @@ export {
 } from './compile.ts'
 export { isStandardSchema, standardToJsonSchema } from './standard.ts'
 export { compileQueryCoercer, type QueryCoercer } from './coerce.ts'
+export { binaryFields, isBinarySchema } from './binary.ts'
