@@ -57,7 +57,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const shutdown = new AbortController()
   let draining = false
   let closed: Promise<void> | undefined
-  const version = functionsVersion({ mode: settings.version_mode, files, cwd, manual: settings.functions_version })
+  const version = functionsVersion({ mode: settings.version_mode, files, cwd, manual: settings.functions_version, commit: settings.git_commit })
   const resultCache = await resultCacheOf(registry, { settings, logger, version, authOn: !security.open, cwd })
   const app: App = {
     registry,

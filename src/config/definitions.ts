@@ -1,3 +1,5 @@
+import { multihashProblem } from '../version/multihash.ts'
+
 /** The kind of value a setting holds; decides how text from env or flags is parsed. */
 export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'bytes' | 'enum' | 'url' | 'proxy'
 
@@ -9,6 +11,8 @@ export interface SettingDef {
   /** The least (int, bytes) or, for a string, the shortest length. */
   readonly min?: number
   readonly max?: number
+  /** For a string: what is wrong with it (undefined when nothing is), beyond its length. */
+  readonly check?: (text: string) => string | undefined
   /** Hidden from `serval config` output (a secret). */
   readonly secret?: boolean
   readonly help: string
@@ -52,7 +56,8 @@ export const settingDefs = {
   job_retention_s: { kind: 'int', default: 86_400, min: 1, help: 'Seconds a finished job and its result are kept (per action: job.retentionS)' },
   sse_heartbeat_s: { kind: 'int', default: 15, min: 0, max: 3600, help: 'Seconds between SSE heartbeat comments on an idle stream (0 = none)' },
   version_mode: { kind: 'enum', values: ['runtime', 'git', 'manual'], default: 'runtime', help: 'How functionsVersion is computed' },
-  functions_version: { kind: 'string', help: 'The functions version when version_mode=manual' },
+  functions_version: { kind: 'string', check: multihashProblem, help: 'The functions version when version_mode=manual: a multibase multihash, e.g. zQm… (base58btc sha2-256)' },
+  git_commit: { kind: 'string', check: (t) => (/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(t) ? undefined : 'must be a full git commit id (40 or 64 hex digits)'), help: 'The commit version_mode=git uses instead of asking git (for builds without .git)' },
   tls_cert: { kind: 'string', help: 'TLS certificate (path or inline PEM)' },
   tls_key: { kind: 'string', secret: true, help: 'TLS private key (path or inline PEM)' },
   tls_client_ca: { kind: 'string', help: 'CA that client certificates must chain to (enables mTLS)' },

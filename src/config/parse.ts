@@ -57,6 +57,8 @@ export function parseSetting(def: SettingDef, raw: unknown, origin: string): unk
       if (typeof raw !== 'string' && typeof raw !== 'number') return fail('must be text')
       const text = String(raw)
       if (def.min !== undefined && text.length < def.min) fail(def.min === 1 ? 'must not be empty' : `must be at least ${def.min} characters`)
+      const problem = def.check?.(text)
+      if (problem) fail(problem)
       return text
     }
     case 'proxy':

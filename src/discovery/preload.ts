@@ -1,11 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { builtinModules } from 'node:module'
-import { dirname, join, sep } from 'node:path'
+import { dirname, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-
-// Static `import … from 'x'`, `import 'x'` and `export … from 'x'` with a bare specifier.
-const BARE_IMPORT = /(?:^|[\n;])\s*(?:import|export)\s+(?:[^'"`;]*?\s+from\s+)?['"]([^'"./][^'"]*)['"]/g
-const BUILTIN = new Set(builtinModules)
+import { packageDir, packageImports, packageName } from './imports.ts'
 
 /**
  * Imports, natively, the packages that action files import, before the
@@ -23,12 +18,7 @@ const BUILTIN = new Set(builtinModules)
  */
 export async function preloadPackages(files: readonly string[]): Promise<void> {
   const wanted = new Map<string, string>() // specifier → a file that imports it
-  for (const file of files) {
-    for (const match of readFileSync(file, 'utf8').matchAll(BARE_IMPORT)) {
-      const spec = match[1] as string
-      if (!spec.startsWith('node:') && !BUILTIN.has(spec) && !wanted.has(spec)) wanted.set(spec, file)
-    }
-  }
+  for (const file of files) for (const spec of packageImports(file)) if (!wanted.has(spec)) wanted.set(spec, file)
   await Promise.all([...wanted].map(([spec, file]) => preloadOne(spec, file)))
 }
 
@@ -42,18 +32,4 @@ async function preloadOne(spec: string, importer: string): Promise<void> {
   const theirs = packageDir(dirname(importer), packageName(spec))
   if (!theirs || !url.startsWith('file:') || !fileURLToPath(url).startsWith(theirs + sep)) return
   await import(url).catch(() => undefined)
-}
-
-function packageName(spec: string): string {
-  const parts = spec.split('/')
-  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string)
-}
-
-/** Where Node's lookup from `dir` finds the package: the nearest `node_modules/<name>` up the tree. */
-function packageDir(dir: string, name: string): string | undefined {
-  for (let current = dir; ; current = dirname(current)) {
-    const candidate = join(current, 'node_modules', name)
-    if (existsSync(join(candidate, 'package.json'))) return candidate
-    if (dirname(current) === current) return undefined
-  }
 }
