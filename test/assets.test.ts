@@ -42,6 +42,13 @@ describe('assets', () => {
     expect((await fetch(image.href, { headers: { 'if-none-match': `W/${etag}` } })).status).toBe(304)
   })
 
+  it('documents GET /assets/{id} and GET /results/{id} in OpenAPI, with their statuses', async () => {
+    const doc = await (await t.fetch('/openapi.json')).json()
+    expect(Object.keys(doc.paths['/assets/{id}'].get.responses).sort()).toEqual(['200', '206', '304', '404', '416'])
+    expect(doc.components.schemas.Asset.required).toEqual(['href', 'contentType', 'size'])
+    expect(Object.keys(doc.paths['/results/{id}'].get.responses).sort()).toEqual(['200', '204', '404'])
+  })
+
   it('answers ranges with 206 and Content-Range, and an unsatisfiable one with a 416 problem', async () => {
     const { image } = await (await t.fetch('/actions/chart')).json()
     const cases: [string, number[], string][] = [

@@ -5,6 +5,7 @@ import type { RouteRequest, RouteResponse } from '../app/route.ts'
 import { ifNoneMatch } from '../cache/etag.ts'
 import { ServalError } from '../errors/index.ts'
 import { byteRange } from './range.ts'
+import { addAssetsOpenApi } from './openapi.ts'
 import { AssetStore } from './store.ts'
 
 const stores = new WeakMap<App, AssetStore>()
@@ -35,7 +36,11 @@ export function assetsOf(app: App): AssetStore {
  * ```
  */
 export function assetsExtension(): Extension {
-  return { name: 'assets', routes: (app) => [{ method: 'GET', path: '/assets/:id', handle: (request) => serveAsset(app, request) }] }
+  return {
+    name: 'assets',
+    routes: (app) => [{ method: 'GET', path: '/assets/:id', handle: (request) => serveAsset(app, request) }],
+    openapi: (doc) => addAssetsOpenApi(doc),
+  }
 }
 
 async function serveAsset(app: App, request: RouteRequest): Promise<RouteResponse> {

@@ -3,6 +3,7 @@ import type { App } from '../app/app.ts'
 import type { Extension } from '../app/extension.ts'
 import type { RouteRequest, RouteResponse } from '../app/route.ts'
 import { ServalError } from '../errors/index.ts'
+import { addResultsOpenApi } from './openapi.ts'
 import { ResultStore } from './store.ts'
 
 const stores = new WeakMap<App, ResultStore>()
@@ -36,6 +37,7 @@ export function resultsExtension(): Extension {
   return {
     name: 'results',
     routes: (app) => [{ method: 'GET', path: '/results/:id', handle: (request) => readResult(app, request) }],
+    openapi: (doc) => addResultsOpenApi(doc),
   }
 }
 
