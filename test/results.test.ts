@@ -44,8 +44,12 @@ describe('stored results', () => {
     expect(plain.headers.get('location')).toBeNull()
   })
 
-  it('keeps binary outputs and 204s as they were', async () => {
-    const pic = await readBack(await t.fetch('/actions/picture'))
+  it('keeps binary outputs as assets (content-addressed, one copy) and 204s as they were', async () => {
+    const first = await t.fetch('/actions/picture')
+    expect(first.headers.get('location')).toMatch(/\/assets\/zQm\w+$/)
+    expect(first.headers.get('location')).toBe((await t.fetch('/actions/picture')).headers.get('location'))
+    const pic = await fetch(first.headers.get('location')!)
+    expect(pic.headers.get('cache-control')).toContain('immutable')
     expect(pic.headers.get('content-type')).toBe('image/png')
     expect([...new Uint8Array(await pic.arrayBuffer())]).toEqual([137, 80, 78, 71])
     const none = await t.fetch('/actions/quiet', { method: 'POST' })

@@ -3,6 +3,7 @@ import { isFileOutput } from '../action/file.ts'
 import type { App } from '../app/app.ts'
 import type { Credentials } from '../core/security.ts'
 import type { CompiledAction } from '../core/registry.ts'
+import { asset } from '../assets/index.ts'
 import { ServalError } from '../errors/index.ts'
 import { resultsOf } from '../results/index.ts'
 import { serializeJson, storeAssets } from './json-output.ts'
@@ -38,6 +39,7 @@ export function wantsStore(query: Record<string, unknown>): boolean {
  */
 export async function sendStored(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, credentials: Credentials): Promise<FastifyReply> {
   const answer = await render(app, request, action, output)
+  if (answer.contentType !== JSON_TYPE && answer.status === 200) return sendAsAsset(app, request, reply, answer)
   const caller = app.security.identify ? await app.security.identify.call(app.security, credentials) : null
   const expiresAt = Date.now() + app.settings.results_retention_s * 1000
   const id = await resultsOf(app).save({ ...answer, owner: caller?.sub ?? null, expiresAt })
@@ -45,6 +47,18 @@ export async function sendStored(app: App, request: FastifyRequest, reply: Fasti
   reply.code(answer.status).header('location', `${base}/results/${id}`)
   if (answer.contentType) reply.header('content-type', answer.contentType)
   return reply.send(answer.status === 204 ? undefined : answer.body)
+}
+
+/**
+ * A binary answer is kept the way `asset()` bytes are: content-addressed
+ * under `/assets/{multihash}` (immutable, ranges, one copy however often it
+ * is stored), not as a result that expires.
+ */
+async function sendAsAsset(app: App, request: FastifyRequest, reply: FastifyReply, answer: { contentType: string | undefined; body: Buffer }): Promise<FastifyReply> {
+  const stored = asset(answer.body, answer.contentType ?? 'application/octet-stream')
+  await storeAssets(app, [stored])
+  const base = (app.settings.assets_public_base_url ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '')
+  return reply.code(200).header('location', `${base}/assets/${stored.id}`).header('content-type', stored.contentType).send(answer.body)
 }
 
 async function render(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): Promise<{ status: number; contentType: string | undefined; body: Buffer }> {
