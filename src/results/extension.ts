@@ -4,7 +4,8 @@ import type { Extension } from '../app/extension.ts'
 import type { RouteRequest, RouteResponse } from '../app/route.ts'
 import { ServalError } from '../errors/index.ts'
 import { addResultsOpenApi } from './openapi.ts'
-import { ResultStore } from './store.ts'
+import { RedisResultStore } from './redis-store.ts'
+import { FileResultStore, type ResultStore } from './store.ts'
 
 const stores = new WeakMap<App, ResultStore>()
 
@@ -18,9 +19,21 @@ const stores = new WeakMap<App, ResultStore>()
  */
 export function resultsOf(app: App): ResultStore {
   let store = stores.get(app)
-  if (!store) stores.set(app, (store = new ResultStore(join(resolve(app.cwd, app.settings.data_dir), 'results'))))
+  if (!store) stores.set(app, (store = openStore(app)))
   return store
 }
+
+function openStore(app: App): ResultStore {
+  const { redis_url: url, redis_prefix: prefix } = app.settings
+  return url ? new RedisResultStore(url, prefix, app.logger) : new FileResultStore(join(resolve(app.cwd, app.settings.data_dir), 'results'))
+}
+
+/** How often expired result files are removed: often enough that a short retention stays short on disk. */
+function sweepEveryMs(retentionS: number): number {
+  return Math.min(3_600_000, Math.max(1000, retentionS * 500))
+}
+
+const sweepers = new WeakMap<App, NodeJS.Timeout>()
 
 /**
  * The results capability: `GET /results/{id}` answers a stored result with
@@ -38,6 +51,16 @@ export function resultsExtension(): Extension {
     name: 'results',
     routes: (app) => [{ method: 'GET', path: '/results/:id', handle: (request) => readResult(app, request) }],
     openapi: (doc) => addResultsOpenApi(doc),
+    serve: (app) => {
+      const store = resultsOf(app)
+      if (!store.sweep || sweepers.has(app)) return
+      const timer = setInterval(() => store.sweep!().catch((err: unknown) => app.logger.warn({ err }, 'result sweep failed')), sweepEveryMs(app.settings.results_retention_s))
+      sweepers.set(app, timer.unref())
+    },
+    stop: async (app) => {
+      clearInterval(sweepers.get(app))
+      await stores.get(app)?.close?.()
+    },
   }
 }
 

@@ -1,2 +1,3 @@
 export { resultsExtension, resultsOf } from './extension.ts'
-export { ResultStore, type StoredResult } from './store.ts'
+export { FileResultStore, type ResultStore, type StoredResult } from './store.ts'
+export { RedisResultStore } from './redis-store.ts'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /**
@@ -24,16 +24,60 @@ export interface StoredResult {
 const ID = /^[A-Za-z0-9_-]{22}$/
 
 /**
- * Stored results in `data_dir/results`, one file per result written
- * atomically (tmp + rename). An expired result is removed when read.
+ * Where stored results live: files in `data_dir/results`, or Redis with
+ * `redis_url` (every instance reads what any stored).
  *
  * @example
  * ```ts
- * const store = new ResultStore(join(dataDir, 'results'))
+ * const id = await store.save({ status: 200, contentType: 'application/json', body, owner: null, expiresAt })
+ * await store.get(id)
+ * ```
+ */
+export interface ResultStore {
+  save(result: StoredResult): Promise<string>
+  get(id: string): Promise<StoredResult | undefined>
+  /** Removes what has expired (Redis expires keys itself). */
+  sweep?(): Promise<number>
+  close?(): Promise<void>
+}
+
+/** A new result id: 128 random bits, base64url. */
+export function newResultId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/** True for a text shaped like a result id (anything else is never looked up). */
+export function isResultId(id: string): boolean {
+  return ID.test(id)
+}
+
+/** A result as one JSON text (the body base64): the form both stores keep. */
+export function encodeResult(result: StoredResult): string {
+  return JSON.stringify({ status: result.status, contentType: result.contentType, owner: result.owner, expiresAt: result.expiresAt, body: result.body.toString('base64') })
+}
+
+/** The result a stored text holds, or undefined when it is not one. */
+export function decodeResult(text: string): StoredResult | undefined {
+  try {
+    const record = JSON.parse(text) as Omit<StoredResult, 'body'> & { body: string }
+    return typeof record.expiresAt === 'number' && typeof record.body === 'string' ? { ...record, body: Buffer.from(record.body, 'base64') } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Stored results in `data_dir/results`, one file per result written
+ * atomically (tmp + rename). An expired result is removed when read, and
+ * by {@link FileResultStore.sweep}, which the server runs periodically.
+ *
+ * @example
+ * ```ts
+ * const store = new FileResultStore(join(dataDir, 'results'))
  * const id = await store.save(result)
  * ```
  */
-export class ResultStore {
+export class FileResultStore implements ResultStore {
   readonly #dir: string
 
   constructor(dir: string) {
@@ -42,25 +86,36 @@ export class ResultStore {
   }
 
   async save(result: StoredResult): Promise<string> {
-    const id = randomBytes(16).toString('base64url')
+    const id = newResultId()
     const file = join(this.#dir, `${id}.json`)
-    const record = { status: result.status, contentType: result.contentType, owner: result.owner, expiresAt: result.expiresAt, body: result.body.toString('base64') }
-    await writeFile(`${file}.tmp`, JSON.stringify(record))
+    await writeFile(`${file}.tmp`, encodeResult(result))
     await rename(`${file}.tmp`, file)
     return id
   }
 
   /** The result, or undefined for an unknown, malformed or expired id. */
   async get(id: string): Promise<StoredResult | undefined> {
-    if (!ID.test(id)) return undefined
+    if (!isResultId(id)) return undefined
     const file = join(this.#dir, `${id}.json`)
-    let record: Omit<StoredResult, 'body'> & { body: string }
-    try {
-      record = JSON.parse(await readFile(file, 'utf8')) as typeof record
-    } catch {
-      return undefined
-    }
+    const record = decodeResult(await readFile(file, 'utf8').catch(() => ''))
+    if (!record) return undefined
     if (record.expiresAt <= Date.now()) return void (await unlink(file).catch(() => undefined))
-    return { ...record, body: Buffer.from(record.body, 'base64') }
+    return record
+  }
+
+  /**
+   * Removes expired results (and a `.tmp` a crash left behind), so the
+   * directory holds what is still readable. Reads only the `expiresAt` of
+   * each file; returns how many went.
+   */
+  async sweep(): Promise<number> {
+    const now = Date.now()
+    let removed = 0
+    for (const name of await readdir(this.#dir).catch(() => [] as string[])) {
+      const file = join(this.#dir, name)
+      const gone = name.endsWith('.tmp') ? (await stat(file).catch(() => undefined))!.mtimeMs < now - 3_600_000 : (decodeResult(await readFile(file, 'utf8').catch(() => ''))?.expiresAt ?? 0) <= now
+      if (gone && (await unlink(file).then(() => true, () => false))) removed++
+    }
+    return removed
   }
 }

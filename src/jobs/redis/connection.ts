@@ -133,9 +133,9 @@ export async function connectRedis(options: ConnectOptions): Promise<Redis> {
  * await queue.add(name, data).catch((error) => { throw unavailable(error) })
  * ```
  */
-export function unavailable(error: unknown): unknown {
+export function unavailable(error: unknown, what = 'The job store (Redis)'): unknown {
   if (!isConnectionError(error)) return error
-  return new ServalError('unavailable', { detail: 'The job store (Redis) is unavailable; try again', headers: { 'retry-after': '1' }, cause: error })
+  return new ServalError('unavailable', { detail: `${what} is unavailable; try again`, headers: { 'retry-after': '1' }, cause: error })
 }
 
 /** What ioredis throws when a command could not reach Redis or got no answer. */
