@@ -1,5 +1,6 @@
 export { action, isAction, kebabCase } from './define.ts'
 export { file, isFileOutput, type FileOutput } from './file.ts'
+export { redirect, isRedirect, type Redirect, type RedirectStatus } from './redirect.ts'
 export { resolver, isResolver, type Resolver, type ResolverDef, type ResolverContext } from './resolver.ts'
 export type {
   Action,
@@ -11,6 +12,7 @@ export type {
   Access,
   HttpMethod,
   JobOptions,
+  PageOptions,
   Schedule,
   Resources,
   Trigger,
