@@ -45,7 +45,8 @@ async function serveStatic(roots: readonly string[], request: RouteRequest): Pro
   const sized = { ...headers, 'content-type': type, 'content-length': String(end - start + 1), 'x-content-type-options': 'nosniff' }
   const status = range ? 206 : 200
   const all = range ? { ...sized, 'content-range': `bytes ${start}-${end}/${stats.size}` } : sized
-  if (request.method === 'HEAD' || stats.size === 0) return { status, headers: all, body: new Uint8Array() }
+  // HEAD gets the stream too: the adapter cancels it unread and keeps this content-length.
+  if (stats.size === 0) return { status, headers: all, body: new Uint8Array() }
   return { status, headers: all, body: Readable.toWeb(createReadStream(file, { start, end })) }
 }
 
