@@ -23,7 +23,7 @@ export class TemplateSet {
   constructor(folders: readonly string[], options: { dev: boolean }) {
     this.searchPaths = folders.map((f) => join(f, 'templates'))
     const loader = new nunjucks.FileSystemLoader([...this.searchPaths], { noCache: options.dev })
-    this.#env = new nunjucks.Environment(loader, { autoescape: true, noCache: options.dev })
+    this.#env = new nunjucks.Environment(loader, { autoescape: true })
   }
 
   /** The file a template name resolves to, nearest folder first; undefined when none has it. */

@@ -115,6 +115,10 @@ describe('a page', () => {
     const res = await get('/actions/go?to=Bob')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ location: '/show?name=Bob', status: 307 })
+    // The output schema describes the output, not the redirect: neither checks nor trims it.
+    const typed = await fetch(`${server.url}/actions/note`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x","after":"back"}' })
+    expect(typed.status).toBe(200)
+    expect(await typed.json()).toEqual({ location: '/show?name=noted', status: 303 })
   })
 })
 

@@ -18,6 +18,7 @@ const files = scratchDir({
   'site/static/img.png': PNG,
   'site/static/sub/deep/file.txt': 'deep file',
   'site/static/.secret': 'DOTFILE-SECRET',
+  'site/static/100%': 'PERCENT-SECRET',
   'site/static/.git/config': 'GIT-SECRET',
   'site/secret.txt': 'OUTSIDE-SECRET',
   'outside/secret.txt': 'OUTSIDE-SECRET',
@@ -128,6 +129,7 @@ describe('/static/ on a raw socket (no client normalises the path)', () => {
     '/static/.%2e/secret.txt',
     '/static/%252e%252e/secret.txt',
     '/static/%252e%252e%252fsecret.txt',
+    '/static/100%25',
     '/static/%25%32%65%25%32%65/secret.txt',
     '/static/..\\secret.txt',
     '/static/..%5csecret.txt',
@@ -181,6 +183,18 @@ describe('several static/ folders', () => {
       expect(error.detail).toContain(join(clash.dir, 'b/static/css/site.css'))
     } finally {
       clash.remove()
+    }
+  })
+})
+
+describe('discovery', () => {
+  it('never imports the scripts of a static/ folder as actions', async () => {
+    const { discoverActions } = await import('serval')
+    const dir = scratchDir({ 'plain.mjs': 'export const x = 1', 'static/boom.js': 'throw new Error("a browser script was imported")' })
+    try {
+      expect(await discoverActions([dir.dir])).toEqual([])
+    } finally {
+      dir.remove()
     }
   })
 })
