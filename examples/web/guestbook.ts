@@ -1,5 +1,5 @@
 // Web pages: the same actions as HTML, no JavaScript needed (see docs/web.md).
-//   npm start, then open http://127.0.0.1:3000/guestbook
+//   npm start, then open http://localhost:8000/guestbook
 // GET /guestbook renders templates/guestbook.njk with the entries; its form
 // POSTs to /guestbook, which signs and redirects back (post/redirect/get).
 // Both actions stay callable as JSON at /actions/guestbook and /actions/sign-guestbook.
