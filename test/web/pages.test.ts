@@ -30,6 +30,7 @@ const actions = sourcesIn(file, {
     },
     ({ name }) => ({ greeting: `Hello ${name}` }),
   ),
+  home: action({ http: 'GET', access: 'public', page: { path: '/', template: 'plain.njk' } }, () => 'home'),
   item: action({ http: 'GET', access: 'public', page: { path: '/items/:id' }, input: z.object({ id: z.number().int() }), output: z.object({ kind: z.string() }) }, ({ id }) => ({ kind: id % 2 ? 'odd' : 'even' })),
   go: action({ http: 'GET', access: 'public', page: { template: 'plain.njk' }, input: z.object({ to: z.string(), code: z.enum(['303', '307']).optional() }) }, ({ to, code }) =>
     code ? redirect(`/show?name=${to}`, Number(code) as 303) : redirect(`/show?name=${to}`),
@@ -95,6 +96,10 @@ describe('a page', () => {
   it('reads :name path segments into the input, coerced', async () => {
     expect(await (await get('/items/7')).text()).toBe('<p>item 7 (odd)</p>')
     expect((await get('/items/seven')).status).toBe(422)
+  })
+
+  it('can be the root page', async () => {
+    expect(await (await get('/')).text()).toBe('<p>home</p>')
   })
 
   it('answers HEAD with the headers only', async () => {
