@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Principal } from '../auth/principal.ts'
 import type { InferIn, InferOut, SchemaLike } from '../schema/infer.ts'
+import type { Redirect } from './redirect.ts'
 
 /** An HTTP method an action can be invoked with. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -90,6 +91,23 @@ export type Schedule =
   | { readonly cron: string; readonly tz?: string; readonly input?: unknown }
 
 /**
+ * An HTML page over an action (see docs/web.md): `GET {path}` renders
+ * `templates/{template}` with the action's output as `model`; on an action
+ * that takes POST, `POST {path}` reads an HTML form into the input.
+ *
+ * @example
+ * ```ts
+ * const page: PageOptions = { path: '/guestbook', template: 'guestbook.njk' }
+ * ```
+ */
+export interface PageOptions {
+  /** The page's URL path: literal segments and `:name` parameters (read into the input). Default `/{kebab-name}`. */
+  readonly path?: string
+  /** The template file under the function folder's `templates/`. Default `{name}.njk`. */
+  readonly template?: string
+}
+
+/**
  * The definition object of an action: one generic object, never a list of
  * overloads.
  */
@@ -118,6 +136,8 @@ export interface ActionDef<I extends SchemaLike | undefined = SchemaLike | undef
   readonly store?: boolean
   /** GraphQL fields resolved only when selected (`resolver()`); on a list output they go on the item type. */
   readonly fields?: Readonly<Record<string, import('./resolver.ts').Resolver<import('./resolver.ts').FieldParent<O>>>>
+  /** Render the output as an HTML page (see docs/web.md); the action stays at `/actions/…`. */
+  readonly page?: PageOptions
 }
 
 /**
@@ -140,10 +160,10 @@ export type HandlerInput<I> = [I] extends [undefined] ? Record<string, unknown> 
 /** The input a client sends. */
 export type ClientInput<I> = [I] extends [undefined] ? Record<string, unknown> | undefined : InferIn<I>
 
-/** What a handler may return for an output schema: a value, a promise, or a stream of items. */
+/** What a handler may return for an output schema: a value (or a `redirect()`), a promise, or a stream of items. */
 export type HandlerReturn<O> = [O] extends [undefined]
   ? unknown
-  : InferIn<O> | Promise<InferIn<O>> | AsyncIterable<InferIn<O>>
+  : InferIn<O> | Redirect | Promise<InferIn<O> | Redirect> | AsyncIterable<InferIn<O>>
 
 /** The handler's function type. */
 export type Handler<I, R> = (input: HandlerInput<I>, ctx: ActionContext) => R
@@ -161,7 +181,7 @@ export type ActionOutput<O, R> = [O] extends [undefined]
     : Awaited<R>
   : R extends AsyncIterable<unknown>
     ? AsyncIterable<InferOut<O>>
-    : InferOut<O>
+    : InferOut<O> | Extract<Awaited<R>, Redirect>
 
 /** Brand that marks an action, shared across module copies. */
 export const ACTION_BRAND: unique symbol = Symbol.for('serval.action') as never

@@ -37,7 +37,8 @@ export interface RouteRequest {
 
 /**
  * What a route answers. `body` is a JSON value (the adapter serialises
- * it) or bytes, sent as they are under the `content-type` header given.
+ * it) or bytes (a `Uint8Array`, or a `ReadableStream` of them for files too
+ * big to hold), sent as they are under the `content-type` header given.
  * Errors are not answered but thrown (a `ServalError`, or anything): the
  * adapter turns them into a problem document with `toProblem`.
  *

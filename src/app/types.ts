@@ -4,7 +4,7 @@ import type { Invocation } from '../core/context.ts'
 import type { PipelineDeps } from '../core/invoke.ts'
 import type { CompiledAction, Registry } from '../core/registry.ts'
 import type { Security } from '../core/security.ts'
-import type { Route } from './route.ts'
+import type { Route, RouteRequest, RouteResponse } from './route.ts'
 
 // App and Extension refer to each other, so they share this module: neither
 // app.ts nor extension.ts has to import the other.
@@ -70,6 +70,13 @@ export interface Extension {
   info?(app: App): Record<string, unknown>
   /** Whether this capability can serve now: `/_sys/ready` is 503 while any says no (`reason` in dev mode only). */
   health?(app: App): { ok: boolean; reason?: string } | Promise<{ ok: boolean; reason?: string }>
+  /**
+   * A page's action answered 401 to a browser (Accept prefers `text/html`):
+   * answer instead of the error page, e.g. a redirect to a login page
+   * (the sessions capability). `undefined` lets the error page render; the
+   * first extension that answers wins.
+   */
+  onUnauthenticatedPage?(request: RouteRequest, app: App): RouteResponse | undefined | Promise<RouteResponse | undefined>
   /** Runs on shutdown, after the server stops accepting requests. */
   stop?(app: App): void | Promise<void>
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Principal } from '../auth/principal.ts'
 import type { Resources } from '../action/types.ts'
+import { isRedirect } from '../action/redirect.ts'
 import { invalidInput, invalidOutput, type Validated } from '../schema/index.ts'
 import { Context, type Invocation } from './context.ts'
 import type { CompiledAction } from './registry.ts'
@@ -76,7 +77,8 @@ function runHandler(deps: PipelineDeps, action: CompiledAction, value: unknown, 
 
 function settleResult(deps: PipelineDeps, action: CompiledAction, result: unknown): unknown {
   if (isStream(result)) return checkStream(action, result, deps.validateOutput !== false)
-  return deps.validateOutput === false ? result : checkOutput(action, result)
+  // A redirect is an answer about where to go, not an output: the schema does not describe it.
+  return deps.validateOutput === false || isRedirect(result) ? result : checkOutput(action, result)
 }
 
 /**

@@ -13,7 +13,7 @@ const SKIP_FILE = /\.(test|spec)\.[cm]?[jt]s$|\.d\.[cm]?ts$/
 
 /**
  * Lists the files discovery imports under `dir`: `.ts/.mts/.js/.mjs`,
- * skipping `node_modules`, dot-folders, test, spec and declaration files.
+ * skipping `node_modules`, `static` folders, dot-folders, test, spec and declaration files.
  * Sorted, so startup order (and duplicate errors) never depend on the disk.
  *
  * @example
@@ -39,8 +39,10 @@ function walk(dir: string, out: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
     const path = join(dir, entry.name)
-    if (entry.isDirectory()) walk(path, out)
-    else if (entry.isFile() && EXTENSIONS.has(extname(entry.name)) && !SKIP_FILE.test(entry.name)) out.push(path)
+    // static/ holds files for browsers (see docs/web.md): its scripts are never actions.
+    if (entry.isDirectory()) {
+      if (entry.name !== 'static') walk(path, out)
+    } else if (entry.isFile() && EXTENSIONS.has(extname(entry.name)) && !SKIP_FILE.test(entry.name)) out.push(path)
   }
 }
 

@@ -86,6 +86,8 @@ function send(reply: FastifyReply, response: RouteResponse): FastifyReply {
   const body = response.body
   if (body === undefined) return reply.send()
   if (body instanceof Uint8Array) return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength))
+  // Fastify sends web streams itself, and cancels them for HEAD (keeping the route's content-length).
+  if (body instanceof ReadableStream) return reply.send(body)
   if (!reply.hasHeader('content-type')) reply.header('content-type', JSON_TYPE)
   return reply.send(JSON.stringify(body))
 }

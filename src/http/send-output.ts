@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 import { isFileOutput } from '../action/file.ts'
+import { isRedirect } from '../action/redirect.ts'
 import type { App } from '../app/app.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { serializeJson, storeAssets } from './json-output.ts'
@@ -16,6 +17,8 @@ export function sendOutput(app: App, reply: FastifyReply, action: CompiledAction
   if (output === undefined) return reply.code(204).send()
   if (typeof output === 'object' && output !== null && !Array.isArray(output)) {
     if (isFileOutput(output)) return sendBytes(reply, output.body, output.contentType, output.filename)
+    // Over REST a redirect is data for the client ({ location, status }), not a 3xx to follow: see docs/web.md.
+    if (isRedirect(output)) return reply.header('content-type', JSON_TYPE).send(JSON.stringify(output))
     if (output instanceof Uint8Array) return sendBytes(reply, output, 'application/octet-stream')
     if (typeof Blob !== 'undefined' && output instanceof Blob) return sendBlob(reply, output)
     if (output instanceof ReadableStream) return sendBytes(reply, output, 'application/octet-stream')

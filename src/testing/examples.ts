@@ -3,6 +3,7 @@ import type { App } from '../app/app.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import type { ActionExample } from '../action/types.ts'
 import { toProblem } from '../errors/index.ts'
+import { isRedirect } from '../action/redirect.ts'
 
 /** One example of one action, runnable as a test. */
 export interface ExampleCase {
@@ -62,6 +63,7 @@ async function runExample(app: App, action: CompiledAction, example: ActionExamp
 /** What a client would receive: the output (each item of a stream) serialised, parsed back. */
 function received(action: CompiledAction, value: unknown): unknown {
   if (Array.isArray(value) && action.streaming) return value.map((v) => received({ ...action, streaming: false }, v))
-  const text = action.output ? action.output.serialize(value) : JSON.stringify(value)
+  // A redirect goes out as { location, status } whatever the output schema (see docs/web.md).
+  const text = action.output && !isRedirect(value) ? action.output.serialize(value) : JSON.stringify(value)
   return text === undefined ? undefined : JSON.parse(text)
 }

@@ -1,0 +1,5 @@
+export { webExtension } from './extension.ts'
+export { prefersJson, wantsHtml } from './accept.ts'
+export { staticSegments } from './static/safe-path.ts'
+export type { PageSpec, PageMethod } from './pages.ts'
+export type { RequestView } from './error-page.ts'
