@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { hashPassword } from '../../src/auth/passwords.ts'
@@ -174,3 +175,20 @@ function rawGet(t: TestServer, path: string, headers: string[]): Promise<string>
     socket.on('error', reject)
   })
 }
+
+describe('examples/auth credential files', () => {
+  it('serve the example notes with its API key, Basic users and a login session (auth_mode=none: the rules now hold)', async () => {
+    const examples = fileURLToPath(new URL('../../examples/auth', import.meta.url))
+    const t = await createTestServer({ dirs: [examples] }, { api_keys_file: join(examples, 'api-keys.yaml'), basic_users_file: join(examples, 'users.yaml'), session_secret: 'example-session-secret-at-least-32-chars' })
+    try {
+      expect((await t.fetch('/actions/list-notes')).status).toBe(401)
+      expect((await t.fetch('/actions/list-notes', { headers: { 'x-api-key': 'demo-key-not-for-production' } })).status).toBe(200)
+      expect(await (await t.fetch('/actions/who-am-i', { headers: basic('bob', 'builder') })).json()).toMatchObject({ sub: 'bob', scopes: ['notes:read'] })
+      const login = await t.fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url }, body: JSON.stringify({ username: 'ada', password: 'lovelace' }) })
+      const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!
+      expect(await (await t.fetch('/actions/who-am-i', { headers: { cookie } })).json()).toMatchObject({ sub: 'ada' })
+    } finally {
+      await t.close()
+    }
+  })
+})
