@@ -130,7 +130,8 @@ describe('CSRF', () => {
     const cookie = await logIn()
     expect((await note({ cookie, origin: t.url })).status).toBe(200)
     expect((await note({ cookie, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, {}]) {
+    const attempts: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, {}]
+    for (const headers of attempts) {
       const res = await note({ cookie, ...headers })
       expect(res.status, JSON.stringify(headers)).toBe(403)
       expect((await res.json()).type).toBe('urn:serval:problem:cross-site-request')

@@ -17,12 +17,13 @@ import { SESSION_COOKIE, cookieValue, sessionSetCookie } from '../../auth/sessio
 export function registerSessionRenewal(server: FastifyInstance, app: App): void {
   const sessions = kindsOf(app.security)?.sessions
   if (!sessions) return
-  const tls = Boolean(app.settings.tls_cert) || Boolean(app.settings.public_base_url?.startsWith('https:'))
+  // As on login: TLS here, or at the proxy in front (an https public_base_url).
+  const secure = Boolean(app.settings.tls_cert) || Boolean(app.settings.public_base_url?.startsWith('https:'))
   server.addHook('onSend', async (request, reply, payload) => {
     const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE)
     const renewal = cookie === undefined ? undefined : sessions.takeRenewal(cookie)
     // A response that sets the cookie itself (login, logout) has the last word.
-    if (renewal && !reply.hasHeader('set-cookie')) reply.header('set-cookie', sessionSetCookie(renewal.value, renewal.maxAgeS, tls || request.protocol === 'https'))
+    if (renewal && !reply.hasHeader('set-cookie')) reply.header('set-cookie', sessionSetCookie(renewal.value, renewal.maxAgeS, secure))
     return payload
   })
 }
