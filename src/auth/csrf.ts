@@ -55,6 +55,6 @@ export function isUnsafeMethod(method: string): boolean {
  */
 export function crossSiteRefused(): ServalError {
   return new ServalError('cross-site-request', {
-    detail: 'A request authenticated by the session cookie must come from this site (Origin or Sec-Fetch-Site: same-origin); send a bearer token, an API key or Basic credentials instead',
+    detail: 'A request authenticated by the session cookie must come from this site (Origin or Sec-Fetch-Site: same-origin; behind a proxy or API Gateway, set public_base_url); send a bearer token, an API key or Basic credentials instead',
   })
 }
