@@ -24,11 +24,11 @@ export class ApiKeys {
     }
   }
 
-  /** The principal of a key; a 401 for an empty or unknown one (a key that was sent is never ignored). */
+  /** The principal of a key; a 401 for an unknown one, the empty key included (a key that was sent is never ignored). */
   principal(key: string): Principal {
     const digest = createHash('sha256').update(key).digest()
     const found = this.#byDigest.get(digest.toString('hex'))
-    if (key === '' || !found || !timingSafeEqual(found.digest, digest)) throw unauthorized('The API key (X-API-Key) is not valid', 'invalid_token')
+    if (!found || !timingSafeEqual(found.digest, digest)) throw unauthorized('The API key (X-API-Key) is not valid', 'invalid_token')
     return found.principal
   }
 }

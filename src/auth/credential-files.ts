@@ -22,6 +22,9 @@ export interface BasicUserEntry {
 
 type Raw = Record<string, unknown>
 
+// An empty X-API-Key header must never match.
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+
 /**
  * Reads `api_keys_file` (YAML or JSON: `[{ key_sha256, sub, scopes, groups? }]`).
  * Any mistake is a startup error naming the setting, the file and the
@@ -40,6 +43,7 @@ export function readApiKeysFile(file: string, cwd = process.cwd()): ApiKeyEntry[
     if (typeof keySha256 !== 'string' || !/^[0-9a-f]{64}$/.test(keySha256)) {
       throw where('key_sha256 must be the SHA-256 of the key as 64 lowercase hex digits (e.g. printf %s "$KEY" | sha256sum), never the key itself')
     }
+    if (keySha256 === EMPTY_SHA256) throw where('key_sha256 is the SHA-256 of the empty key')
     if (seen.has(keySha256)) throw where('repeats the key_sha256 of an earlier entry')
     seen.add(keySha256)
     return { keySha256, sub: nonEmpty(raw, 'sub', where), scopes: stringList(raw, 'scopes', where), groups: stringList(raw, 'groups', where) }

@@ -133,6 +133,7 @@ describe('credential files', () => {
       [{ basic_users_file: writeUsers('nouser.json', [{ username: 'ok', password_hash: '$scrypt$x', scopes: [] }]) }, /nouser\.json: entry 1: password_hash/],
       [{ api_keys_file: writeFile('plainkey.yaml', `- key_sha256: ${KEY}\n  sub: x\n`) }, /SERVAL_API_KEYS_FILE: .*plainkey\.yaml: entry 1: key_sha256 must be/],
       [{ api_keys_file: writeFile('upper.json', JSON.stringify([{ key_sha256: sha256(KEY), sub: 'a' }, { key_sha256: sha256('x').toUpperCase(), sub: 'b' }])) }, /upper\.json: entry 2: key_sha256/],
+      [{ api_keys_file: writeFile('empty.json', JSON.stringify([{ key_sha256: sha256(''), sub: 'a' }])) }, /empty\.json: entry 1: key_sha256 is the SHA-256 of the empty key/],
       [{ api_keys_file: writeFile('nosub.json', JSON.stringify([{ key_sha256: sha256(KEY) }])) }, /nosub\.json: entry 1: sub must be a non-empty string/],
       [{ api_keys_file: writeFile('scopes.json', JSON.stringify([{ key_sha256: sha256(KEY), sub: 'a', scopes: [1] }])) }, /scopes\.json: entry 1: scopes must be a list of strings/],
       [{ api_keys_file: writeFile('object.json', '{"key_sha256": "x"}') }, /object\.json: must be a list/],
