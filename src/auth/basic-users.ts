@@ -5,7 +5,7 @@ import { FailureThrottle } from './failure-throttle.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
 import type { Principal } from './principal.ts'
 
-// A verified password is trusted for a minute: argon2 costs ~20 ms and 19 MiB per check, a browser sends Basic on every request.
+// A verified password is trusted for a minute: argon2 costs 20-40 ms and 19 MiB per check, a browser sends Basic on every request.
 const CACHE_MS = 60_000
 const CACHE_ENTRIES = 1000
 // As the token endpoint: five wrong passwords in a row are free, then 5 s doubling up to 15 min, per client.

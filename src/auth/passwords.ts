@@ -3,7 +3,7 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOpti
 /** The hash formats a `basic_users_file` may hold. */
 export type PasswordHashKind = 'argon2id' | 'scrypt'
 
-// scrypt N = 2^15, r = 8, p = 1: 32 MiB and ~100 ms per check, OWASP's minimum for scrypt.
+// scrypt N = 2^15, r = 8, p = 1: 32 MiB and 100-250 ms per check (OWASP's minimum for scrypt).
 const SCRYPT = { ln: 15, r: 8, p: 1 }
 const KEY_LENGTH = 32
 const SCRYPT_FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]{16,})={0,2}\$([A-Za-z0-9+/]{43,})={0,2}$/
