@@ -8,6 +8,9 @@ import type { Principal } from './principal.ts'
 // A verified password is trusted for a minute: argon2 costs 20-40 ms and 19 MiB per check, a browser sends Basic on every request.
 const CACHE_MS = 60_000
 const CACHE_ENTRIES = 1000
+// A wrong password is remembered a moment, so one request checked twice (the rate limiter identifies the caller
+// before the pipeline does) is counted and hashed once.
+const FAILURE_MS = 2_000
 // As the token endpoint: five wrong passwords in a row are free, then 5 s doubling up to 15 min, per client.
 const THROTTLE = { free: 5, baseMs: 5_000, maxMs: 15 * 60_000, maxClients: 10_000 }
 const REALM = 'Basic realm="serval", charset="UTF-8"'
@@ -26,6 +29,7 @@ const REALM = 'Basic realm="serval", charset="UTF-8"'
 export class BasicUsers {
   readonly #users = new Map<string, BasicUserEntry>()
   readonly #verified = new Map<string, { principal: Principal; until: number }>()
+  readonly #failed = new Map<string, number>()
   readonly #throttle: FailureThrottle
   readonly #now: () => number
   #decoy: Promise<string> | undefined
@@ -45,6 +49,7 @@ export class BasicUsers {
     const key = createHash('sha256').update(`${username}\0${password}`).digest('base64')
     const hit = this.#verified.get(key)
     if (hit && hit.until > this.#now()) return hit.principal
+    if ((this.#failed.get(key) ?? 0) > this.#now()) throw basicUnauthorized('Wrong username or password')
     const who = client ?? `user:${username}`
     const waitS = Math.ceil(this.#throttle.waitMs(who) / 1000)
     if (waitS > 0) throw new ServalError('too-many-requests', { detail: `Too many wrong passwords; retry in ${waitS} s`, headers: { 'retry-after': String(waitS) } })
@@ -53,6 +58,7 @@ export class BasicUsers {
     const matches = await verifyPassword(user?.passwordHash ?? (await this.#decoyHash()), password)
     if (!user || !matches) {
       this.#throttle.fail(who)
+      this.#rememberFailure(key)
       throw basicUnauthorized('Wrong username or password')
     }
     this.#throttle.succeed(who)
@@ -75,6 +81,11 @@ export class BasicUsers {
     if (this.#verified.size >= CACHE_ENTRIES) this.#verified.delete(this.#verified.keys().next().value as string)
     this.#verified.set(key, { principal, until: this.#now() + CACHE_MS })
     return principal
+  }
+
+  #rememberFailure(key: string): void {
+    if (this.#failed.size >= CACHE_ENTRIES) this.#failed.delete(this.#failed.keys().next().value as string)
+    this.#failed.set(key, this.#now() + FAILURE_MS)
   }
 
   #decoyHash(): Promise<string> {

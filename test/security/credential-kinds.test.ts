@@ -120,6 +120,16 @@ describe('Basic auth', () => {
     }
   })
 
+  it('with rate limiting on (which identifies the caller first), a wrong password still counts once', async () => {
+    const t = await createTestServer({ actions }, { basic_users_file: usersFile, rate_limit_max: 1000 })
+    try {
+      for (let i = 0; i < 4; i++) expect((await t.fetch('/actions/ping', { headers: basic('ada', `guess${i}`) })).status).toBe(401)
+      expect((await t.fetch('/actions/ping', { headers: basic('ada', 'lovelace') })).status).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+
   it('on a raw socket, a repeated Authorization header is not a way around the check', async () => {
     const raw = await rawGet(none, '/actions/whoami', ['Authorization: Basic ' + Buffer.from('ada:wrong').toString('base64'), 'Authorization: Basic ' + Buffer.from('ada:lovelace').toString('base64')])
     expect(raw).toMatch(/^HTTP\/1.1 401/)
