@@ -43,7 +43,7 @@ export function sessionRoutes(app: App): Route[] {
 }
 
 async function logIn(login: Login, request: RouteRequest): Promise<RouteResponse> {
-  if (request.credentials.crossSite) throw crossSiteRefused()
+  refuseCrossSite(request)
   const isForm = isFormRequest(request)
   const next = safeNext(field(request.body, 'next'))
   const username = field(request.body, 'username') ?? ''
@@ -67,7 +67,7 @@ async function logIn(login: Login, request: RouteRequest): Promise<RouteResponse
 }
 
 async function logOut(login: Login, request: RouteRequest): Promise<RouteResponse> {
-  if (request.credentials.crossSite) throw crossSiteRefused()
+  refuseCrossSite(request)
   if (request.credentials.session !== undefined) await login.sessions.end(request.credentials.session)
   const clear = sessionSetCookie('', 0, login.secure)
   if (isFormRequest(request) || (request.headers.accept ?? '').includes('text/html')) return seeOther(login.app.settings.login_path, clear)
@@ -87,6 +87,17 @@ function hasLoginPage(app: App): boolean {
     const page = (action.def as { page?: { path?: string } }).page
     return page !== undefined && (page.path ?? `/${action.path}`) === app.settings.login_path
   })
+}
+
+/**
+ * Login and logout from another site's page are refused (login CSRF, forced
+ * logout). Unlike a cookie-authenticated action, a request with neither
+ * `Origin` nor `Sec-Fetch-Site` passes: browsers send one on every POST, so
+ * it is a script (curl), which no other site can aim.
+ */
+function refuseCrossSite(request: RouteRequest): void {
+  const fromBrowser = request.headers.origin !== undefined || request.headers['sec-fetch-site'] !== undefined
+  if (request.credentials.crossSite && fromBrowser) throw crossSiteRefused()
 }
 
 function seeOther(location: string, setCookie?: string): RouteResponse {
