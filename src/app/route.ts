@@ -20,7 +20,7 @@ export interface RouteRequest {
   readonly params: Readonly<Record<string, string>>
   /** The query string; a repeated key is an array. */
   readonly query: Readonly<Record<string, string | string[]>>
-  /** The parsed body: JSON, or for a `form` route an object of its fields; undefined when none was sent. */
+  /** The parsed body: JSON, or for a form an object of its fields; undefined when none was sent. */
   readonly body: unknown
   /** Header names in lower case; repeated headers joined with `, `. */
   readonly headers: Readonly<Record<string, string | undefined>>
@@ -68,7 +68,11 @@ export interface Route {
   readonly method: RouteMethod
   /** A path template: literal segments and `:name` parameters, e.g. `/jobs/:ref/result`. */
   readonly path: string
-  /** How the body is read: JSON (the default) or an HTML form (`application/x-www-form-urlencoded`). */
-  readonly body?: 'json' | 'form'
+  /**
+   * How the body is read: JSON (the default), an HTML form
+   * (`application/x-www-form-urlencoded`) only, or either (`json-or-form`:
+   * a login that browsers post as a form and scripts as JSON).
+   */
+  readonly body?: 'json' | 'form' | 'json-or-form'
   handle(request: RouteRequest): RouteResponse | Promise<RouteResponse>
 }

@@ -1,9 +1,9 @@
 import type { CompiledAction } from '../core/registry.ts'
 import type { Credentials, Security } from '../core/security.ts'
-import { accessRule, missingScopes } from './access.ts'
-import { bearerToken, forbidden, unauthorized } from './challenge.ts'
+import { bearerToken, unauthorized } from './challenge.ts'
 import { principalFromClaims } from './claims.ts'
-import { checkAllowedGroups, withGroup, type GroupPolicy } from './groups.ts'
+import { checkPredicate, requireAccess } from './enforce.ts'
+import { withGroup, type GroupPolicy } from './groups.ts'
 import type { Principal } from './principal.ts'
 import type { TokenVerifier } from './verifier.ts'
 
@@ -42,22 +42,10 @@ export class BearerSecurity implements Security {
   }
 
   async authenticate(action: CompiledAction, credentials: Credentials | undefined): Promise<Principal | null> {
-    const rule = accessRule(action.def)
-    const principal = await this.identify(credentials)
-    if (rule.public) return principal
-    if (!principal) throw unauthorized(`"${action.name}" requires a bearer token`)
-    checkAllowedGroups(principal, this.#groups, credentials?.groupId)
-    const missing = missingScopes(rule, principal)
-    if (missing.length) throw forbidden(`"${action.name}" requires scope${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')}`, rule.scopes)
-    return principal
+    return requireAccess(action, await this.identify(credentials), this.#groups, credentials?.groupId, 'requires a bearer token')
   }
 
-  async authorize(action: CompiledAction, principal: Principal | null, input: unknown): Promise<void> {
-    const { predicate } = accessRule(action.def)
-    if (!predicate) return
-    // authenticate never yields null for a non-public action, so a null here was
-    // handed in by a trusted caller (the CLI, examples, app.call): no rule applies.
-    if (!principal) return
-    if (!(await predicate(principal, input))) throw forbidden(`Access to "${action.name}" was denied for this input`)
+  authorize(action: CompiledAction, principal: Principal | null, input: unknown): Promise<void> {
+    return checkPredicate(action, principal, input)
   }
 }

@@ -3,6 +3,8 @@ import type { Settings } from '../config/definitions.ts'
 import { SettingsError } from '../config/parse.ts'
 import { openSecurity, type Security } from '../core/security.ts'
 import { BearerSecurity } from './bearer-security.ts'
+import { credentialKinds } from './credential-kinds.ts'
+import { CredentialSecurity } from './credential-security.ts'
 import { principalFromCertificate } from './claims.ts'
 import type { GroupPolicy } from './groups.ts'
 import { registerDebugIssuer } from './debug-issuer.ts'
@@ -13,13 +15,18 @@ import { cachingVerifier } from './token-cache.ts'
 export interface SecurityOptions {
   readonly settings: Settings
   readonly logger: Logger
+  /** The clock of sessions and the password cache (tests move it). */
+  readonly now?: () => number
 }
 
 /**
  * The pipeline's auth step chosen by `auth_mode`: `none` (anonymous, or
  * the client certificate's subject under mTLS), `jwt` (HS256 with
- * `jwt_secret`, `jwt_issuer`, `jwt_audience`) or `oidc` (the issuer's JWKS). Bad auth settings fail here,
- * at startup, naming the variable.
+ * `jwt_secret`, `jwt_issuer`, `jwt_audience`) or `oidc` (the issuer's JWKS);
+ * with `api_keys_file`, `basic_users_file` or `session_secret`, a
+ * `CredentialSecurity` over it that also reads those kinds. Bad auth
+ * settings and credential files fail here, at startup, naming the variable
+ * (and the file and entry).
  *
  * @example
  * ```ts
@@ -27,9 +34,19 @@ export interface SecurityOptions {
  * ```
  */
 export async function createSecurity(options: SecurityOptions): Promise<Security> {
+  const { settings: s } = options
+  const groups = { allowed: new Set(s.allowed_groups), defaultGroupId: s.default_group_id }
+  const tokens = await tokenSecurity(options, groups)
+  const kinds = await credentialKinds(options)
+  if (!kinds) return tokens
+  const fallback = s.tls_client_ca ? certificateSecurity : undefined
+  return new CredentialSecurity(kinds, { groups, tokens: s.auth_mode === 'none' ? undefined : tokens, fallback })
+}
+
+/** The security of `auth_mode` alone: tokens, or none (the certificate under mTLS). */
+async function tokenSecurity(options: SecurityOptions, groups: GroupPolicy): Promise<Security> {
   const { settings: s, logger } = options
   if (s.auth_mode === 'none') return s.tls_client_ca ? certificateSecurity : openSecurity
-  const groups = { allowed: new Set(s.allowed_groups), defaultGroupId: s.default_group_id }
   // The verifiers (and jose) load only when auth is on: startup without auth pays nothing.
   if (s.auth_mode === 'jwt') return jwtSecurity(s, logger, groups)
   if (!s.oidc_url) throw new SettingsError('SERVAL_OIDC_URL', 'is required when auth_mode=oidc')

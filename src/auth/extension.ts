@@ -2,13 +2,16 @@ import type { App } from '../app/app.ts'
 import type { Extension } from '../app/extension.ts'
 import { declaresAccess } from './access.ts'
 import { createSecurity } from './create.ts'
+import { kindsOf } from './credential-kinds.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
+import { sessionRoutes } from './session-routes.ts'
 import { addAuthToOpenApi } from './openapi.ts'
 import { tokenRoutes } from './token-route.ts'
 
 /**
  * The auth capability's extension: the app's security (chosen by
- * `auth_mode`, see `createSecurity`), the dev-mode token endpoint, the
+ * `auth_mode`, with API keys, Basic users and sessions when configured;
+ * see `createSecurity`), the dev-mode token endpoint, the login routes, the
  * security schemes, requirements and 401/403 responses in OpenAPI, and
  * the auth mode in `/_sys/info`. Verification itself is the app's
  * `security`, in the core pipeline, shared by every transport.
@@ -22,14 +25,16 @@ export function authExtension(): Extension {
   return {
     name: 'auth',
     security: (context) => createSecurity(context),
-    routes: (app) => tokenRoutes(app),
+    routes: (app) => [...tokenRoutes(app), ...sessionRoutes(app)],
     serve: (app) => warnUnenforced(app),
+    stop: (app) => kindsOf(app.security)?.sessions?.close(),
     openapi: (doc, app) => addAuthToOpenApi(doc, app),
     info: (app) => ({
       auth: {
         mode: app.settings.auth_mode,
         mtls: Boolean(app.settings.tls_client_ca),
         ...(debugIssuerOf(app.security) ? { tokenEndpoint: '/auth/token' } : {}),
+        ...credentialInfo(app),
       },
     }),
   }
@@ -41,8 +46,15 @@ export function authExtension(): Extension {
  * (`serval run`, `test`) are trusted callers, for whom rules never apply.
  */
 function warnUnenforced(app: App): void {
-  if (app.settings.auth_mode !== 'none') return
+  if (app.settings.auth_mode !== 'none' || kindsOf(app.security)) return
   const names = app.registry.list().filter((a) => declaresAccess(a.def)).map((a) => a.name)
   if (names.length === 0) return
   app.logger.warn({ actions: names }, `auth_mode=none: the access rules of ${names.length} action(s) are NOT enforced; set auth_mode=jwt or oidc`)
+}
+
+/** Which credential kinds besides tokens the server reads, for `/_sys/info`. */
+function credentialInfo(app: App): Record<string, unknown> {
+  const kinds = kindsOf(app.security)
+  if (!kinds) return {}
+  return { apiKeys: Boolean(kinds.apiKeys), basic: Boolean(kinds.basic), sessions: kinds.sessions ? { loginPath: app.settings.login_path } : false }
 }

@@ -1,7 +1,10 @@
 import type { App } from '../app/app.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { accessRule } from './access.ts'
+import { kindsOf } from './credential-kinds.ts'
+import type { CredentialKinds } from './credential-security.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
+import { SESSION_COOKIE } from './session-cookie.ts'
 
 type Json = Record<string, any>
 
@@ -21,13 +24,26 @@ const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/sc
  */
 export function addAuthToOpenApi(doc: Json, app: App): void {
   const s = app.settings
-  if (s.auth_mode === 'none') return
+  const kinds = kindsOf(app.security)
+  if (s.auth_mode === 'none' && !kinds) return
   const oauth = s.auth_mode === 'oidc' ? 'oidc' : debugIssuerOf(app.security) ? 'devToken' : undefined
   const components = (doc.components ??= {})
-  components.securitySchemes = { ...components.securitySchemes, ...schemes(app, oauth) }
+  const extra = kindSchemes(kinds)
+  const plain = [...(s.auth_mode === 'none' ? [] : ['bearer']), ...Object.keys(extra)]
+  components.securitySchemes = { ...components.securitySchemes, ...(s.auth_mode === 'none' ? {} : schemes(app, oauth)), ...extra }
   components.responses = { ...components.responses, Error401: response401(), Error403: response403() }
-  for (const action of app.registry.list()) secureOperations(doc, action, oauth)
+  for (const action of app.registry.list()) secureOperations(doc, action, plain, oauth)
   if (oauth === 'devToken') doc.paths['/auth/token'] = tokenPath()
+  if (kinds?.sessions) Object.assign(doc.paths, sessionPaths())
+}
+
+/** The schemes of the credential kinds configured besides tokens. */
+function kindSchemes(kinds: CredentialKinds | undefined): Json {
+  const out: Json = {}
+  if (kinds?.apiKeys) out.apiKey = { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A key whose SHA-256 is in api_keys_file' }
+  if (kinds?.basic) out.basic = { type: 'http', scheme: 'basic', description: 'A user of basic_users_file' }
+  if (kinds?.sessions) out.session = { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by POST /auth/login; state-changing requests must come from this site' }
+  return out
 }
 
 function schemes(app: App, oauth: string | undefined): Json {
@@ -49,9 +65,9 @@ function allScopes(app: App): Record<string, string> {
 }
 
 /** Action operations, and the job submissions of the same action when the jobs capability added them. */
-function secureOperations(doc: Json, action: CompiledAction, oauth: string | undefined): void {
+function secureOperations(doc: Json, action: CompiledAction, plain: readonly string[], oauth: string | undefined): void {
   const rule = accessRule(action.def)
-  const requirement = rule.public ? [] : [{ bearer: [] }, ...(oauth ? [{ [oauth]: [...rule.scopes] }] : [])]
+  const requirement = rule.public ? [] : [...plain.map((name) => ({ [name]: [] })), ...(oauth ? [{ [oauth]: [...rule.scopes] }] : [])]
   for (const path of [`/actions/${action.path}`, `/jobs/${action.path}`]) {
     for (const op of Object.values((doc.paths?.[path] ?? {}) as Json)) {
       if (typeof op !== 'object' || op === null || !('responses' in op)) continue
@@ -94,6 +110,29 @@ function tokenPath(): Json {
       security: [],
       requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: form } } },
       responses: { '200': { description: 'A token', content: { 'application/json': { schema: token } } }, '400': { description: 'Bad grant', content: PROBLEM }, '429': tooManyGuesses() },
+    },
+  }
+}
+
+/** `POST /auth/login` and `/auth/logout` (form or JSON). */
+function sessionPaths(): Json {
+  const login = { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' }, next: { type: 'string', description: 'A same-site path to go to after a form login' } } }
+  const body = { required: true, content: { 'application/json': { schema: login }, 'application/x-www-form-urlencoded': { schema: login } } }
+  const cookie = { 'Set-Cookie': { description: `${SESSION_COOKIE}=…; HttpOnly; SameSite=Lax`, schema: { type: 'string' } } }
+  const loggedIn = { type: 'object', properties: { sub: { type: 'string' }, expiresIn: { type: 'integer' }, next: { type: 'string' } } }
+  return {
+    '/auth/login': {
+      post: {
+        operationId: '_authLogin', tags: ['system'], summary: 'Log in a user of basic_users_file: sets the session cookie', security: [], requestBody: body,
+        responses: {
+          '200': { description: 'Logged in (JSON)', headers: cookie, content: { 'application/json': { schema: loggedIn } } },
+          '303': { description: 'Logged in (form): to `next`; or, failed, back to the login page with `error`', headers: cookie },
+          '401': { description: 'Wrong username or password (JSON)', content: PROBLEM }, '403': { description: 'Posted from another site', content: PROBLEM }, '429': tooManyGuesses(),
+        },
+      },
+    },
+    '/auth/logout': {
+      post: { operationId: '_authLogout', tags: ['system'], summary: 'End the session: the cookie stops working', security: [], responses: { '204': { description: 'Logged out', headers: cookie }, '303': { description: 'Logged out (form): to the login page' }, '403': { description: 'Posted from another site', content: PROBLEM } } },
     },
   }
 }

@@ -9,6 +9,19 @@ export interface Credentials {
   readonly groupId?: string | undefined
   /** The TLS client certificate's subject, when mTLS verified one. */
   readonly certificate?: Principal['certificate']
+  /** The `X-API-Key` header value. */
+  readonly apiKey?: string | undefined
+  /** The `serval_session` cookie as sent (signed; the security checks it). */
+  readonly session?: string | undefined
+  /**
+   * True for a state-changing request (POST, PUT, PATCH, DELETE, a
+   * WebSocket upgrade) that does not prove it comes from this server's own
+   * origin (`Origin`, `Sec-Fetch-Site`): a browser may have sent it for
+   * another site, so a session cookie on it is refused (CSRF).
+   */
+  readonly crossSite?: boolean | undefined
+  /** The client's address, to slow down password guessing per client. */
+  readonly client?: string | undefined
 }
 
 /**

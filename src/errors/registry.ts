@@ -16,6 +16,7 @@ export const errorCodes = {
   'unsupported-grant-type': { status: 400, title: 'Unsupported grant type' },
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },
+  'cross-site-request': { status: 403, title: 'Cross-site request refused' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'not-acceptable': { status: 406, title: 'Not acceptable' },

@@ -25,14 +25,19 @@ const FORM = 'application/x-www-form-urlencoded'
 export async function mountRoutes(server: FastifyInstance, app: App, routes: readonly Route[], allow: AllowTable): Promise<void> {
   for (const route of routes) {
     allow.add(route.path, [route.method])
-    if (route.body !== 'form') mount(server, app, route)
+    if (route.body === undefined || route.body === 'json') mount(server, app, route)
   }
-  const forms = routes.filter((r) => r.body === 'form')
-  if (forms.length === 0) return
+  await mountForms(server, app, routes.filter((r) => r.body === 'form'), true)
+  await mountForms(server, app, routes.filter((r) => r.body === 'json-or-form'), false)
+}
+
+/** Form routes in a scope of their own with the form parser: alone (`only`), or beside the JSON one. */
+async function mountForms(server: FastifyInstance, app: App, routes: readonly Route[], only: boolean): Promise<void> {
+  if (routes.length === 0) return
   await server.register(async (scope) => {
-    scope.removeAllContentTypeParsers()
+    if (only) scope.removeAllContentTypeParsers()
     scope.addContentTypeParser(FORM, { parseAs: 'string' }, (_req, body: string, done) => done(null, formFields(body)))
-    for (const route of forms) mount(scope, app, route)
+    for (const route of routes) mount(scope, app, route)
   })
 }
 

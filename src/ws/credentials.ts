@@ -5,7 +5,8 @@ import { requestCredentials } from '../http/security/credentials.ts'
 
 /**
  * The credentials of a WebSocket upgrade: as for any request (the
- * `Authorization` header, `X-Group-Id`, the mTLS certificate), or, since
+ * `Authorization` header, `X-Group-Id`, the mTLS certificate, `X-API-Key`, the
+ * session cookie, refused from another origin), or, since
  * browsers cannot set headers on a WebSocket, a token in `?access_token=`.
  *
  * @example
@@ -14,7 +15,9 @@ import { requestCredentials } from '../http/security/credentials.ts'
  * ```
  */
 export function upgradeCredentials(app: App, request: FastifyRequest): Credentials {
-  const credentials = requestCredentials(app, request)
+  // An upgrade is a GET, but the socket can then do anything: a session cookie on it needs the same-origin proof of a POST
+  // (cross-site WebSocket hijacking).
+  const credentials = requestCredentials(app, request, true)
   const token = (request.query as Record<string, unknown> | undefined)?.access_token
   if (credentials.authorization !== undefined || typeof token !== 'string' || token === '') return credentials
   return { ...credentials, authorization: `Bearer ${token}` }

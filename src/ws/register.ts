@@ -10,6 +10,7 @@ import { admit } from '../channels/access.ts'
 import { channelsOf } from '../channels/runtime.ts'
 import { ServalError } from '../errors/index.ts'
 import { sendProblem } from '../http/problem-reply.ts'
+import { hasCredential } from '../http/security/credentials.ts'
 import { CLOSE, guardedSender, startHeartbeat, watchPongs } from './connection.ts'
 import { upgradeCredentials } from './credentials.ts'
 import { frames } from './frames.ts'
@@ -92,7 +93,7 @@ async function admitChannel(app: App, request: FastifyRequest): Promise<void> {
 /** `/ws` needs no token (public actions), but a token that is sent must be valid. */
 async function identify(app: App, request: FastifyRequest): Promise<void> {
   const credentials = upgradeCredentials(app, request)
-  if (credentials.authorization !== undefined) admitted.set(request, (await app.security.identify?.(credentials)) ?? null)
+  if (hasCredential(credentials)) admitted.set(request, (await app.security.identify?.(credentials)) ?? null)
 }
 
 function prepare(app: App, socket: WebSocket): (text: string) => boolean {

@@ -1,0 +1,86 @@
+import { mkdirSync, readdirSync } from 'node:fs'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+
+/** What the server keeps of a login session (never the cookie: it is stored under a hash of the id). */
+export interface SessionRecord {
+  /** The basic user it belongs to; the principal is rebuilt from the users file on each use. */
+  readonly username: string
+  readonly createdAt: number
+  /** Milliseconds since the epoch: past it the session is gone. */
+  readonly expiresAt: number
+  /** When the expiry was last pushed forward (a use extends it at most once per refresh interval). */
+  readonly touchedAt: number
+}
+
+/**
+ * Where sessions live: files in `data_dir/sessions`, or Redis with
+ * `redis_url` (shared by every instance). Keys are SHA-256 digests of
+ * session ids, so reading the store does not let one log in.
+ *
+ * @example
+ * ```ts
+ * await store.put(key, record)
+ * ```
+ */
+export interface SessionStore {
+  get(key: string): Promise<SessionRecord | undefined>
+  /** Writes the record; it expires by itself at `expiresAt`. */
+  put(key: string, record: SessionRecord): Promise<void>
+  delete(key: string): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Sessions as one JSON file each in `data_dir/sessions`, written
+ * atomically (a temporary file renamed over the old). Expired files are
+ * removed when read and swept once an hour.
+ *
+ * @example
+ * ```ts
+ * const store = new FileSessionStore(join(settings.data_dir, 'sessions'))
+ * ```
+ */
+export class FileSessionStore implements SessionStore {
+  readonly #dir: string
+  readonly #now: () => number
+  readonly #sweeper: NodeJS.Timeout
+
+  constructor(dir: string, now: () => number = Date.now) {
+    this.#dir = dir
+    this.#now = now
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    this.#sweeper = setInterval(() => void this.sweep(), 3_600_000).unref()
+  }
+
+  async get(key: string): Promise<SessionRecord | undefined> {
+    const record = await readFile(this.#file(key), 'utf8').then((text) => JSON.parse(text) as SessionRecord, () => undefined)
+    if (record && record.expiresAt > this.#now()) return record
+    if (record) await this.delete(key)
+    return undefined
+  }
+
+  async put(key: string, record: SessionRecord): Promise<void> {
+    const temp = join(this.#dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`)
+    await writeFile(temp, JSON.stringify(record), { mode: 0o600 })
+    await rename(temp, this.#file(key))
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.#file(key), { force: true })
+  }
+
+  /** Removes every expired session file. */
+  async sweep(): Promise<void> {
+    for (const name of readdirSync(this.#dir)) if (name.endsWith('.json')) await this.get(name.slice(0, -5))
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper)
+  }
+
+  #file(key: string): string {
+    return join(this.#dir, `${key}.json`)
+  }
+}

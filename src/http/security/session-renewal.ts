@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify'
+import type { App } from '../../app/app.ts'
+import { kindsOf } from '../../auth/credential-kinds.ts'
+import { SESSION_COOKIE, cookieValue, sessionSetCookie } from '../../auth/session-cookie.ts'
+
+/**
+ * With sessions on, a response to a request whose session the pipeline
+ * just extended carries the cookie again with a fresh `Max-Age`, so the
+ * browser's copy slides with the server's record (at most once per tenth
+ * of `session_ttl_s`; see `Sessions`). No hook without sessions.
+ *
+ * @example
+ * ```ts
+ * registerSessionRenewal(server, app) // before the routes
+ * ```
+ */
+export function registerSessionRenewal(server: FastifyInstance, app: App): void {
+  const sessions = kindsOf(app.security)?.sessions
+  if (!sessions) return
+  // As on login: TLS here, or at the proxy in front (an https public_base_url).
+  const secure = Boolean(app.settings.tls_cert) || Boolean(app.settings.public_base_url?.startsWith('https:'))
+  server.addHook('onSend', async (request, reply, payload) => {
+    const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE)
+    const renewal = cookie === undefined ? undefined : sessions.takeRenewal(cookie)
+    // A response that sets the cookie itself (login, logout) has the last word.
+    if (renewal && !reply.hasHeader('set-cookie')) reply.header('set-cookie', sessionSetCookie(renewal.value, renewal.maxAgeS, secure))
+    return payload
+  })
+}
