@@ -1,5 +1,7 @@
 import type { App } from '../app/app.ts'
 import type { Extension } from '../app/extension.ts'
+import type { RouteRequest, RouteResponse } from '../app/route.ts'
+import { loginRedirectFor } from './login-redirect.ts'
 import { declaresAccess } from './access.ts'
 import { createSecurity } from './create.ts'
 import { kindsOf } from './credential-kinds.ts'
@@ -27,6 +29,7 @@ export function authExtension(): Extension {
     security: (context) => createSecurity(context),
     routes: (app) => [...tokenRoutes(app), ...sessionRoutes(app)],
     serve: (app) => warnUnenforced(app),
+    onUnauthenticatedPage: (request, app) => loginRedirect(app, request),
     stop: (app) => kindsOf(app.security)?.sessions?.close(),
     openapi: (doc, app) => addAuthToOpenApi(doc, app),
     info: (app) => ({
@@ -57,4 +60,13 @@ function credentialInfo(app: App): Record<string, unknown> {
   const kinds = kindsOf(app.security)
   if (!kinds) return {}
   return { apiKeys: Boolean(kinds.apiKeys), basic: Boolean(kinds.basic), sessions: kinds.sessions ? { loginPath: app.settings.login_path } : false }
+}
+
+/** A browser asking for a page it may not see without signing in goes to the login page, and comes back after. */
+function loginRedirect(app: App, request: RouteRequest): RouteResponse | undefined {
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(request.query)) for (const v of [value].flat()) query.append(key, v)
+  const search = query.size > 0 ? `?${query}` : ''
+  const location = loginRedirectFor(app, { method: request.method, url: `${request.path}${search}`, headers: request.headers })
+  return location ? { status: 303, headers: { location } } : undefined
 }

@@ -8,13 +8,20 @@ const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url))
 const WEB = fileURLToPath(new URL('../../examples/web', import.meta.url))
 const BROWSER = { accept: 'text/html,*/*;q=0.8' }
 
+const USERS = fileURLToPath(new URL('../../examples/auth/users.yaml', import.meta.url))
+
 let open: TestServer
 let secured: TestServer
+let sessions: TestServer
 beforeAll(async () => {
-  ;[open, secured] = await Promise.all([createTestServer({ dirs: [EXAMPLES] }), createTestServer({ dirs: [WEB] }, { auth_mode: 'jwt', jwt_secret: SECRET })])
+  ;[open, secured, sessions] = await Promise.all([
+    createTestServer({ dirs: [EXAMPLES] }),
+    createTestServer({ dirs: [WEB] }, { auth_mode: 'jwt', jwt_secret: SECRET }),
+    createTestServer({ dirs: [WEB] }, { basic_users_file: USERS, session_secret: 'a-demo-session-secret-of-32-chars-or-more' }),
+  ])
 })
 afterAll(async () => {
-  await Promise.all([open?.close(), secured?.close()])
+  await Promise.all([open?.close(), secured?.close(), sessions?.close()])
 })
 
 describe('examples/web', () => {
@@ -49,5 +56,20 @@ describe('examples/web', () => {
     const member = await (await secured.fetch('/members', { headers: bearer(await hs256({ sub: 'ada' })) })).text()
     expect(member).toContain('Welcome back, ada.')
     expect(member).toContain('Signed in as ada')
+  })
+
+  it('sends a browser without a session to the login page and back: 303 to /login?next=, sign in, then the page', async () => {
+    const first = await sessions.fetch('/members?tab=all', { headers: BROWSER, redirect: 'manual' })
+    expect(first.status).toBe(303)
+    expect(first.headers.get('location')).toBe('/login?next=%2Fmembers%3Ftab%3Dall')
+    expect((await sessions.fetch('/members', { headers: { accept: 'application/json' } })).status).toBe(401)
+    const origin = sessions.url
+    const login = await sessions.fetch('/auth/login', { method: 'POST', redirect: 'manual', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=ada&password=lovelace&next=%2Fmembers' })
+    expect(login.status).toBe(303)
+    expect(login.headers.get('location')).toBe('/members')
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const page = await sessions.fetch('/members', { headers: { ...BROWSER, cookie } })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('Welcome back, ada.')
   })
 })
