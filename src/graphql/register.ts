@@ -6,8 +6,9 @@ import { ServalError } from '../errors/index.ts'
 import { sendProblem } from '../http/problem-reply.ts'
 import { clientSignal } from '../http/client-signal.ts'
 import { requestCredentials } from '../http/security/credentials.ts'
-import { queryLimits } from './limits.ts'
+import { NoSubscriptionOverHttp, queryLimits } from './limits.ts'
 import { buildGraphqlSchema, type GraphqlContext } from './schema.ts'
+import { registerSubscriptions } from './ws.ts'
 
 /**
  * The GraphQL adapter: `POST /graphql`, `GET /graphql?query=` (queries
@@ -24,6 +25,9 @@ import { buildGraphqlSchema, type GraphqlContext } from './schema.ts'
 export async function registerGraphql(server: FastifyInstance, app: App, schema?: GraphQLSchema): Promise<void> {
   const s = app.settings
   const built = schema ?? (await buildGraphqlSchema(app))
+  const validation = rules(app)
+  // Subscriptions (and any operation) over WebSocket on the same path; the upgrade never reaches mercurius.
+  registerSubscriptions(server, app, built, validation)
   await server.register(async (scope) => {
     scope.addHook('preValidation', async (request, reply) => {
       // Mercurius' own error handler would wrap this in a 200: answer the problem here.
@@ -34,7 +38,7 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
       schema: built,
       path: '/graphql',
       graphiql: s.dev_mode || s.graphiql,
-      validationRules: rules(app),
+      validationRules: [...validation, NoSubscriptionOverHttp],
       errorFormatter: (execution, context) => {
         const formatted = mercurius.defaultErrorFormatter(execution, context)
         return refused(execution) ? { ...formatted, statusCode: 400 } : formatted
