@@ -38,6 +38,8 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
       schema: built,
       path: '/graphql',
       graphiql: s.dev_mode || s.graphiql,
+      // graphql-jit compiles an operation the second time it is seen: the hot queries of an app skip graphql-js' interpreter.
+      jit: 1,
       validationRules: [...validation, NoSubscriptionOverHttp],
       errorFormatter: (execution, context) => {
         const formatted = mercurius.defaultErrorFormatter(execution, context)
@@ -54,11 +56,17 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
 }
 
 /**
- * An operation refused before it ran (syntax, validation, limits) is a 400
- * however many errors it has; mercurius would answer 200 past the first.
+ * An operation refused before it ran (syntax, validation, limits, variables
+ * that do not coerce) is a 400 however many errors it has; mercurius would
+ * answer 200 past the first. The run on which mercurius compiles a query
+ * with graphql-jit leaves the variables to graphql-jit, whose coercion
+ * errors come back as an execution without `data`: those are refusals too.
  */
 function refused(execution: { data?: unknown; errors: readonly GraphQLError[] }): boolean {
-  return execution.data == null && execution.errors.some((e) => (e.originalError as { code?: string } | undefined)?.code === 'MER_ERR_GQL_VALIDATION')
+  if (execution.data != null) return false
+  const validation = (e: GraphQLError) => (e.originalError as { code?: string } | undefined)?.code === 'MER_ERR_GQL_VALIDATION'
+  const variable = (e: GraphQLError) => e.path === undefined && e.message.startsWith('Variable "$')
+  return execution.errors.some(validation) || (execution.errors.length > 0 && execution.errors.every(variable))
 }
 
 /**
