@@ -18,8 +18,8 @@ type Fields = GraphQLFieldConfigMap<unknown, GraphqlContext>
  * (its arguments are the input's properties; each item is an event, the end
  * of the stream completes the subscription) and one per WebSocket channel
  * (its event type; `access` and `filter` apply as on `/channels/{name}`).
- * An action and a channel of one name: the action keeps it, the channel is
- * left out with a warning.
+ * An action and a channel of one name: the action keeps it; the channel
+ * (like one whose name GraphQL cannot spell) is left out with a warning.
  *
  * @example
  * ```ts
@@ -32,9 +32,10 @@ export async function subscriptionFields(app: App, types: TypeMapper): Promise<F
     if (action.streaming && action.methods.length > 0 && GRAPHQL_NAME.test(action.name)) fields[action.name] = await actionField(app, types, action)
   }
   for (const channel of channelsOf(app).channels.values()) {
-    if (channel.kind !== 'websocket' || !GRAPHQL_NAME.test(channel.name)) continue
-    if (fields[channel.name]) {
-      app.logger.warn({ channel: channel.name }, 'a streaming action has the name of this channel: the GraphQL subscription field is the action\'s')
+    if (channel.kind !== 'websocket') continue
+    const why = !GRAPHQL_NAME.test(channel.name) ? 'its name is not a GraphQL name' : fields[channel.name] ? 'a streaming action has its name' : undefined
+    if (why) {
+      app.logger.warn({ channel: channel.name }, `the channel has no GraphQL subscription field: ${why}`)
       continue
     }
     fields[channel.name] = channelField(app, types, channel)

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { printSchema } from 'graphql'
 import { channelsOf } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from '../security/support.ts'
 import { eventually } from '../support/redis.ts'
 import { rawUpgrade } from '../support/ws.ts'
+import { buildGraphqlSchema } from '../../src/graphql/index.ts'
 import { run, wsClient } from './support.ts'
 
 const SUBS = fileURLToPath(new URL('../fixtures/graphql-subs', import.meta.url))
@@ -26,6 +28,19 @@ async function publish(note: { text: string; to?: string }): Promise<void> {
   const res = await t.fetch('/actions/publish-news', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(note) })
   expect(res.status).toBe(200)
 }
+
+describe('the Subscription type', () => {
+  it('has one field per streaming action (arguments from the input) and one per channel (its event type)', async () => {
+    const sdl = printSchema(await buildGraphqlSchema(t.app))
+    const subscription = /type Subscription \{[^}]*\}/.exec(sdl)?.[0]
+    expect(subscription).toContain('countTo(n: Int!): CountToItem')
+    expect(subscription).toContain('ticker(key: String!): Float')
+    expect(subscription).toContain('news: NewsEvent')
+    expect(subscription).toContain('staff: StaffEvent')
+    expect(subscription).not.toContain('publishNews')
+    expect(sdl).toMatch(/type NewsEvent \{\s+text: String!\s+to: String\s+\}/)
+  })
+})
 
 describe('subscriptions to channels', () => {
   it('receive published events; the filter sees the principal of connection_init or of the handshake header', async () => {
