@@ -4,6 +4,7 @@
 //   curl ... -d '{"from":"ann","text":"psst","connectionId":"<id>"}'     # to one subscriber, on any instance
 // Or one socket for everything: ws://localhost:8000/ws, then send
 //   {"id":1,"subscribe":"room"}  and  {"id":2,"action":"broadcast","input":{"from":"ann","text":"hi"}}
+// Or over GraphQL (graphql-transport-ws on ws://localhost:8000/graphql): `subscription { room { from text } }`.
 // The document of the channels: GET /asyncapi.json, or `serval asyncapi examples`.
 import { action, channel } from 'serval'
 import { z } from 'zod'

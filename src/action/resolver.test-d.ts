@@ -36,3 +36,51 @@ test('a parent that does not match the output is a type error; batch gets parent
     () => [],
   )
 })
+
+test('fields as a function of `field`: ctx.parent infers from the output schema, no annotation', () => {
+  action(
+    {
+      http: 'GET',
+      output: item,
+      fields: (field) => ({
+        twice: field({ input: z.object({ by: z.number().default(2) }), output: z.number() }, ({ by }, { parent }) => {
+          expectTypeOf(parent).toEqualTypeOf<Item>()
+          expectTypeOf(by).toEqualTypeOf<number>()
+          return parent.value * by
+        }),
+        // @ts-expect-error the parent has no `name`
+        missing: field({ output: z.string() }, (_a, { parent }) => parent.name),
+        // @ts-expect-error a field must return its output type
+        wrong: field({ output: z.number() }, () => 'text'),
+      }),
+    },
+    () => ({ value: 1 }),
+  )
+})
+
+test('on a list output the parent is the item; batched fields get `parents`; any schema library', () => {
+  action(
+    {
+      output: z.array(item),
+      fields: (field) => ({
+        all: field({ output: z.number(), batch: true }, (_a, { parents }) => {
+          expectTypeOf(parents).toEqualTypeOf<readonly Item[]>()
+          return parents.map((p) => p.value)
+        }),
+      }),
+    },
+    () => [],
+  )
+  action(
+    {
+      output: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      fields: (field) => ({
+        upper: field({ output: { type: 'string' } }, (_a, { parent }) => {
+          expectTypeOf(parent).toEqualTypeOf<{ id: string }>()
+          return parent.id.toUpperCase()
+        }),
+      }),
+    },
+    () => ({ id: 'a' }),
+  )
+})

@@ -1,5 +1,5 @@
 import type { InferIn, InferOut, SchemaLike } from '../schema/infer.ts'
-import type { Access, ActionContext, HandlerInput } from './types.ts'
+import type { Access, ActionContext, CacheOptions, HandlerInput } from './types.ts'
 
 /** Brand that marks a resolvable field, shared across module copies. */
 const RESOLVER_BRAND = Symbol.for('serval.resolver')
@@ -14,6 +14,12 @@ export interface ResolverDef<I extends SchemaLike | undefined = SchemaLike | und
   readonly access?: Access<HandlerInput<I>>
   /** The handler gets every parent of the query at once (`ctx.parents`) and returns one value per parent. */
   readonly batch?: B
+  /**
+   * Keep the field's values for `ttl` seconds, keyed by its arguments and its
+   * parent (batched: the list of parents) and, `private` (the default when
+   * auth is on), the caller's `sub`: the result cache of actions.
+   */
+  readonly cache?: CacheOptions
 }
 
 /** The `ctx` of a resolver: the action context plus its parent (or, batched, every parent). */
@@ -53,6 +59,53 @@ export function resolver<P, const I extends SchemaLike | undefined = undefined, 
 ): Resolver<P> {
   if (typeof handler !== 'function') throw new TypeError('resolver(def, handler): handler must be a function')
   return Object.freeze({ [RESOLVER_BRAND]: true as const, def: def as ResolverDef, handler })
+}
+
+/**
+ * `resolver` with the parent type already bound: what a function-valued
+ * `fields` receives, so `ctx.parent` is typed from the action's output
+ * without an annotation.
+ *
+ * @example
+ * ```ts
+ * fields: (field) => ({ factorial: field({ output: z.number().int() }, (_args, { parent }) => fact(parent.value)) })
+ * ```
+ */
+export type FieldFactory<P> = <const I extends SchemaLike | undefined = undefined, const O extends SchemaLike | undefined = undefined, const B extends boolean = false>(
+  def: ResolverDef<I, O, B>,
+  handler: (args: HandlerInput<I>, ctx: ResolverContext<P, B>) => ResolverReturn<O, B>,
+) => Resolver<P>
+
+/**
+ * An action's `fields`: resolvers by name, or a function of `field` (the
+ * typed `resolver`) that returns them. The function form is how `ctx.parent`
+ * infers: TypeScript infers the action's output from `output` before it
+ * checks a function-valued property (a property that is a `resolver(…)`
+ * call is checked before, while the output type is still unknown).
+ *
+ * @example
+ * ```ts
+ * const fields: Fields<typeof Stats> = (field) => ({ double: field({ output: z.number() }, (_a, { parent }) => parent.value * 2) })
+ * ```
+ */
+export type Fields<O> = Readonly<Record<string, Resolver<FieldParent<O>>>> | ((field: FieldFactory<FieldParent<O>>) => Readonly<Record<string, Resolver<FieldParent<O>>>>)
+
+const resolved = new WeakMap<object, Readonly<Record<string, Resolver<unknown>>>>()
+
+/**
+ * The resolvers of an action's `fields`, whichever form it has (the function is called once).
+ *
+ * @example
+ * ```ts
+ * Object.keys(fieldsOf(action.def.fields)) // ['factorial', 'power']
+ * ```
+ */
+export function fieldsOf(fields: Fields<unknown> | undefined): Readonly<Record<string, Resolver<unknown>>> {
+  if (fields === undefined) return {}
+  if (typeof fields !== 'function') return fields as Readonly<Record<string, Resolver<unknown>>>
+  let out = resolved.get(fields)
+  if (!out) resolved.set(fields, (out = fields(resolver as FieldFactory<unknown>) as Readonly<Record<string, Resolver<unknown>>>))
+  return out
 }
 
 /**

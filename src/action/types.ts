@@ -134,8 +134,11 @@ export interface ActionDef<I extends SchemaLike | undefined = SchemaLike | undef
   readonly cache?: CacheOptions
   /** Save every answer for `GET /results/{id}` (a call can ask with `?store=true`); see docs/caching.md. */
   readonly store?: boolean
-  /** GraphQL fields resolved only when selected (`resolver()`); on a list output they go on the item type. */
-  readonly fields?: Readonly<Record<string, import('./resolver.ts').Resolver<import('./resolver.ts').FieldParent<O>>>>
+  /**
+   * GraphQL fields resolved only when selected; on a list output they go on the item type.
+   * `(field) => ({ … field(def, handler) })` types `ctx.parent` from `output`; `{ x: resolver(…) }` needs it annotated.
+   */
+  readonly fields?: import('./resolver.ts').Fields<O>
   /** Render the output as an HTML page (see docs/web.md); the action stays at `/actions/…`. */
   readonly page?: PageOptions
 }

@@ -1,9 +1,10 @@
 import { pino, type Logger } from 'pino'
+import { fieldsOf } from '../action/resolver.ts'
 import type { Resources } from '../action/types.ts'
 import { settingDefs, type Settings } from '../config/definitions.ts'
 import { SettingsError } from '../config/parse.ts'
 import { invoke } from '../core/invoke.ts'
-import { buildRegistry, type ActionSource, type Registry } from '../core/registry.ts'
+import { buildRegistry, type ActionSource, type CompiledAction, type Registry } from '../core/registry.ts'
 import { openSecurity, type Security } from '../core/security.ts'
 import { ServalError } from '../errors/index.ts'
 import type { ResultCache } from '../core/invoke.ts'
@@ -103,9 +104,10 @@ async function securityOf(extensions: readonly Extension[], context: SecurityCon
   return openSecurity
 }
 
-/** The result cache, loaded only when some action has `cache`: the others never see it. */
+/** The result cache, loaded only when some action (or GraphQL resolver field) has `cache`: the others never see it. */
 async function resultCacheOf(registry: Registry, options: Parameters<typeof import('../cache/index.ts').createResultCache>[0]): Promise<ResultCache | undefined> {
-  if (!registry.list().some((a) => a.cache !== undefined)) return undefined
+  const cached = (a: CompiledAction) => a.cache !== undefined || Object.values(fieldsOf(a.def.fields)).some((f) => f.def.cache !== undefined)
+  if (!registry.list().some(cached)) return undefined
   const { createResultCache } = await import('../cache/index.ts')
   return createResultCache(options)
 }

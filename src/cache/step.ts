@@ -37,7 +37,8 @@ export class ResultCacheStep implements ResultCache {
 
   async run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): Promise<unknown> {
     const scope = action.cache?.scope ?? this.#defaultScope
-    const key = cacheKey(action.name, this.#version, input, scope === 'private' ? (principal?.sub ?? '') : undefined)
+    const keyed = inv.varies === undefined ? input : { input, varies: inv.varies }
+    const key = cacheKey(action.name, this.#version, keyed, scope === 'private' ? (principal?.sub ?? '') : undefined)
     // The lookup is part of the flight: a call whose lookup is still reading can never start a second run.
     const running = this.#flights.get(key)
     if (running !== undefined) {

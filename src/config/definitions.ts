@@ -87,6 +87,7 @@ export const settingDefs = {
   graphql_max_depth: { kind: 'int', default: 10, min: 1, max: 100, help: 'Deepest nesting of a GraphQL operation; deeper is refused with a 400' },
   graphql_max_cost: { kind: 'int', default: 1000, min: 1, help: 'Most fields a GraphQL operation may select (per alias and fragment spread); more is refused with a 400' },
   graphql_introspection: { kind: 'bool', default: false, help: 'Allow GraphQL introspection outside dev mode (always on in dev mode)' },
+  graphql_max_subscriptions: { kind: 'int', default: 100, min: 1, help: 'Operations one GraphQL WebSocket may run at once; past it a subscribe is answered with a 429 error message' },
   graphiql: { kind: 'bool', default: false, help: 'Serve the GraphiQL UI at /graphiql outside dev mode (always on in dev mode)' },
 } as const satisfies Record<string, SettingDef>
 

@@ -12,6 +12,8 @@ export interface Invocation {
   /** A principal already verified elsewhere (a job carries its submitter's). */
   readonly principal?: Principal | null
   readonly progress?: (fraction: number, message?: string) => void
+  /** What the result depends on besides the input (a GraphQL field's parent): part of the cache key. */
+  readonly varies?: unknown
   /** Skip the result cache: neither read nor write it (HTTP `DELETE`). */
   readonly noCache?: boolean
   /** Told how a cached action's result was found, so a transport can say so (X-Cache, Age). */

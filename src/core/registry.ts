@@ -163,7 +163,16 @@ function methodsOf(http: ActionDef['http']): HttpMethod[] {
   return [...new Set(list.map((m) => m.toUpperCase() as HttpMethod))]
 }
 
-function cachePolicy(cache: ActionDef['cache'], where_: string, streaming: boolean): CachePolicy | undefined {
+/**
+ * Checks a `cache` option (an action's, or a GraphQL resolver field's) at
+ * startup: a bad ttl or scope, or a cached stream, is a startup error.
+ *
+ * @example
+ * ```ts
+ * cachePolicy({ ttl: 30 }, 'action "add"', false) // { ttlMs: 30000, scope: undefined }
+ * ```
+ */
+export function cachePolicy(cache: ActionDef['cache'], where_: string, streaming: boolean): CachePolicy | undefined {
   if (cache === undefined) return undefined
   const bad = (detail: string): ServalError => new ServalError('bad-request', { title: 'Invalid cache option', detail: `${where_}: ${detail}` })
   if (streaming) throw bad('a streaming action cannot be cached')

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader'
 import type { GraphQLFieldConfigMap } from 'graphql'
-import type { Resolver } from '../action/resolver.ts'
+import { fieldsOf, type Resolver } from '../action/resolver.ts'
 import type { App } from '../app/app.ts'
 import { checkOutput } from '../core/invoke.ts'
-import type { CompiledAction } from '../core/registry.ts'
+import { cachePolicy, type CompiledAction } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
 import { pascalCase } from '../openapi/schemas.ts'
 import { compileInput, compileOutput } from '../schema/index.ts'
@@ -31,16 +31,18 @@ interface CompiledField {
  */
 export async function compileFields(action: CompiledAction): Promise<CompiledField[]> {
   const out: CompiledField[] = []
-  for (const [name, field] of Object.entries(action.def.fields ?? {})) {
+  for (const [name, field] of Object.entries(fieldsOf(action.def.fields))) {
     const r = field as Resolver<unknown>
-    const def = { ...action.def, access: r.def.access ?? action.def.access, input: r.def.input, output: r.def.output, fields: undefined }
+    const def = { ...action.def, access: r.def.access ?? action.def.access, input: r.def.input, output: r.def.output, cache: r.def.cache, fields: undefined }
+    const fieldName = `${action.name}.${name}`
     const compiled: CompiledAction = {
       ...action,
-      name: `${action.name}.${name}`,
+      name: fieldName,
       def: def as CompiledAction['def'],
       streaming: false,
       input: await compileInput(r.def.input),
       output: r.def.output === undefined ? undefined : await compileOutput(r.def.output),
+      cache: cachePolicy(r.def.cache, `field "${fieldName}"${action.file ? ` (in ${action.file})` : ''}`, false),
     }
     out.push({ name, resolver: r, action: compiled })
   }
@@ -73,7 +75,7 @@ export function fieldConfigs(app: App, types: TypeMapper, parent: CompiledAction
 async function resolveOne(app: App, field: CompiledField, parent: unknown, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
   const run = (input: unknown, ctx: object) => field.resolver.handler(input, Object.assign(ctx, { parent }))
   try {
-    return await app.invoke(withHandler(field.action, run), withoutNulls(values), invocation(context))
+    return await app.invoke(withHandler(field.action, run), withoutNulls(values), { ...invocation(context), varies: parent })
   } catch (error) {
     throw fieldError(app, error, context.requestId)
   }
@@ -98,7 +100,7 @@ async function loadBatched(app: App, field: CompiledField, parent: unknown, valu
 async function runBatch(app: App, field: CompiledField, parents: readonly unknown[], args: Record<string, unknown>, context: GraphqlContext): Promise<unknown[]> {
   const run = (input: unknown, ctx: object) => field.resolver.handler(input, Object.assign(ctx, { parents }))
   // The list is checked item by item below: the field's output schema is an item's.
-  const list = await app.invoke({ ...withHandler(field.action, run), output: undefined }, args, invocation(context))
+  const list = await app.invoke({ ...withHandler(field.action, run), output: undefined }, args, { ...invocation(context), varies: parents })
   if (!Array.isArray(list) || list.length !== parents.length) {
     throw new ServalError('internal', { detail: `The batched field ${field.action.name} returned ${Array.isArray(list) ? list.length : 'no list of'} values for ${parents.length} parents` })
   }

@@ -67,3 +67,19 @@ function selectionSize(context: ValidationContext, selection: SelectionSetNode['
 function limitError(message: string, node: import('graphql').ASTNode): GraphQLError {
   return new GraphQLError(message, { nodes: [node], extensions: { code: 'query-too-complex', status: 400 } })
 }
+
+/**
+ * A validation rule for HTTP: a subscription needs a socket, so over
+ * `POST`/`GET /graphql` it is refused before anything runs (a 400).
+ *
+ * @example
+ * ```ts
+ * validate(schema, parse('subscription { news { text } }'), [NoSubscriptionOverHttp]) // one error
+ * ```
+ */
+export const NoSubscriptionOverHttp: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation !== 'subscription') return
+    context.reportError(new GraphQLError('Subscriptions run over WebSocket: connect to /graphql with the graphql-transport-ws protocol', { nodes: [node], extensions: { code: 'bad-request', status: 400 } }))
+  },
+})

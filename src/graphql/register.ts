@@ -6,8 +6,9 @@ import { ServalError } from '../errors/index.ts'
 import { sendProblem } from '../http/problem-reply.ts'
 import { clientSignal } from '../http/client-signal.ts'
 import { requestCredentials } from '../http/security/credentials.ts'
-import { queryLimits } from './limits.ts'
+import { NoSubscriptionOverHttp, queryLimits } from './limits.ts'
 import { buildGraphqlSchema, type GraphqlContext } from './schema.ts'
+import { registerSubscriptions } from './ws.ts'
 
 /**
  * The GraphQL adapter: `POST /graphql`, `GET /graphql?query=` (queries
@@ -24,6 +25,9 @@ import { buildGraphqlSchema, type GraphqlContext } from './schema.ts'
 export async function registerGraphql(server: FastifyInstance, app: App, schema?: GraphQLSchema): Promise<void> {
   const s = app.settings
   const built = schema ?? (await buildGraphqlSchema(app))
+  const validation = rules(app)
+  // Subscriptions (and any operation) over WebSocket on the same path; the upgrade never reaches mercurius.
+  registerSubscriptions(server, app, built, validation)
   await server.register(async (scope) => {
     scope.addHook('preValidation', async (request, reply) => {
       // Mercurius' own error handler would wrap this in a 200: answer the problem here.
@@ -34,7 +38,9 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
       schema: built,
       path: '/graphql',
       graphiql: s.dev_mode || s.graphiql,
-      validationRules: rules(app),
+      // graphql-jit compiles an operation the second time it is seen: the hot queries of an app skip graphql-js' interpreter.
+      jit: 1,
+      validationRules: [...validation, NoSubscriptionOverHttp],
       errorFormatter: (execution, context) => {
         const formatted = mercurius.defaultErrorFormatter(execution, context)
         return refused(execution) ? { ...formatted, statusCode: 400 } : formatted
@@ -50,11 +56,17 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
 }
 
 /**
- * An operation refused before it ran (syntax, validation, limits) is a 400
- * however many errors it has; mercurius would answer 200 past the first.
+ * An operation refused before it ran (syntax, validation, limits, variables
+ * that do not coerce) is a 400 however many errors it has; mercurius would
+ * answer 200 past the first. The run on which mercurius compiles a query
+ * with graphql-jit leaves the variables to graphql-jit, whose coercion
+ * errors come back as an execution without `data`: those are refusals too.
  */
 function refused(execution: { data?: unknown; errors: readonly GraphQLError[] }): boolean {
-  return execution.data == null && execution.errors.some((e) => (e.originalError as { code?: string } | undefined)?.code === 'MER_ERR_GQL_VALIDATION')
+  if (execution.data != null) return false
+  const validation = (e: GraphQLError) => (e.originalError as { code?: string } | undefined)?.code === 'MER_ERR_GQL_VALIDATION'
+  const variable = (e: GraphQLError) => e.path === undefined && e.message.startsWith('Variable "$')
+  return execution.errors.some(validation) || (execution.errors.length > 0 && execution.errors.every(variable))
 }
 
 /**

@@ -9,6 +9,8 @@ import { ServalError } from '../errors/index.ts'
 import { pascalCase } from '../openapi/schemas.ts'
 import { fieldError } from './errors.ts'
 import { compileFields, fieldConfigs, withoutNulls } from './fields.ts'
+import type { SocketChannels } from './streams.ts'
+import { subscriptionFields } from './subscriptions.ts'
 import { GRAPHQL_NAME, JsonScalar, TypeMapper } from './types.ts'
 
 /** What every resolver gets from the transport: who is asking, for which request. */
@@ -19,6 +21,8 @@ export interface GraphqlContext {
   readonly signal?: () => AbortSignal
   /** The batches of this request's batched fields, by field and arguments. */
   readonly loaders: Map<string, DataLoader<unknown, unknown>>
+  /** The channels of the WebSocket carrying the operation (absent over HTTP, where subscriptions cannot run). */
+  readonly socket?: SocketChannels
 }
 
 /**
@@ -43,11 +47,13 @@ export async function buildGraphqlSchema(app: App): Promise<GraphQLSchema> {
     const target = action.methods.includes('GET') ? query : mutation
     target[action.name] = rootField(app, types, action, await compileFields(action))
   }
+  const subscription = await subscriptionFields(app, types)
   // A schema needs a Query type, even for an app with mutations only.
   if (Object.keys(query).length === 0) query._empty = { type: GraphQLBoolean, description: 'This app has no GET actions', resolve: () => null }
   return new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: query }),
     ...(Object.keys(mutation).length > 0 ? { mutation: new GraphQLObjectType({ name: 'Mutation', fields: mutation }) } : {}),
+    ...(Object.keys(subscription).length > 0 ? { subscription: new GraphQLObjectType({ name: 'Subscription', fields: subscription }) } : {}),
   })
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
 import type { Credentials } from '../core/security.ts'
@@ -21,4 +22,20 @@ export function upgradeCredentials(app: App, request: FastifyRequest): Credentia
   const token = (request.query as Record<string, unknown> | undefined)?.access_token
   if (credentials.authorization !== undefined || typeof token !== 'string' || token === '') return credentials
   return { ...credentials, authorization: `Bearer ${token}` }
+}
+
+/**
+ * The credentials of an upgrade that never became a Fastify request (the
+ * GraphQL socket is upgraded beside Fastify's router): the same headers,
+ * `?access_token=` and client certificate as `upgradeCredentials`.
+ *
+ * @example
+ * ```ts
+ * server.server.on('upgrade', (req) => rawUpgradeCredentials(app, req))
+ * ```
+ */
+export function rawUpgradeCredentials(app: App, request: IncomingMessage): Credentials {
+  const query = Object.fromEntries(new URL(request.url ?? '/', 'http://upgrade').searchParams)
+  // The three things upgradeCredentials reads: headers, the query, and the socket (for the certificate).
+  return upgradeCredentials(app, { headers: request.headers, query, raw: request } as unknown as FastifyRequest)
 }

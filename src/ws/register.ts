@@ -15,6 +15,7 @@ import { CLOSE, guardedSender, startHeartbeat, watchPongs } from './connection.t
 import { upgradeCredentials } from './credentials.ts'
 import { frames } from './frames.ts'
 import { WsSession } from './session.ts'
+import { addUpgradeRoute, openSockets, refuseUpgrade, upgradeRoutes } from './upgrades.ts'
 
 /** The principal admitted before the upgrade (a channel's subscriber, the caller of `/ws`), for the socket handler. */
 const admitted = new WeakMap<FastifyRequest, Principal | null>()
@@ -39,6 +40,7 @@ export async function registerWebSockets(server: FastifyInstance, app: App): Pro
       options: { maxPayload: app.settings.ws_max_payload, perMessageDeflate: false, server: upgrades as never },
       preClose: (done) => closeAll(scope, done),
     })
+    addUpgradeRoute(server, { test: (path) => WS_PATH.test(path), handle: (...args) => void upgrades.emit('upgrade', ...args), clients: () => scope.websocketServer.clients.size })
     const stopHeartbeat = startHeartbeat(scope.websocketServer.clients, app.settings.ws_ping_s * 1000)
     scope.addHook('onClose', (_instance, done) => {
       stopHeartbeat()
@@ -46,7 +48,7 @@ export async function registerWebSockets(server: FastifyInstance, app: App): Pro
     })
     const guard = (check: (request: FastifyRequest) => Promise<void>) => async (request: FastifyRequest, reply: FastifyReply) => {
       try {
-        if (scope.websocketServer.clients.size >= app.settings.ws_max_connections) throw full(app)
+        if (openSockets(server) >= app.settings.ws_max_connections) throw full(app)
         await check(request)
       } catch (error) {
         return sendProblem(app, request, reply, error)
@@ -58,19 +60,21 @@ export async function registerWebSockets(server: FastifyInstance, app: App): Pro
   })
 }
 
-const WS_PATH = /^\/(?:ws|channels\/[^/?]+)\/?(?:\?|$)/
+const WS_PATH = /^\/(?:ws|channels\/[^/]+)\/?$/
 
 /**
- * Hands the plugin only the upgrades of `/ws` and `/channels/{name}`. Any
- * other upgrade is answered 404 and closed here: routed through Fastify it
- * would reach a handler that cannot answer on an upgrading socket, and hang.
+ * Hands each upgrade to the WebSocket path that takes it (`/ws` and
+ * `/channels/{name}` here, `/graphql` from the GraphQL adapter). Any other
+ * upgrade is answered 404 and closed here: routed through Fastify it would
+ * reach a handler that cannot answer on an upgrading socket, and hang.
  */
 function routeUpgrades(server: FastifyInstance): EventEmitter {
   const upgrades = new EventEmitter()
   server.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (WS_PATH.test(request.url ?? '')) return void upgrades.emit('upgrade', request, socket, head)
-    const body = JSON.stringify({ type: 'urn:serval:problem:not-found', title: 'Not found', status: 404, detail: `No WebSocket at ${(request.url ?? '').split('?')[0]}` })
-    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+    const path = (request.url ?? '').split('?')[0] ?? ''
+    const route = upgradeRoutes(server).find((r) => r.test(path))
+    if (route) return route.handle(request, socket, head)
+    refuseUpgrade(socket, { type: 'urn:serval:problem:not-found', title: 'Not found', status: 404, detail: `No WebSocket at ${path}` })
   })
   return upgrades
 }

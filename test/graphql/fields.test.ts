@@ -98,4 +98,18 @@ describe('resolver() fields', () => {
     expect(body.errors).toHaveLength(3)
     expect(body.errors[0].extensions).toMatchObject({ code: 'internal', status: 500 })
   })
+
+  it('answers a repeated operation (compiled by graphql-jit from its second run) exactly as the first', async () => {
+    const queries = [
+      '{ numberStats(value: 2) { value secret broken power(exp: 9) } }',
+      '{ numberRange(to: 3) { value square short } }',
+      'query($v: Int!) { numberStats(value: $v) { factorial } }',
+    ]
+    for (const query of queries) {
+      const runs = [await gql(t, query, { v: 4 }), await gql(t, query, { v: 4 }), await gql(t, query, { v: 4 })]
+      const strip = (r: { status: number; body: any }) => ({ ...r, body: { ...r.body, errors: r.body.errors?.map((e: any) => ({ ...e, extensions: { ...e.extensions, problem: { ...e.extensions.problem, requestId: undefined } } })) } })
+      expect(strip(runs[1]!)).toEqual(strip(runs[0]!))
+      expect(strip(runs[2]!)).toEqual(strip(runs[0]!))
+    }
+  })
 })

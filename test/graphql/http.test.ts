@@ -78,10 +78,13 @@ describe('GraphQL over HTTP', () => {
     expect(body).toMatchObject({ type: 'urn:serval:problem:bad-request', detail: 'query must be GraphQL text, not JSON' })
   })
 
-  it('answers a wrong variable type with a 400 naming the variable', async () => {
-    const { status, body } = await gql(t, 'query($n: String!) { hello(name: $n) }', { n: 5 })
-    expect(status).toBe(400)
-    expect(body.errors[0].message).toMatch(/\$n/)
+  it('answers a wrong variable type with a 400 naming the variable, also once graphql-jit compiles the query', async () => {
+    // Mercurius compiles on the second run and lets graphql-jit coerce the variables there.
+    for (let run = 1; run <= 3; run++) {
+      const { status, body } = await gql(t, 'query($n: String!) { hello(name: $n) }', { n: 5 })
+      expect({ run, status }).toEqual({ run, status: 400 })
+      expect(body.errors[0].message).toMatch(/\$n/)
+    }
   })
 
   it('refuses a query nested past graphql_max_depth and one selecting past graphql_max_cost, and keeps serving', async () => {

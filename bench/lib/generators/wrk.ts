@@ -75,7 +75,12 @@ function statusCounts(w: Workload, s: WrkSummary): Record<string, number> {
 
 /** One wrk run of `seconds` against a workload (pinned to `cpu` when given; load.ts is pinned itself). */
 export async function wrkRun(port: number, id: string, connections: number, seconds: number, cpu?: number): Promise<LoadResult> {
-  const w = workloadById(id)
+  return wrkWorkload(port, workloadById(id), connections, seconds, cpu)
+}
+
+/** One wrk run of `seconds` against any workload (bench/graphql.ts has its own, outside the shared table). */
+export async function wrkWorkload(port: number, w: Workload, connections: number, seconds: number, cpu?: number): Promise<LoadResult> {
+  const id = w.id
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', script(w), `http://127.0.0.1:${port}${w.path}`]
   const t0 = performance.now()
   const { out, code } = await runWrk(args, cpu)

@@ -1,0 +1,137 @@
+// `npm run bench:graphql`: GraphQL on Serval against REST on Serval, same action, same process.
+//  - `POST /graphql { add(a: 1, b: 2) { result } }` against `GET /actions/add?a=1&b=2`: requests/s
+//    as a ratio (target ≥ 0.6×), rounds alternating the order;
+//  - `{ numberRange(to: 50) { value square } }`: a batched field over 50 parents, checked to cost
+//    ONE resolver call per query, and its time (sequential latency, and requests/s under load).
+// wrk drives the load (it must be installed); 127.0.0.1 only. Prints a markdown section and writes it
+// into BENCHMARKS.md between <!-- graphql:start --> and <!-- graphql:end -->. BENCH_QUICK=1: a smoke run.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { wrkWorkload } from './lib/generators/wrk.ts'
+import { installCleanup, ROOT, start, stop, type Spawned } from './lib/procs.ts'
+import { fmt, median } from './lib/stats.ts'
+import type { Workload } from './lib/workloads.ts'
+
+const quick = process.env.BENCH_QUICK === '1'
+const rounds = quick ? 1 : 3
+const seconds = quick ? 2 : 5
+const connections = 50
+const sequential = quick ? 50 : 500
+
+const json = (query: string) => JSON.stringify({ query })
+const expect = (want: unknown) => (body: unknown) => {
+  if (JSON.stringify(body) !== JSON.stringify(want)) throw new Error(`unexpected answer ${JSON.stringify(body)}`)
+}
+const squares = Array.from({ length: 50 }, (_, i) => ({ value: i + 1, square: (i + 1) ** 2 }))
+const workloads = {
+  rest: { id: 'rest-add', label: 'GET /actions/add?a=1&b=2', method: 'GET', path: '/actions/add?a=1&b=2', expectStatus: 200, checkBody: expect({ result: 3 }) },
+  graphql: { id: 'graphql-add', label: 'POST /graphql { add }', method: 'POST', path: '/graphql', body: json('{ add(a: 1, b: 2) { result } }'), expectStatus: 200, checkBody: expect({ data: { add: { result: 3 } } }) },
+  batch: { id: 'graphql-batch', label: 'POST /graphql { numberRange(to: 50) { value square } }', method: 'POST', path: '/graphql', body: json('{ numberRange(to: 50) { value square } }'), expectStatus: 200, checkBody: expect({ data: { numberRange: squares } }) },
+} satisfies Record<string, Workload>
+
+async function spawnServer(): Promise<{ proc: Spawned; port: number }> {
+  const proc = start(process.execPath, ['--conditions=serval-source', '--import', 'tsx', 'bench/graphql-lib/server.ts'])
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${proc.output()}`)), 60_000)
+    proc.child.stdout?.on('data', () => {
+      const m = /PORT (\d+)/.exec(proc.output())
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
+    })
+  })
+  return { proc, port }
+}
+
+async function call(port: number, w: Workload): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${port}${w.path}`, { method: w.method, headers: { 'content-type': 'application/json' }, ...(w.body ? { body: w.body } : {}) })
+  if (res.status !== w.expectStatus) throw new Error(`${w.label}: status ${res.status}`)
+  return res.json()
+}
+
+const batchCalls = async (port: number) => (await (await fetch(`http://127.0.0.1:${port}/actions/batch-calls`)).json()) as { calls: number; parents: number }
+
+/** Answers checked, then the batched query's cost: one resolver call for 50 parents, and its sequential latency. */
+async function checkAndTime(port: number): Promise<{ callsPerQuery: number; p50: number; p99: number }> {
+  for (const w of Object.values(workloads)) w.checkBody(await call(port, w))
+  const before = await batchCalls(port)
+  const times: number[] = []
+  for (let i = 0; i < sequential; i++) {
+    const t0 = performance.now()
+    await call(port, workloads.batch)
+    times.push(performance.now() - t0)
+  }
+  const after = await batchCalls(port)
+  if (after.parents - before.parents !== 50 * sequential) throw new Error(`the batch saw ${after.parents - before.parents} parents for ${sequential} queries`)
+  times.sort((a, b) => a - b)
+  return { callsPerQuery: (after.calls - before.calls) / sequential, p50: times[Math.floor(times.length / 2)]!, p99: times[Math.floor(times.length * 0.99)]! }
+}
+
+async function load(port: number, w: Workload): Promise<{ rps: number; p50: number }> {
+  const r = await wrkWorkload(port, w, connections, seconds)
+  const bad = r.errors + r.timeouts + Object.entries(r.statusCounts).reduce((n, [k, v]) => n + (k === String(w.expectStatus) ? 0 : v), 0)
+  if (bad > 0) throw new Error(`${w.label}: ${bad} failed requests ${JSON.stringify(r.statusCounts)}`)
+  return { rps: r.rps, p50: r.p50 }
+}
+
+async function measure(): Promise<string> {
+  const { proc, port } = await spawnServer()
+  try {
+    const cost = await checkAndTime(port)
+    console.error(`  batch: ${cost.callsPerQuery} resolver call(s) per query, p50 ${fmt(cost.p50, 2)} ms sequential`)
+    for (const w of Object.values(workloads)) await wrkWorkload(port, w, connections, 1) // warm-up
+    const r = { rest: [] as number[], graphql: [] as number[], ratio: [] as number[], batch: [] as number[], batchP50: [] as number[] }
+    for (let round = 1; round <= rounds; round++) {
+      const order = round % 2 ? (['rest', 'graphql'] as const) : (['graphql', 'rest'] as const)
+      const got: Partial<Record<'rest' | 'graphql', number>> = {}
+      for (const k of order) got[k] = (await load(port, workloads[k])).rps
+      const batch = await load(port, workloads.batch)
+      r.rest.push(got.rest!)
+      r.graphql.push(got.graphql!)
+      r.ratio.push(got.graphql! / got.rest!)
+      r.batch.push(batch.rps)
+      r.batchP50.push(batch.p50)
+      console.error(`  round ${round}: REST ${fmt(got.rest!)}/s, GraphQL ${fmt(got.graphql!)}/s (${(got.graphql! / got.rest!).toFixed(2)}×), batch ${fmt(batch.rps)}/s`)
+    }
+    return report(r, cost)
+  } finally {
+    await stop(proc)
+  }
+}
+
+function report(r: Record<string, number[]>, cost: { callsPerQuery: number; p50: number; p99: number }): string {
+  return [
+    '## GraphQL',
+    '',
+    `Generated by \`npm run bench:graphql\` on ${new Date().toISOString()} (${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, Node ${process.version}, wrk, ${connections} connections, ${seconds} s per measurement)${quick ? '; BENCH_QUICK=1: smoke numbers' : ''}.`,
+    '',
+    '| measure | value |',
+    '| --- | --- |',
+    `| \`GET /actions/add?a=1&b=2\` (REST) requests/s | ${fmt(median(r.rest!))} |`,
+    `| \`POST /graphql { add(a: 1, b: 2) { result } }\` requests/s | ${fmt(median(r.graphql!))} |`,
+    `| GraphQL ÷ REST (target ≥ 0.6×) | ${median(r.ratio!).toFixed(2)}× |`,
+    `| \`{ numberRange(to: 50) { value square } }\`: resolver calls per query (batched field, 50 parents) | ${cost.callsPerQuery} |`,
+    `| the same query, one at a time: p50 / p99 ms | ${fmt(cost.p50, 2)} / ${fmt(cost.p99, 2)} |`,
+    `| the same query under load: requests/s (p50 ms) | ${fmt(median(r.batch!))} (${fmt(median(r.batchP50!), 2)}) |`,
+    '',
+    `- One server process, both transports on it: the same \`add\` action (TypeBox) through the same pipeline. Medians of ${rounds} round(s), REST and GraphQL alternating which goes first.`,
+    `- The batch: every answer is checked before the load; ${sequential} sequential queries are counted on the server (\`square\` runs once per query with the 50 parents) and timed from the client.`,
+  ].join('\n')
+}
+
+function writeSection(md: string): void {
+  const path = join(ROOT, 'BENCHMARKS.md')
+  const [startMark, endMark] = ['<!-- graphql:start -->', '<!-- graphql:end -->']
+  let text = existsSync(path) ? readFileSync(path, 'utf8') : ''
+  if (!text.includes(startMark) || !text.includes(endMark)) text = `${text}${text && !text.endsWith('\n') ? '\n' : ''}\n${startMark}\n${endMark}\n`
+  writeFileSync(path, `${text.slice(0, text.indexOf(startMark) + startMark.length)}\n${md}\n${text.slice(text.indexOf(endMark))}`)
+}
+
+installCleanup()
+console.error(`bench:graphql: ${rounds} round(s) of ${seconds} s${quick ? ' (quick)' : ''}`)
+const md = await measure()
+console.log(md)
+if (!quick) writeSection(md)
+process.exit(0)
