@@ -6,14 +6,13 @@
 // Each server runs in its own process; the subscribers run here. 127.0.0.1 only.
 // Prints a markdown section and writes it into BENCHMARKS.md between
 // <!-- channels:start --> and <!-- channels:end -->. BENCH_QUICK=1: a smoke run at small scale.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { installCleanup, ROOT, start, stop, type Spawned } from './lib/procs.ts'
 import { rssMb, serverPid } from './lib/proc-stats.ts'
 import { median } from './lib/stats.ts'
 import { postJson, Subscribers, wsCalls } from './channels-lib/clients.ts'
+import { writeMarkedSection } from './lib/benchmarks-md.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const sizes = quick ? [100, 500] : [1000, 10_000]
@@ -159,17 +158,10 @@ function report(fan: Record<string, Record<string, number[]>>, rss: Record<Kind,
   ].join('\n')
 }
 
-function writeSection(md: string): void {
-  const path = join(ROOT, 'BENCHMARKS.md')
-  const [startMark, endMark] = ['<!-- channels:start -->', '<!-- channels:end -->']
-  let text = existsSync(path) ? readFileSync(path, 'utf8') : ''
-  if (!text.includes(startMark) || !text.includes(endMark)) text = `${text}${text && !text.endsWith('\n') ? '\n' : ''}\n${startMark}\n${endMark}\n`
-  writeFileSync(path, `${text.slice(0, text.indexOf(startMark) + startMark.length)}\n${md}\n${text.slice(text.indexOf(endMark))}`)
-}
 
 installCleanup()
 console.error(`bench:channels: ${sizes.join(' and ')} subscribers, ${events} events, ${rounds} round(s)${quick ? ' (quick)' : ''}`)
 const md = await measure()
 console.log(md)
-if (!quick) writeSection(md)
+if (!quick) writeMarkedSection(ROOT, 'channels', md)
 process.exit(0)

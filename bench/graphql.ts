@@ -5,13 +5,12 @@
 //    ONE resolver call per query, and its time (sequential latency, and requests/s under load).
 // wrk drives the load (it must be installed); 127.0.0.1 only. Prints a markdown section and writes it
 // into BENCHMARKS.md between <!-- graphql:start --> and <!-- graphql:end -->. BENCH_QUICK=1: a smoke run.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
 import { wrkWorkload } from './lib/generators/wrk.ts'
 import { installCleanup, ROOT, start, stop, type Spawned } from './lib/procs.ts'
 import { fmt, median } from './lib/stats.ts'
 import type { Workload } from './lib/workloads.ts'
+import { writeMarkedSection } from './lib/benchmarks-md.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const rounds = quick ? 1 : 3
@@ -121,17 +120,10 @@ function report(r: Record<string, number[]>, cost: { callsPerQuery: number; p50:
   ].join('\n')
 }
 
-function writeSection(md: string): void {
-  const path = join(ROOT, 'BENCHMARKS.md')
-  const [startMark, endMark] = ['<!-- graphql:start -->', '<!-- graphql:end -->']
-  let text = existsSync(path) ? readFileSync(path, 'utf8') : ''
-  if (!text.includes(startMark) || !text.includes(endMark)) text = `${text}${text && !text.endsWith('\n') ? '\n' : ''}\n${startMark}\n${endMark}\n`
-  writeFileSync(path, `${text.slice(0, text.indexOf(startMark) + startMark.length)}\n${md}\n${text.slice(text.indexOf(endMark))}`)
-}
 
 installCleanup()
 console.error(`bench:graphql: ${rounds} round(s) of ${seconds} s${quick ? ' (quick)' : ''}`)
 const md = await measure()
 console.log(md)
-if (!quick) writeSection(md)
+if (!quick) writeMarkedSection(ROOT, 'graphql', md)
 process.exit(0)

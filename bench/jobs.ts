@@ -3,12 +3,12 @@
 // Prints a markdown section and writes it into BENCHMARKS.md between
 // <!-- jobs:start --> and <!-- jobs:end --> (nothing else in the file changes).
 // 127.0.0.1 only; every measurement is capped in time. BENCH_QUICK=1 for a smoke run.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { plainHarness, RETENTION_S, servalHarness, type Harness, type JobLoad } from './jobs-lib/measure.ts'
 import { sseHarness } from './jobs-lib/sse.ts'
+import { writeMarkedSection } from './lib/benchmarks-md.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -115,18 +115,8 @@ function report(r: Results): string {
 }
 
 /** Replaces the section between the markers, appending the markers when missing; the rest of the file is kept byte for byte. */
-function writeSection(md: string): void {
-  const path = join(ROOT, 'BENCHMARKS.md')
-  const start = '<!-- jobs:start -->'
-  const end = '<!-- jobs:end -->'
-  let text = existsSync(path) ? readFileSync(path, 'utf8') : ''
-  if (!text.includes(start) || !text.includes(end)) text = `${text}${text && !text.endsWith('\n') ? '\n' : ''}\n${start}\n${end}\n`
-  const before = text.slice(0, text.indexOf(start) + start.length)
-  const after = text.slice(text.indexOf(end))
-  writeFileSync(path, `${before}\n${md}\n${after}`)
-}
 
 const md = await measure()
 console.log(md)
-writeSection(md)
+writeMarkedSection(ROOT, 'jobs', md)
 console.error('wrote the jobs section of BENCHMARKS.md')
