@@ -7,7 +7,8 @@
 // into BENCHMARKS.md between <!-- graphql:start --> and <!-- graphql:end -->. BENCH_QUICK=1: a smoke run.
 import { cpus } from 'node:os'
 import { wrkWorkload } from './lib/generators/wrk.ts'
-import { installCleanup, ROOT, start, stop, type Spawned } from './lib/procs.ts'
+import { checkedLoad, spawnPortServer } from './lib/port-server.ts'
+import { installCleanup, ROOT, stop } from './lib/procs.ts'
 import { fmt, median } from './lib/stats.ts'
 import type { Workload } from './lib/workloads.ts'
 import { writeMarkedSection } from './lib/benchmarks-md.ts'
@@ -29,20 +30,6 @@ const workloads = {
   batch: { id: 'graphql-batch', label: 'POST /graphql { numberRange(to: 50) { value square } }', method: 'POST', path: '/graphql', body: json('{ numberRange(to: 50) { value square } }'), expectStatus: 200, checkBody: expect({ data: { numberRange: squares } }) },
 } satisfies Record<string, Workload>
 
-async function spawnServer(): Promise<{ proc: Spawned; port: number }> {
-  const proc = start(process.execPath, ['--conditions=serval-source', '--import', 'tsx', 'bench/graphql-lib/server.ts'])
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${proc.output()}`)), 60_000)
-    proc.child.stdout?.on('data', () => {
-      const m = /PORT (\d+)/.exec(proc.output())
-      if (m) {
-        clearTimeout(timer)
-        resolve(Number(m[1]))
-      }
-    })
-  })
-  return { proc, port }
-}
 
 async function call(port: number, w: Workload): Promise<unknown> {
   const res = await fetch(`http://127.0.0.1:${port}${w.path}`, { method: w.method, headers: { 'content-type': 'application/json' }, ...(w.body ? { body: w.body } : {}) })
@@ -68,15 +55,9 @@ async function checkAndTime(port: number): Promise<{ callsPerQuery: number; p50:
   return { callsPerQuery: (after.calls - before.calls) / sequential, p50: times[Math.floor(times.length / 2)]!, p99: times[Math.floor(times.length * 0.99)]! }
 }
 
-async function load(port: number, w: Workload): Promise<{ rps: number; p50: number }> {
-  const r = await wrkWorkload(port, w, connections, seconds)
-  const bad = r.errors + r.timeouts + Object.entries(r.statusCounts).reduce((n, [k, v]) => n + (k === String(w.expectStatus) ? 0 : v), 0)
-  if (bad > 0) throw new Error(`${w.label}: ${bad} failed requests ${JSON.stringify(r.statusCounts)}`)
-  return { rps: r.rps, p50: r.p50 }
-}
 
 async function measure(): Promise<string> {
-  const { proc, port } = await spawnServer()
+  const { proc, port } = await spawnPortServer('bench/graphql-lib/server.ts')
   try {
     const cost = await checkAndTime(port)
     console.error(`  batch: ${cost.callsPerQuery} resolver call(s) per query, p50 ${fmt(cost.p50, 2)} ms sequential`)
@@ -85,8 +66,8 @@ async function measure(): Promise<string> {
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 ? (['rest', 'graphql'] as const) : (['graphql', 'rest'] as const)
       const got: Partial<Record<'rest' | 'graphql', number>> = {}
-      for (const k of order) got[k] = (await load(port, workloads[k])).rps
-      const batch = await load(port, workloads.batch)
+      for (const k of order) got[k] = (await checkedLoad(port, workloads[k], connections, seconds)).rps
+      const batch = await checkedLoad(port, workloads.batch, connections, seconds)
       r.rest.push(got.rest!)
       r.graphql.push(got.graphql!)
       r.ratio.push(got.graphql! / got.rest!)

@@ -8,6 +8,8 @@ export interface Workload {
   method: 'GET' | 'POST'
   path: string
   body?: string
+  /** Extra request headers (e.g. If-None-Match). */
+  headers?: Record<string, string>
   expectStatus: number
   /** Throws when a parsed body is not the right answer. */
   checkBody: (body: unknown, requestId: string) => void

@@ -23,10 +23,31 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 export async function sendCached(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, info: CacheInfo): Promise<FastifyReply> {
   reply.header('x-cache', info.hit ? 'HIT' : 'MISS')
   if (output === undefined) return sendOutput(app, reply, action, output)
-  const [body, assets] = serializeJson(app, request, action, output)
-  await storeAssets(app, assets)
-  const etag = `"${createHash('sha256').update(body).digest('base64url')}"`
+  const { body, etag } = (info.hit ? rendered(action, output) : undefined) ?? (await render(app, request, action, output))
   reply.header('cache-control', `${info.scope}, max-age=${info.remainingS}`).header('etag', etag).header('age', String(info.ageS))
   if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send()
   return reply.header('content-type', JSON_TYPE).send(body)
+}
+
+/**
+ * Bodies and ETags of cached outputs already sent: a HIT from the in-memory
+ * cache hands back the very same output object, which then costs no
+ * serialisation and no hashing. Only a HIT reads it (a handler may return
+ * one object again, changed, on a later MISS, which renders it anew); an
+ * output with assets is rendered each time (its hrefs follow the request's
+ * origin); a Redis HIT is a new object.
+ */
+const sent = new WeakMap<object, { action: CompiledAction; body: string; etag: string }>()
+
+function rendered(action: CompiledAction, output: unknown): { body: string; etag: string } | undefined {
+  const memo = output !== null && typeof output === 'object' ? sent.get(output) : undefined
+  return memo?.action === action ? memo : undefined
+}
+
+async function render(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): Promise<{ body: string; etag: string }> {
+  const [body, assets] = serializeJson(app, request, action, output)
+  await storeAssets(app, assets)
+  const answer = { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` }
+  if (assets.length === 0 && output !== null && typeof output === 'object') sent.set(output, { action, ...answer })
+  return answer
 }

@@ -27,6 +27,7 @@ function script(w: Workload): string {
     lines.push(`wrk.body = [==[${w.body}]==]`)
     for (const [k, v] of Object.entries(JSON_HEADERS)) lines.push(`wrk.headers["${k}"] = "${v}"`)
   }
+  for (const [k, v] of Object.entries(w.headers ?? {})) lines.push(`wrk.headers["${k}"] = [==[${v}]==]`)
   mkdirSync(DIR, { recursive: true })
   writeFileSync(file, `${lines.join('\n')}\n${DONE}`)
   return file
