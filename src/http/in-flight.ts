@@ -97,12 +97,12 @@ export function entriesOn(inFlight: InFlight, socket: Socket): HttpEntry[] {
 export function registerConcurrencyLimit(server: FastifyInstance, app: App): void {
   const { inFlight } = opsOf(app)
   if (inFlight.limit === 0) return
-  const limit = inFlight.limit
+  // One error for every refusal: an overloaded server should not also pay for a stack per request.
+  const full = new ServalError('over-capacity', { detail: `At most ${inFlight.limit} action calls run at once; retry shortly`, publicDetail: true, headers: { 'retry-after': '1' } })
   const claim = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     const entry = entryOf(request)
     if (entry === undefined || inFlight.claim(entry)) return done()
-    const error = new ServalError('over-capacity', { detail: `At most ${limit} action calls run at once; retry shortly`, publicDetail: true, headers: { 'retry-after': '1' } })
-    void sendProblem(app, request, reply, error)
+    void sendProblem(app, request, reply, full)
   }
   server.addHook('onRoute', (route) => {
     if (!route.url?.startsWith(ACTIONS)) return
