@@ -5,7 +5,7 @@ import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
 import type { InFlight } from '../ops/in-flight.ts'
 import { opsOf } from '../ops/state.ts'
-import { entriesOn, upgradedSockets } from './in-flight.ts'
+import { entriesOn, lastEnd, upgradedSockets } from './in-flight.ts'
 import { sendProblem } from './problem-reply.ts'
 
 /**
@@ -95,13 +95,16 @@ function closeAfterLast(inFlight: InFlight, socket: Socket): void {
   if (last && !last.reply.raw.headersSent) last.reply.raw.shouldKeepAlive = false
 }
 
-/** Closes the sockets idle for `IDLE_LINGER_MS`; a busy socket's idle clock restarts. */
+/**
+ * Closes the sockets idle for `IDLE_LINGER_MS`: idle since their last
+ * response ended, or, for one that never had a request, since the drain
+ * first saw it. A socket long idle closes at once.
+ */
 function sweep(inFlight: InFlight, sockets: Socket[]): void {
   const now = performance.now()
   const busy = new Set(inFlight.entries().map((e) => (e as { socket?: Socket }).socket))
   for (const socket of sockets as Marked[]) {
     if (busy.has(socket)) socket[IDLE_SINCE] = undefined
-    else if (socket[IDLE_SINCE] === undefined) socket[IDLE_SINCE] = now
-    else if (now - socket[IDLE_SINCE] >= IDLE_LINGER_MS) socket.destroy()
+    else if (now - (socket[IDLE_SINCE] ??= lastEnd(socket) ?? now) >= IDLE_LINGER_MS) socket.destroy()
   }
 }

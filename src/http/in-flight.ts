@@ -73,8 +73,18 @@ export function trackRequest(app: App, inFlight: InFlight, request: FastifyReque
   const entry = new HttpEntry(app, request, reply)
   ;(request as unknown as Record<symbol, HttpEntry>)[ENTRY] = entry
   inFlight.add(entry)
-  reply.raw.once('close', () => inFlight.delete(entry))
+  reply.raw.once('close', () => {
+    inFlight.delete(entry)
+    ;(entry.socket as Socket & { [LAST_END]?: number })[LAST_END] = performance.now()
+  })
   return entry
+}
+
+const LAST_END = Symbol('serval.lastEnd')
+
+/** When the last response on a socket ended (`performance.now()`), or undefined when none has. */
+export function lastEnd(socket: Socket): number | undefined {
+  return (socket as Socket & { [LAST_END]?: number })[LAST_END]
 }
 
 /** The HTTP entries in flight on one socket, oldest first. */
