@@ -10,8 +10,8 @@ import { gate } from '../support/jobs.ts'
 
 /** The admin views over a real server under auth: `/_sys/requests`, `GET`/`PATCH /_sys/config`, persisted in data_dir. */
 
-let release = gate()
-let started = gate()
+const release = gate()
+const started = gate()
 const block = action({ access: 'public' }, async () => {
   started.open()
   await release.promise
