@@ -108,6 +108,8 @@ describe('PATCH /_sys/config', () => {
     const job = await t.fetch('/jobs/hello', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' })
     expect(job.status).toBe(503)
     await expect(t.app.call('hello', { name: 'x' })).rejects.toMatchObject({ code: 'action-disabled' })
+    const graphql = await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { hello(name: "x") }' }) })
+    expect((await graphql.json()).errors?.[0]?.extensions).toMatchObject({ code: 'action-disabled', status: 503 })
     expect((await t.fetch('/actions/block', { method: 'POST' })).status).not.toBe(503) // the others are untouched: it answers once released
     expect((await patch('{"actions":{"hello":null}}')).status).toBe(200)
     expect((await hi()).status).toBe(200)
