@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import { spawnServal, stop } from '../../test/support/serval-process.ts'
-import { waitForLine } from '../../test/support/cli.ts'
+import { stop } from '../../test/support/serval-process.ts'
+import { startCli, waitForLine } from '../../test/support/cli.ts'
 import { createLogger, logFormat } from './logger.ts'
 
 const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes('pino-pretty'))
@@ -29,7 +29,7 @@ describe('createLogger', () => {
   })
 
   it('`serval serve --log-format pretty` writes human-readable lines, not JSON', async () => {
-    const child = spawnServal(['serve', 'test/fixtures/slow', '--port', '0', '--log-format', 'pretty'])
+    const child = startCli(['serve', 'test/fixtures/slow', '--port', '0', '--log-format', 'pretty'])
     try {
       const line = await waitForLine(child, /Serval listening/, 30_000)
       expect(() => JSON.parse(line)).toThrow()

@@ -5,7 +5,8 @@ import { z } from 'zod'
 import { action } from 'serval'
 import { opsOf } from '../../src/ops/index.ts'
 import { createTestServer, type TestServer } from 'serval/testing'
-import { spawnServer, stop } from '../support/serval-process.ts'
+import { stop } from '../support/serval-process.ts'
+import { startCli, waitForLine } from '../support/cli.ts'
 import { gate } from '../support/jobs.ts'
 
 /**
@@ -104,7 +105,8 @@ describe('drain without resets', () => {
   })
 
   it('a real SIGTERM to `serval serve`: 0 resets, each request answered once', async () => {
-    const { child, url } = await spawnServer(['test/fixtures/slow', '--shutdown-grace-s', '10'])
+    const child = startCli(['serve', 'test/fixtures/slow', '--port', '0', '--shutdown-grace-s', '10'])
+    const url = JSON.parse(await waitForLine(child, /Serval listening/)).url as string
     try {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       const tally = await storm(url, '/actions/slow', 200, async () => child.kill('SIGTERM'), '{"ms":0}')
