@@ -14,6 +14,11 @@ const ACTIONS = '/actions/'
  * One HTTP request in flight. What only an operator's listing reads
  * (path, action, credentials) is computed then, from the request: the
  * request path pays for one small object.
+ *
+ * @example
+ * ```ts
+ * inFlight.add(new HttpEntry(app, request, reply))
+ * ```
  */
 export class HttpEntry implements InFlightEntry {
   readonly id: string
@@ -82,12 +87,26 @@ export function trackRequest(app: App, inFlight: InFlight, request: FastifyReque
 
 const LAST_END = Symbol('serval.lastEnd')
 
-/** When the last response on a socket ended (`performance.now()`), or undefined when none has. */
+/**
+ * When the last response on a socket ended (`performance.now()`), or undefined when none has.
+ *
+ * @example
+ * ```ts
+ * const idleMs = performance.now() - (lastEnd(socket) ?? performance.now())
+ * ```
+ */
 export function lastEnd(socket: Socket): number | undefined {
   return (socket as Socket & { [LAST_END]?: number })[LAST_END]
 }
 
-/** The HTTP entries in flight on one socket, oldest first. */
+/**
+ * The HTTP entries in flight on one socket, oldest first.
+ *
+ * @example
+ * ```ts
+ * const last = entriesOn(inFlight, request.raw.socket).at(-1)
+ * ```
+ */
 export function entriesOn(inFlight: InFlight, socket: Socket): HttpEntry[] {
   return inFlight.entries().filter((e): e is HttpEntry => e instanceof HttpEntry && e.socket === socket)
 }
@@ -123,7 +142,14 @@ export function registerConcurrencyLimit(server: FastifyInstance, app: App): voi
 
 const ENTRY = Symbol('serval.inFlight')
 
-/** Declares the request slot of the entry up front (a decorator), so requests keep one shape. */
+/**
+ * Declares the request slot of the entry up front (a decorator), so requests keep one shape.
+ *
+ * @example
+ * ```ts
+ * decorateInFlight(server) // once, before the hooks that track requests
+ * ```
+ */
 export function decorateInFlight(server: FastifyInstance): void {
   server.decorateRequest(ENTRY as never, undefined as never)
 }

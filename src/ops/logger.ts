@@ -20,7 +20,14 @@ export function logFormat(setting: Settings['log_format'], isTTY: boolean): LogF
   return isTTY ? 'pretty' : 'json'
 }
 
-/** Where `createLogger` writes, and whether that is a terminal. */
+/**
+ * Where `createLogger` writes, and whether that is a terminal.
+ *
+ * @example
+ * ```ts
+ * const target: LoggerTarget = { fd: 2, isTTY: false }
+ * ```
+ */
 export interface LoggerTarget {
   /** 1 (stdout, the default) or 2 (stderr: one-shot commands keep stdout for their output). */
   readonly fd?: 1 | 2

@@ -5,7 +5,14 @@ import { requireAdmin } from './admin.ts'
 import type { InFlightEntry } from './in-flight.ts'
 import { opsOf } from './state.ts'
 
-/** One row of `GET /_sys/requests`. */
+/**
+ * One row of `GET /_sys/requests`.
+ *
+ * @example
+ * ```ts
+ * const row: InFlightView = { id: 'r1', action: 'add', method: 'POST', path: '/actions/add', sub: 'ada', startedAt: '2026-12-01T13:00:00.000Z', ageMs: 12 }
+ * ```
+ */
 export interface InFlightView {
   id: string
   action: string | null

@@ -5,13 +5,27 @@ import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
 import { mergePatch, overrideIssues, prune, type RuntimeConfigDoc, type RuntimeOverrides } from './config-doc.ts'
 
-/** The effective default rate limit of actions without their own `rateLimit`; undefined when off. */
+/**
+ * The effective default rate limit of actions without their own `rateLimit`; undefined when off.
+ *
+ * @example
+ * ```ts
+ * const limit: LiveRateLimit | undefined = opsOf(app).config.rateLimit // { max: 100, windowMs: 60000 }
+ * ```
+ */
 export interface LiveRateLimit {
   readonly max: number
   readonly windowMs: number
 }
 
-/** The file in `data_dir` that keeps the runtime overrides across restarts. */
+/**
+ * The file in `data_dir` that keeps the runtime overrides across restarts.
+ *
+ * @example
+ * ```ts
+ * join(settings.data_dir, RUNTIME_CONFIG_FILE) // './.serval/runtime-config.json'
+ * ```
+ */
 export const RUNTIME_CONFIG_FILE = 'runtime-config.json'
 
 /**

@@ -20,7 +20,14 @@ export interface Ops {
 
 const states = new WeakMap<App, Ops>()
 
-/** The operations state of an app (see `Ops`). */
+/**
+ * The operations state of an app (see `Ops`).
+ *
+ * @example
+ * ```ts
+ * const { inFlight, config } = opsOf(app)
+ * ```
+ */
 export function opsOf(app: App): Ops {
   let ops = states.get(app)
   if (ops === undefined) {
