@@ -18,9 +18,11 @@ const block = action({ access: 'public' }, async () => {
   return 'released'
 })
 const hello = action({ access: 'public', input: z.object({ name: z.string() }), output: z.string() }, ({ name }) => `hi ${name}`)
+const level = action({ access: 'public', http: 'GET', output: z.string() }, (_in, ctx) => ctx.log.level)
 const actions = [
   { action: block, exportName: 'block' },
   { action: hello, exportName: 'hello' },
+  { action: level, exportName: 'level' },
 ]
 
 const dataDir = mkdtempSync(join(tmpdir(), 'serval-admin-'))
@@ -95,7 +97,7 @@ describe('GET /_sys/requests', () => {
 
 describe('PATCH /_sys/config', () => {
   it('GET answers every runtime setting, each action with its state', async () => {
-    expect(await config()).toEqual({ log_level: 'silent', actions: { block: { enabled: true }, hello: { enabled: true } }, rate_limit: { max: 0, window_s: 60 } })
+    expect(await config()).toEqual({ log_level: 'silent', actions: { block: { enabled: true }, hello: { enabled: true }, level: { enabled: true } }, rate_limit: { max: 0, window_s: 60 } })
   })
 
   it('disables an action: 503 action-disabled over HTTP, for jobs and direct calls; null re-enables it', async () => {
@@ -118,6 +120,7 @@ describe('PATCH /_sys/config', () => {
   it('changes the live logger level; null goes back to the startup level; application/json is accepted too', async () => {
     expect((await patch('{"log_level":"warn"}', admin, 'application/json')).status).toBe(200)
     expect(t.app.logger.level).toBe('warn')
+    expect(await (await t.fetch('/actions/level')).json()).toBe('warn') // ctx.log of the calls that follow
     expect((await patch('{"log_level":null}')).status).toBe(200)
     expect(t.app.logger.level).toBe('silent')
   })
@@ -173,7 +176,7 @@ describe('persistence in data_dir', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ log_level: 'error', actions: { hello: { enabled: false } }, rate_limit: { window_s: 30 } })
     await t.close()
     t = await createTestServer({ actions }, settings)
-    expect(await config()).toEqual({ log_level: 'error', actions: { block: { enabled: true }, hello: { enabled: false } }, rate_limit: { max: 0, window_s: 30 } })
+    expect(await config()).toEqual({ log_level: 'error', actions: { block: { enabled: true }, hello: { enabled: false }, level: { enabled: true } }, rate_limit: { max: 0, window_s: 30 } })
     expect(t.app.logger.level).toBe('error')
     expect((await hi()).status).toBe(503)
     expect((await patch('{"log_level":null,"actions":null,"rate_limit":null}')).status).toBe(200)
@@ -199,7 +202,7 @@ describe('persistence in data_dir', () => {
       writeFileSync(join(gone, 'runtime-config.json'), '{"actions":{"removed":{"enabled":false},"hello":{"enabled":false}}}')
       const s = await createTestServer({ actions }, { ...settings, data_dir: gone })
       try {
-        expect((await (await s.fetch('/_sys/config', { headers: admin })).json()).actions).toEqual({ block: { enabled: true }, hello: { enabled: false } })
+        expect((await (await s.fetch('/_sys/config', { headers: admin })).json()).actions).toEqual({ block: { enabled: true }, hello: { enabled: false }, level: { enabled: true } })
       } finally {
         await s.close()
       }

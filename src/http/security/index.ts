@@ -12,8 +12,9 @@ export { rateLimitOf, addRateLimitToOpenApi, type RateLimit } from './rate-limit
 
 /**
  * The HTTP-level protections that must exist before any route is added:
- * CORS and rate limiting (each only when configured, so an app without
- * them has no extra hook on its hot path).
+ * CORS (only when configured) and rate limiting (a step on action routes
+ * that is one function call while no limit applies: the app default can
+ * be turned on at runtime, `PATCH /_sys/config`).
  *
  * @example
  * ```ts

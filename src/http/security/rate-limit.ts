@@ -123,9 +123,10 @@ async function callerKey(app: App, request: FastifyRequest): Promise<string> {
 
 async function redisClient(app: App, server: FastifyInstance): Promise<RedisClient> {
   const { Redis } = await import('ioredis')
-  const redis = new Redis(app.settings.redis_url!, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 1_000 })
+  // Lazy: a limit may only be turned on at runtime; until then no connection is opened.
+  const redis = new Redis(app.settings.redis_url!, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 1_000 })
   redis.on('error', (error: Error) => app.logger.debug({ err: error }, 'rate limit: redis error'))
-  server.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
+  server.addHook('onClose', async () => void (redis.status === 'wait' ? redis.disconnect() : await redis.quit().catch(() => redis.disconnect())))
   return redis
 }
 
