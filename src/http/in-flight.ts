@@ -78,7 +78,7 @@ export function trackRequest(app: App, inFlight: InFlight, request: FastifyReque
   const entry = new HttpEntry(app, request, reply)
   ;(request as unknown as Record<symbol, HttpEntry>)[ENTRY] = entry
   inFlight.add(entry)
-  reply.raw.once('close', () => {
+  reply.raw.on('close', () => {
     inFlight.delete(entry)
     ;(entry.socket as Socket & { [LAST_END]?: number })[LAST_END] = performance.now()
   })
