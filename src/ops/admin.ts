@@ -11,8 +11,8 @@ export const ADMIN_SCOPE = 'serval:admin'
  * Lets an operator through: anyone in dev mode; otherwise a verified
  * principal with the `serval:admin` scope. No credentials is a 401 (with
  * a Bearer challenge), a bad token a 401 too, a caller without the scope
- * a 403. Under `auth_mode=none` outside dev mode nobody is an admin,
- * except a client certificate principal given the scope.
+ * a 403. Under `auth_mode=none` outside dev mode no token carries the
+ * scope: nobody is an admin.
  *
  * @example
  * ```ts
