@@ -6,6 +6,7 @@ import { SettingsError } from '../config/parse.ts'
 import { invoke } from '../core/invoke.ts'
 import { buildRegistry, type ActionSource, type CompiledAction, type Registry } from '../core/registry.ts'
 import { openSecurity, type Security } from '../core/security.ts'
+import { ActionSwitch } from '../core/switch.ts'
 import { ServalError } from '../errors/index.ts'
 import type { ResultCache } from '../core/invoke.ts'
 import { functionsVersion } from '../version/functions-version.ts'
@@ -73,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(resultCache ? { resultCache } : {}),
     startedAt: Date.now(),
     shutdownSignal: shutdown.signal,
+    actionSwitch: new ActionSwitch(),
     get draining() {
       return draining
     },

@@ -2,6 +2,7 @@ import type { Settings } from '../config/definitions.ts'
 import { assetsExtension } from '../assets/index.ts'
 import { authExtension } from '../auth/extension.ts'
 import { jobsExtension } from '../jobs/index.ts'
+import { opsExtension } from '../ops/extension.ts'
 import { resultsExtension } from '../results/index.ts'
 import { schedulesExtension } from '../schedules/index.ts'
 import { webExtension } from '../web/index.ts'
@@ -14,7 +15,7 @@ import type { Extension } from './extension.ts'
 export async function defaultExtensions(_settings: Settings): Promise<Extension[]> {
   const list: Extension[] = []
   // Jobs before schedules: distributed schedules use the jobs' queues (and stop after them).
-  list.push(jobsExtension(), schedulesExtension(), resultsExtension(), assetsExtension(), webExtension())
+  list.push(jobsExtension(), schedulesExtension(), resultsExtension(), assetsExtension(), webExtension(), opsExtension())
   // Auth stays last: its OpenAPI hook secures the operations the others added.
   list.push(authExtension())
   return list

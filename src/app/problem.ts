@@ -1,10 +1,11 @@
-import { toProblem, type Problem } from '../errors/index.ts'
+import { ServalError, toProblem, type Problem } from '../errors/index.ts'
 import type { App } from './types.ts'
 
 /**
  * The problem document every transport answers for an error: `toProblem`
  * with the app's dev mode, and a server error logged in full with its
- * request id, so the client's hidden detail can be matched to the log.
+ * request id, so the client's hidden detail can be matched to the log
+ * (a 503 in Serval's own public words, such as draining, is not a fault).
  *
  * @example
  * ```ts
@@ -13,6 +14,7 @@ import type { App } from './types.ts'
  */
 export function problemFor(app: App, error: unknown, where: { instance: string; requestId: string }): Problem {
   const problem = toProblem(error, { devMode: app.settings.dev_mode, ...where })
-  if (problem.status >= 500) app.logger.error({ reqId: where.requestId, err: error }, problem.title)
+  // Serval's own state (draining, a disabled action, over capacity) is an answer, not a fault: no error line per request.
+  if (problem.status >= 500 && !(error instanceof ServalError && error.publicDetail)) app.logger.error({ reqId: where.requestId, err: error }, problem.title)
   return problem
 }

@@ -4,6 +4,7 @@ import type { Invocation } from '../core/context.ts'
 import type { PipelineDeps } from '../core/invoke.ts'
 import type { CompiledAction, Registry } from '../core/registry.ts'
 import type { Security } from '../core/security.ts'
+import type { ActionSwitch } from '../core/switch.ts'
 import type { Route, RouteRequest, RouteResponse } from './route.ts'
 
 // App and Extension refer to each other, so they share this module: neither
@@ -28,6 +29,8 @@ export interface App extends PipelineDeps {
   readonly cwd: string
   /** Aborts on shutdown; every handler's `ctx.signal` follows it. */
   readonly shutdownSignal: AbortSignal
+  /** The actions switched off at runtime (`PATCH /_sys/config`); a disabled action answers 503 on every transport. */
+  readonly actionSwitch: ActionSwitch
   /** Runs an action through the full pipeline. */
   invoke(action: CompiledAction, input: unknown, inv: Invocation): Promise<unknown>
   /** Runs an action by name, as a trusted caller (no auth), and returns its checked output. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { pino, type Logger } from 'pino'
+import type { Logger } from 'pino'
+import { createLogger } from '../ops/logger.ts'
 import { loadApp, resolveDirs } from '../app/load.ts'
 import type { App } from '../app/app.ts'
 import { loadSettings, type LoadedSettings } from '../config/load.ts'
@@ -29,7 +30,7 @@ export async function settingsFor(opts: Record<string, unknown>, force: Partial<
 export async function appFor(dirs: string[], opts: Record<string, unknown>, level = 'warn'): Promise<App> {
   const { settings, sources } = await settingsFor(opts)
   if (sources.log_level === 'default') settings.log_level = level as typeof settings.log_level
-  const logger: Logger = pino({ level: settings.log_level }, pino.destination(2))
+  const logger: Logger = createLogger(settings, { fd: 2 })
   return loadApp({ settings, dirs: functionDirs(dirs, settings), logger })
 }
 

@@ -6,6 +6,7 @@ import { invalidInput, invalidOutput, type Validated } from '../schema/index.ts'
 import { Context, type Invocation } from './context.ts'
 import type { CompiledAction } from './registry.ts'
 import type { Security } from './security.ts'
+import { assertEnabled, type ActionSwitch } from './switch.ts'
 
 /** What the pipeline needs from the app: the same for every transport. */
 export interface PipelineDeps {
@@ -16,6 +17,8 @@ export interface PipelineDeps {
   readonly validateOutput?: boolean
   /** The result cache step (src/cache), present when some action has `cache`. */
   readonly resultCache?: ResultCache
+  /** Actions switched off at runtime (`PATCH /_sys/config`): they answer 503 `action-disabled`. */
+  readonly actionSwitch?: ActionSwitch
 }
 
 /**
@@ -52,6 +55,7 @@ export async function invoke(
 ): Promise<unknown> {
   // Each step awaits only when it really returned a promise: the common case
   // (open security, Ajv, a sync handler) stays on one microtask.
+  assertEnabled(deps.actionSwitch, action) // one property read while every action is on
   let principal = inv.principal !== undefined ? inv.principal : deps.security.authenticate(action, inv.credentials)
   if (principal instanceof Promise) principal = await principal
   let checked = action.input.validate(rawInput === undefined ? {} : rawInput)

@@ -37,6 +37,8 @@ export const errorCodes = {
   'job-finished': { status: 409, title: 'Job already finished' },
   timeout: { status: 504, title: 'Action timed out' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  'action-disabled': { status: 503, title: 'Action disabled' },
+  'over-capacity': { status: 503, title: 'Over capacity' },
   'webhook-failed': { status: 502, title: 'Webhook delivery failed' },
   'call-cancelled': { status: 409, title: 'Call cancelled' },
   'upgrade-required': { status: 426, title: 'Upgrade required' },

@@ -21,13 +21,16 @@ const POISONED = 'Object contains forbidden prototype property'
 export function registerJsonParser(server: FastifyInstance, maxDepth: number): void {
   // text/plain too: Fastify parses it by default, and a string body is a wrong content type (415), not bad input (422).
   server.removeContentTypeParser(['application/json', 'text/plain'])
-  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+  const parse = (_req: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void): void => {
     try {
       done(null, parseJsonBody(body, maxDepth))
     } catch (error) {
       done(error as Error, undefined)
     }
-  })
+  }
+  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, parse)
+  // PATCH /_sys/config takes RFC 7396 merge patches: JSON under its own type.
+  server.addContentTypeParser('application/merge-patch+json', { parseAs: 'buffer' }, parse)
 }
 
 /**

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { loadApp } from '../app/load.ts'
 import type { Settings } from '../config/definitions.ts'
+import { opsOf } from '../ops/state.ts'
+import { drainSockets } from './drain.ts'
 import { tlsOptions } from './security/tls.ts'
 import { buildHttpServer, type HttpOptions } from './server.ts'
 
@@ -50,22 +52,22 @@ export async function listen(app: App, http: HttpOptions = {}): Promise<RunningS
 }
 
 /**
- * Drains: readiness turns 503 and new requests get a 503 problem, in-flight
- * ones finish; after the grace period the remaining connections are cut.
+ * Drains without resets: readiness turns 503, the listener closes, new
+ * requests on open sockets get a 503 problem with `Connection: close`,
+ * in-flight ones finish and their socket closes after the response; idle
+ * keep-alive sockets close once idle (src/http/drain.ts). After
+ * `shutdown_grace_s` the remaining connections are cut.
  */
 export async function gracefulClose(app: App, server: FastifyInstance): Promise<void> {
   const grace = app.settings.shutdown_grace_s * 1000
   const draining = app.close() // marks draining first, so keep-alive requests see 503
   const timer = setTimeout(() => server.server.closeAllConnections?.(), grace)
-  // A keep-alive connection whose request finishes during the drain turns idle
-  // after close() looked; sweep idle ones until the server has closed.
-  const sweep = setInterval(() => server.server.closeIdleConnections?.(), 50)
   timer.unref()
   try {
-    await server.close()
+    await drainSockets(server, opsOf(app).inFlight, grace)
+    await server.close() // WebSockets close here (their preClose), then the onClose hooks
   } finally {
     clearTimeout(timer)
-    clearInterval(sweep)
     await draining
   }
 }

@@ -11,6 +11,9 @@ import { sendProblem } from './problem-reply.ts'
 import { mountRoutes } from './routes.ts'
 import { clientErrorHandler, registerHttpSecurity } from './security/index.ts'
 import { registerSystemRoutes } from './system.ts'
+import { refuseDraining, trackSockets } from './drain.ts'
+import { decorateInFlight, registerConcurrencyLimit, trackRequest } from './in-flight.ts'
+import { opsOf } from '../ops/state.ts'
 import { registerWebSockets } from '../ws/register.ts'
 import { registerGraphql } from '../graphql/register.ts'
 
@@ -61,9 +64,12 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   // Fastify's own lines (listening at, onClose failures) go to the app's logger too.
   ;(server as { log: unknown }).log = app.logger
   const state = { listening: false }
+  const { inFlight } = opsOf(app)
+  decorateInFlight(server)
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
-    if (app.draining) return void sendProblem(app, request, reply, new ServalError('unavailable', { detail: 'The server is shutting down', publicDetail: true }))
+    trackRequest(app, inFlight, request, reply) // /_sys/requests, max_concurrency, the drain
+    if (app.draining) return refuseDraining(app, request, reply)
     if (request.url.length > s.max_url_length) return void sendProblem(app, request, reply, new ServalError('uri-too-long', { detail: `The URL is over ${s.max_url_length} characters` }))
     done()
   })
@@ -76,6 +82,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   registerJsonParser(server, s.max_json_depth)
   registerMultipart(server, app)
   server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
+  registerConcurrencyLimit(server, app) // before any route, and first on each: a full server refuses before reading the body
   await registerHttpSecurity(server, app) // before any route: rate limiting attaches to routes as they are added
   registerSystemRoutes(server, app, state)
   const allow = new AllowTable()
@@ -104,6 +111,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     done()
   })
   if (s.max_connections > 0) server.server.maxConnections = s.max_connections
+  trackSockets(server.server) // per connection: the drain closes each socket when it is done
   return server
 }
 

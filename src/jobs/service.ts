@@ -3,6 +3,7 @@ import type { App } from '../app/app.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import type { Credentials } from '../core/security.ts'
+import { assertEnabled } from '../core/switch.ts'
 import { ServalError } from '../errors/index.ts'
 import { invalidInput } from '../schema/index.ts'
 import { openBackend } from './open.ts'
@@ -54,6 +55,7 @@ export class JobService {
 
   /** Authenticates, validates and authorizes, then stores the job: a bad input or caller never queues. */
   async submit(action: CompiledAction, rawInput: unknown, who: Submitter, trigger: 'job' | 'schedule' = 'job'): Promise<JobRecord> {
+    assertEnabled(this.#app.actionSwitch, action) // refused now, not queued to fail later
     const security = this.#app.security
     const principal = 'principal' in who ? (who.principal ?? SYSTEM_OWNER) : await security.authenticate(action, who.credentials)
     if (principal?.sub === SYSTEM_SUB && !('principal' in who)) throw new ServalError('forbidden', { detail: `The subject "${SYSTEM_SUB}" is reserved` })

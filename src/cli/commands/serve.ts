@@ -1,4 +1,4 @@
-import { pino } from 'pino'
+import { createLogger } from '../../ops/logger.ts'
 import { loadApp } from '../../app/load.ts'
 import { listen, type RunningServer } from '../../http/listen.ts'
 import { functionDirs, settingsFor } from '../context.ts'
@@ -11,7 +11,7 @@ export async function serveCommand(dirs: string[], opts: Record<string, unknown>
   const started = performance.now()
   const { settings } = await settingsFor(opts, force)
   const checked = functionDirs(dirs, settings)
-  const logger = pino({ level: settings.log_level })
+  const logger = createLogger(settings)
   const app = await loadApp({ settings, dirs: checked, logger })
   const running = await listen(app)
   logger.info(

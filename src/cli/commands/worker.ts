@@ -1,4 +1,4 @@
-import { pino } from 'pino'
+import { createLogger } from '../../ops/logger.ts'
 import type { App } from '../../app/app.ts'
 import { loadApp } from '../../app/load.ts'
 import { redact } from '../../jobs/redis/index.ts'
@@ -21,7 +21,7 @@ export async function workerCommand(dirs: string[], opts: Record<string, unknown
   }
   if (settings.workers < 1) throw new CliExit(EXIT.usage, '--workers: serval worker needs at least 1')
   const checked = functionDirs(dirs, settings)
-  const logger = pino({ level: settings.log_level })
+  const logger = createLogger(settings)
   const app = await loadApp({ settings, dirs: checked, logger })
   try {
     // Every capability starts serving as under `serval serve` (jobs: workers; schedules: their ticks).

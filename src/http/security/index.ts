@@ -13,8 +13,10 @@ export { rateLimitOf, addRateLimitToOpenApi, type RateLimit } from './rate-limit
 
 /**
  * The HTTP-level protections that must exist before any route is added:
- * CORS, rate limiting and the session cookie's renewal (each only when
- * configured, so an app without them has no extra hook on its hot path).
+ * CORS (only when configured), the session cookie's renewal (only with
+ * sessions) and rate limiting (a step on action routes that is one
+ * function call while no limit applies: the app default can be turned on
+ * at runtime, `PATCH /_sys/config`).
  *
  * @example
  * ```ts

@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Redis as RedisClient } from 'ioredis'
 import type { App } from '../../app/app.ts'
 import type { Settings } from '../../config/definitions.ts'
 import type { CompiledAction } from '../../core/registry.ts'
 import { ServalError } from '../../errors/index.ts'
+import { opsOf } from '../../ops/state.ts'
 import { requestCaller } from './credentials.ts'
 
 /** A rate limit: at most `max` requests per `windowMs`, per caller. */
@@ -21,20 +22,25 @@ export interface RateLimit {
  * rateLimitOf(action, settings) // { max: 100, windowMs: 60000 } or undefined
  * ```
  */
-export function rateLimitOf(action: CompiledAction, settings: Settings): RateLimit | undefined {
+export function rateLimitOf(action: CompiledAction, settings: Settings, appDefault?: RateLimit): RateLimit | undefined {
   const own = action.def.rateLimit
   if (own === false) return undefined
   if (own) return own
+  if (appDefault) return appDefault
   return settings.rate_limit_max > 0 ? { max: settings.rate_limit_max, windowMs: settings.rate_limit_window_s * 1000 } : undefined
 }
 
 /**
- * Rate limiting with @fastify/rate-limit on the routes of limited actions
+ * Rate limiting with @fastify/rate-limit on the routes of actions
  * (`/actions/{name}` and the jobs submission `/jobs/{name}`), keyed by the
- * verified principal (`sub`) or else the client IP. Registered only when
- * some action is limited: otherwise no route pays for a hook. With
- * `redis_url`, counters live in Redis, shared by every instance; a Redis
- * outage lets requests through (fail open) rather than failing them.
+ * verified principal (`sub`) or else the client IP, per action. An
+ * action's own `rateLimit` is fixed; the others follow the app default,
+ * read live from the runtime config (`PATCH /_sys/config` `rate_limit`,
+ * else `rate_limit_max`/`rate_limit_window_s`), so it can be turned on,
+ * changed or off without a restart. While no limit applies, a route's
+ * step is one function call (no key, no store). With `redis_url`,
+ * counters live in Redis, shared by every instance; a Redis outage lets
+ * requests through (fail open) rather than failing them.
  *
  * @example
  * ```ts
@@ -42,50 +48,70 @@ export function rateLimitOf(action: CompiledAction, settings: Settings): RateLim
  * ```
  */
 export async function registerRateLimit(server: FastifyInstance, app: App): Promise<void> {
-  const limits = new Map<string, RateLimit>()
-  for (const action of app.registry.list()) {
-    const limit = rateLimitOf(action, app.settings)
-    if (limit) limits.set(`/actions/${action.path}`, limit)
+  const config = opsOf(app).config
+  const limitOf = (action: CompiledAction): RateLimit | undefined => {
+    const own = action.def.rateLimit
+    return own === false ? undefined : (own ?? config.rateLimit)
   }
-  if (limits.size === 0) return
-  // Runs before the plugin's own onRoute hook: it reads the config we set.
-  server.addHook('onRoute', (route) => {
-    const limit = limits.get(route.url ?? '')
-    if (limit) route.config = { ...route.config, rateLimit: { max: limit.max, timeWindow: limit.windowMs } } as never
-    else if (route.url === '/jobs/:ref' && route.method === 'POST') route.config = { ...route.config, rateLimit: jobsLimit(app, limits) } as never
-  })
   const redis = app.settings.redis_url ? await redisClient(app, server) : undefined
-  await server.register(import('@fastify/rate-limit'), {
-    global: false,
-    skipOnError: true,
-    nameSpace: `${app.settings.redis_prefix}:rate-limit:`,
-    keyGenerator: (request) => callerKey(app, request),
-    errorResponseBuilder: (_request, context) =>
-      new ServalError('too-many-requests', {
-        detail: `At most ${context.max} requests per window; retry in ${context.after}`,
-        headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
-      }),
-    ...(redis ? { redis } : {}),
+  await server.register(import('@fastify/rate-limit'), { global: false, skipOnError: true, nameSpace: `${app.settings.redis_prefix}:rate-limit:`, ...(redis ? { redis } : {}) })
+  const byPath = new Map(app.registry.list().map((a) => [`/actions/${a.path}`, a]))
+  server.addHook('onRoute', (route) => {
+    const action = byPath.get(route.url ?? '')
+    if (action && action.def.rateLimit !== false) addStep(route, limitStep(server, app, () => limitOf(action), () => action.name))
+    else if (route.url === '/jobs/:ref' && route.method === 'POST') addStep(route, jobsStep(server, app, limitOf))
   })
+}
+
+type Step = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
+
+function addStep(route: { onRequest?: unknown }, step: Step): void {
+  const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]
+  route.onRequest = [...own, step]
+}
+
+/**
+ * One route's limit step: counts the caller's request against the limit
+ * the route has now, sets the `X-RateLimit-*` headers, and past the limit
+ * answers 429 + `Retry-After`.
+ */
+function limitStep(server: FastifyInstance, app: App, limitOf: (request: FastifyRequest) => RateLimit | undefined, bucket: (request: FastifyRequest) => string): Step {
+  const check = server.createRateLimit({
+    max: (request) => limitOf(request)?.max ?? 0,
+    timeWindow: (request) => limitOf(request)?.windowMs ?? 60_000,
+    keyGenerator: async (request) => `${await callerKey(app, request)}|${bucket(request)}`,
+  })
+  return (request, reply, done) => {
+    if (limitOf(request) === undefined) return done()
+    check(request).then(
+      (result) => {
+        if (result.isAllowed) return done()
+        reply.header('x-ratelimit-limit', result.max).header('x-ratelimit-remaining', result.remaining).header('x-ratelimit-reset', result.ttlInSeconds)
+        if (!result.isExceeded) return done()
+        done(tooMany(result.max, result.ttlInSeconds))
+      },
+      () => done(), // the store failed: fail open
+    )
+  }
 }
 
 /**
  * One route submits jobs for every action (`POST /jobs/:ref`): the limit
- * is looked up per request from the action named, and counted per caller
- * and action. Actions without a limit pass untouched.
+ * is the named action's, counted per caller and action, apart from its
+ * direct calls. Actions without a limit pass untouched.
  */
-function jobsLimit(app: App, limits: ReadonlyMap<string, RateLimit>) {
+function jobsStep(server: FastifyInstance, app: App, limitOf: (action: CompiledAction) => RateLimit | undefined): Step {
   const actionOf = (request: FastifyRequest) => app.registry.get((request.params as { ref?: string }).ref ?? '')
-  const limitOf = (request: FastifyRequest) => {
+  const limit = (request: FastifyRequest) => {
     const action = actionOf(request)
-    return action ? limits.get(`/actions/${action.path}`) : undefined
+    return action ? limitOf(action) : undefined
   }
-  return {
-    allowList: (request: FastifyRequest) => limitOf(request) === undefined,
-    max: (request: FastifyRequest) => limitOf(request)?.max ?? 0,
-    timeWindow: (request: FastifyRequest) => limitOf(request)?.windowMs ?? 60_000,
-    keyGenerator: async (request: FastifyRequest) => `${await callerKey(app, request)}|${actionOf(request)?.name}`,
-  }
+  return limitStep(server, app, limit, (request) => `jobs:${actionOf(request)?.name}`)
+}
+
+function tooMany(max: number, retryS: number): ServalError {
+  const after = Math.max(1, retryS)
+  return new ServalError('too-many-requests', { detail: `At most ${max} requests per window; retry in ${after} s`, headers: { 'retry-after': String(after) } })
 }
 
 /** The verified principal's `sub` when the request carries valid credentials, else the client IP. */
@@ -97,9 +123,10 @@ async function callerKey(app: App, request: FastifyRequest): Promise<string> {
 
 async function redisClient(app: App, server: FastifyInstance): Promise<RedisClient> {
   const { Redis } = await import('ioredis')
-  const redis = new Redis(app.settings.redis_url!, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 1_000 })
+  // Lazy: a limit may only be turned on at runtime; until then no connection is opened.
+  const redis = new Redis(app.settings.redis_url!, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 1_000 })
   redis.on('error', (error: Error) => app.logger.debug({ err: error }, 'rate limit: redis error'))
-  server.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
+  server.addHook('onClose', async () => void (redis.status === 'wait' ? redis.disconnect() : await redis.quit().catch(() => redis.disconnect())))
   return redis
 }
 
@@ -112,7 +139,8 @@ async function redisClient(app: App, server: FastifyInstance): Promise<RedisClie
  * ```
  */
 export function addRateLimitToOpenApi(doc: Record<string, any>, app: App): void {
-  const limited = app.registry.list().filter((a) => rateLimitOf(a, app.settings))
+  const live = opsOf(app).config.rateLimit
+  const limited = app.registry.list().filter((a) => a.def.rateLimit !== false && (a.def.rateLimit ?? live) !== undefined)
   if (limited.length === 0) return
   const content = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }
   const headers = { 'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } } }

@@ -1,0 +1,80 @@
+import type { Credentials } from '../core/security.ts'
+
+/**
+ * One request being answered, as a transport records it. `action`,
+ * `path` and `credentials` may be getters: they are read only when an
+ * operator lists the requests, never on the request path.
+ *
+ * @example
+ * ```ts
+ * const entry: InFlightEntry = { id: 'r1', method: 'POST', path: '/actions/add', action: 'add', startedAt: Date.now() }
+ * ```
+ */
+export interface InFlightEntry {
+  readonly id: string
+  readonly method: string
+  readonly path: string
+  /** The action it runs, or null (a system route, a static file…). */
+  readonly action: string | null
+  readonly startedAt: number
+  /** What identifies the caller, resolved to `sub` when listed. */
+  readonly credentials?: Credentials
+}
+
+/**
+ * The requests in flight, and the `max_concurrency` gate over the ones
+ * that invoke actions. Transport-free: HTTP records every request here;
+ * only claimed entries count against the limit, so health checks and
+ * static files keep answering under load.
+ *
+ * @example
+ * ```ts
+ * const inFlight = new InFlight(2)
+ * inFlight.add(entry)
+ * if (!inFlight.claim(entry)) throw new ServalError('over-capacity')
+ * inFlight.delete(entry) // releases the claim too
+ * ```
+ */
+export class InFlight {
+  readonly #entries = new Set<InFlightEntry>()
+  readonly #claimed = new Set<InFlightEntry>()
+  /** Action invocations allowed at once; 0 = unlimited. */
+  readonly limit: number
+
+  constructor(limit = 0) {
+    this.limit = limit
+  }
+
+  /** Records a request that started. */
+  add(entry: InFlightEntry): void {
+    this.#entries.add(entry)
+  }
+
+  /** Counts an action invocation against the limit: false (nothing counted) when the limit is reached. */
+  claim(entry: InFlightEntry): boolean {
+    if (this.limit > 0 && this.#claimed.size >= this.limit) return false
+    this.#claimed.add(entry)
+    return true
+  }
+
+  /** Forgets a request that ended, releasing its claim. Idempotent. */
+  delete(entry: InFlightEntry): void {
+    this.#entries.delete(entry)
+    this.#claimed.delete(entry)
+  }
+
+  /** Requests in flight now. */
+  get size(): number {
+    return this.#entries.size
+  }
+
+  /** Action invocations counted against the limit now. */
+  get claimed(): number {
+    return this.#claimed.size
+  }
+
+  /** Every request in flight, oldest first. */
+  entries(): InFlightEntry[] {
+    return [...this.#entries].sort((a, b) => a.startedAt - b.startedAt)
+  }
+}

@@ -1,0 +1,8 @@
+export { ADMIN_SCOPE, requireAdmin } from './admin.ts'
+export { mergePatch, overrideIssues, type LogLevel, type RuntimeConfigDoc, type RuntimeOverrides } from './config-doc.ts'
+export { opsExtension } from './extension.ts'
+export { InFlight, type InFlightEntry } from './in-flight.ts'
+export { createLogger, logFormat, type LogFormat } from './logger.ts'
+export { adminRoutes, type InFlightView } from './routes.ts'
+export { RUNTIME_CONFIG_FILE, RuntimeConfig, type LiveRateLimit } from './runtime-config.ts'
+export { opsOf, type Ops } from './state.ts'
