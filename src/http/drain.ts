@@ -13,9 +13,12 @@ import { sendProblem } from './problem-reply.ts'
  * closes it. A socket idle at the very moment of the drain may have a
  * request on the wire (a client loops: response in, next request out);
  * closing it then resets that request. Waiting this long lets the request
- * arrive and be answered 503 with `Connection: close` instead.
+ * arrive and be answered 503 with `Connection: close` instead. 100 ms was
+ * not enough on a loaded machine (a looping client took longer to send
+ * its next request): a second costs an idle pool connection one more
+ * second of shutdown, and nobody a reset.
  */
-export const IDLE_LINGER_MS = 100
+export const IDLE_LINGER_MS = 1000
 const SWEEP_MS = 10
 
 const tracked = new WeakMap<HttpServer, Set<Socket>>()
