@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
 import { asyncapiCommand } from './commands/asyncapi.ts'
+import { initCommand } from './commands/init.ts'
 import { graphqlSchemaCommand } from './commands/graphql-schema.ts'
 import { configCommand } from './commands/config.ts'
 import { devCommand } from './commands/dev.ts'
@@ -23,6 +24,13 @@ function program(argv: string[], result: { code: number }): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
   const dirsArg = '[dirs...]'
+  root
+    .command('init')
+    .description('Write a new project into DIR (default: .): package.json, actions/hello.ts, a test, tsconfig.json, .gitignore, README')
+    .argument('[dir]')
+    .option('--serval <spec>', 'the serval dependency: a version range, or a path to a Serval checkout (becomes file:PATH)')
+    .exitOverride()
+    .action(async (dir: string | undefined, opts: { serval?: string }) => void (result.code = await initCommand(dir, opts)))
   const cmd = (name: string, description: string) => addSettingFlags(root.command(name).description(description).exitOverride())
   cmd('serve', 'Serve the actions of DIRs (default: ./actions if present, else .)')
     .argument(dirsArg)
