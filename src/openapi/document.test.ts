@@ -33,7 +33,7 @@ function operations(doc: Record<string, any>): [string, Op][] {
 }
 
 async function validate(doc: unknown): Promise<void> {
-  const result = await new Validator().validate(JSON.parse(JSON.stringify(doc)) as object)
+  const result = await new Validator().validate(JSON.parse(JSON.stringify(doc)) as Record<string, unknown>)
   expect(result.errors ?? []).toEqual([])
   expect(result.valid).toBe(true)
 }
