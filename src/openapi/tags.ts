@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { App } from '../app/app.ts'
 import type { CompiledAction } from '../core/registry.ts'
+import { firstSentence } from './summary.ts'
 
 type Json = Record<string, any>
 
@@ -15,8 +16,9 @@ export interface TagInfo {
  * The tag of an action's operations: the folder under a function dir it
  * lives in (`auth/login.ts` → `auth`), or its file's name at the top
  * (`hello.ts` → `hello`); `actions` for one defined in code. The
- * description is the module comment of the file (of `index.ts` for a
- * folder), else the file or folder name.
+ * description is the first sentence of the module comment of the file (of
+ * `index.ts` for a folder; the docs UI shows it on the tag's one line), else
+ * the file or folder name.
  *
  * @example
  * ```ts
@@ -46,8 +48,15 @@ const cache = new Map<string, string | undefined>()
  * to the first indented one (examples of commands) or blank line.
  */
 export function moduleComment(file: string): string | undefined {
-  if (!cache.has(file)) cache.set(file, readComment(file))
+  if (!cache.has(file)) cache.set(file, oneLine(readComment(file)))
   return cache.get(file)
+}
+
+/** The first sentence, its period kept: a tag's description is a sentence, an operation's summary a title. */
+function oneLine(comment: string | undefined): string | undefined {
+  if (comment === undefined) return undefined
+  const sentence = firstSentence(comment)
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`
 }
 
 function readComment(file: string): string | undefined {
