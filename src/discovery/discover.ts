@@ -89,3 +89,25 @@ export async function importFile(file: string, cwd: string): Promise<Record<stri
     throw new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}`, cause })
   }
 }
+
+/**
+ * The startup error for function directories that export no action (nor
+ * channel): names each directory and the files it loaded, and says what
+ * to export or which setting points elsewhere.
+ *
+ * @example
+ * ```ts
+ * if (sources.length === 0) throw noActionsError(['actions'], process.cwd())
+ * ```
+ */
+export function noActionsError(dirs: readonly string[], cwd = process.cwd()): ServalError {
+  const files = [...new Set(dirs.flatMap((d) => findActionFiles(resolve(cwd, d))))].map((f) => relative(cwd, f) || f)
+  const loaded = files.length === 0 ? 'it holds no .ts/.js file' : `loaded ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}, none of which exports an action`
+  return new ServalError('not-found', {
+    title: 'No actions',
+    detail:
+      `No actions found in ${dirs.join(', ')}: ${loaded}. ` +
+      "Export one (export const hello = action({ input: z.object({}) }, () => 'hi'), with action from 'serval'), " +
+      'or point function_dirs (the DIR argument, --function-dirs or SERVAL_FUNCTION_DIRS) at the folder that holds them',
+  })
+}
