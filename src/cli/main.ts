@@ -3,6 +3,7 @@ import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
 import { asyncapiCommand } from './commands/asyncapi.ts'
 import { initCommand } from './commands/init.ts'
+import { doctorCommand } from './commands/doctor.ts'
 import { graphqlSchemaCommand } from './commands/graphql-schema.ts'
 import { configCommand } from './commands/config.ts'
 import { devCommand } from './commands/dev.ts'
@@ -32,6 +33,9 @@ function program(argv: string[], result: { code: number }): Command {
     .exitOverride()
     .action(async (dir: string | undefined, opts: { serval?: string }) => void (result.code = await initCommand(dir, opts)))
   const cmd = (name: string, description: string) => addSettingFlags(root.command(name).description(description).exitOverride())
+  cmd('doctor', 'Check the environment (Node, settings, data_dir, Redis and OIDC when configured, the function dirs) and say what to fix')
+    .argument(dirsArg)
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await doctorCommand(dirs, opts)))
   cmd('serve', 'Serve the actions of DIRs (default: ./actions if present, else .)')
     .argument(dirsArg)
     .option('--no-workers', 'run no jobs or schedule ticks in this process (same as --workers 0)')
