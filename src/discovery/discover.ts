@@ -86,8 +86,18 @@ export async function importFile(file: string, cwd: string): Promise<Record<stri
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause)
-    throw new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}`, cause })
+    throw new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}${moduleHint(cause)}`, cause })
   }
+}
+
+/**
+ * A file loaded as CommonJS because no package.json above it says
+ * `"type": "module"` fails with Node's words about require cycles; say the fix.
+ */
+function moduleHint(cause: unknown): string {
+  const code = (cause as { code?: unknown } | undefined)?.code
+  if (code !== 'ERR_REQUIRE_CYCLE_MODULE' && code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') return ''
+  return ' (the file is loaded as CommonJS: add "type": "module" to the package.json of the project, or name the file .mts)'
 }
 
 /**
