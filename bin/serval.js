@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (dist/) when it is up to date with src/; otherwise
 // re-runs itself from source under tsx, so an edit never runs stale code.
+// tsx is Serval's own dependency: it is resolved from this file, never from
+// the working directory, where a project that depends on Serval has none.
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -26,14 +28,15 @@ function built() {
   }
 }
 
-if (process.env.SERVAL_FROM_SOURCE === '1' && process.execArgv.includes('tsx')) {
+if (process.env.SERVAL_FROM_SOURCE === '1' && process.execArgv.some((arg) => arg.includes('tsx'))) {
   const { main } = await import('../src/cli/main.ts')
   process.exitCode = await main(argv)
 } else if (built()) {
   const { main } = await import('../dist/cli/main.js')
   process.exitCode = await main(argv)
 } else {
-  const child = spawn(process.execPath, ['--conditions=serval-source', '--import', 'tsx', fileURLToPath(import.meta.url), ...argv], {
+  const tsx = import.meta.resolve('tsx')
+  const child = spawn(process.execPath, ['--conditions=serval-source', '--import', tsx, fileURLToPath(import.meta.url), ...argv], {
     stdio: 'inherit',
     env: { ...process.env, SERVAL_FROM_SOURCE: '1' },
   })

@@ -21,6 +21,9 @@ describe('serval run NAME --job', () => {
     expect(res.stderr).toContain('running')
     expect(res.stderr).toMatch(/100% step 2/)
     expect(res.stderr).toContain('succeeded')
+    // Not a terminal: one plain line per change, no bar redrawn with \r or escape codes.
+    expect(res.stderr).toMatch(/^serval: running +\d+% step 1$/m)
+    expect(res.stderr).not.toMatch(/[\r\x1b█]/)
   })
 
   it('prints a stream as NDJSON, with or without --job', async () => {

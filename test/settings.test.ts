@@ -82,7 +82,7 @@ describe.each(TEXT_CASES)('$setting=$value ($why)', ({ setting, value }) => {
     const res = await cli(['config', `${flagName(name)}=${value}`])
     expect(res.code).toBe(2)
     expect(res.stderr.startsWith(`serval: ${flagName(name)}: must `)).toBe(true)
-    expect(res.stderr.endsWith(`, got ${JSON.stringify(value)}\n`)).toBe(true)
+    expect(res.stderr.endsWith(`, got ${JSON.stringify(value)} (setting ${name}, from flag ${flagName(name)})\n`)).toBe(true)
   })
 
   it(`as an environment variable: exit 2 naming ${envName(name)}`, async () => {
@@ -105,17 +105,17 @@ describe.each(defs.map(([setting]) => ({ setting })))('$setting in serval.config
 describe('a real serval process', () => {
   it('exits 2 naming a bad flag, with no stack trace', async () => {
     const res = await runCli(['config', '--port', 'eighty'], { cwd: dir })
-    expect(res).toMatchObject({ code: 2, stderr: 'serval: --port: must be an integer, got "eighty"\n' })
+    expect(res).toMatchObject({ code: 2, stderr: 'serval: --port: must be an integer from 0 to 65535, got "eighty" (setting port, from flag --port)\n' })
   })
 
   it('exits 2 naming a bad variable', async () => {
     const res = await runCli(['config'], { cwd: dir, env: { SERVAL_DEV_MODE: 'perhaps' } })
-    expect(res).toMatchObject({ code: 2, stderr: 'serval: SERVAL_DEV_MODE: must be true or false, got "perhaps"\n' })
+    expect(res).toMatchObject({ code: 2, stderr: 'serval: SERVAL_DEV_MODE: must be true or false, got "perhaps" (setting dev_mode, from env SERVAL_DEV_MODE)\n' })
   })
 
   it('exits 2 naming a bad config key', async () => {
     writeFileSync(join(dir, 'serval.config.json'), '{"data_dir": ["a"]}')
     const res = await runCli(['config'], { cwd: dir })
-    expect(res).toMatchObject({ code: 2, stderr: 'serval: serval.config.json:data_dir: must be text, got ["a"]\n' })
+    expect(res).toMatchObject({ code: 2, stderr: 'serval: serval.config.json:data_dir: must be text, got ["a"] (setting data_dir, from file serval.config.json:data_dir)\n' })
   })
 })

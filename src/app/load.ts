@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { Settings } from '../config/definitions.ts'
 import { channelsSetup } from '../channels/extension.ts'
 import { discoverChannels } from '../channels/discover.ts'
-import { discoverActions } from '../discovery/discover.ts'
+import { discoverActions, noActionsError } from '../discovery/discover.ts'
 import { createApp, type App } from './app.ts'
 import { defaultExtensions } from './extensions.ts'
 
@@ -31,7 +31,10 @@ export async function loadApp(options: LoadAppOptions): Promise<App> {
   const dirs = resolveDirs(options.dirs, options.settings, cwd)
   const actions = await discoverActions(dirs, cwd)
   const extensions = await defaultExtensions(options.settings)
-  const channels = channelsSetup(await discoverChannels(dirs, cwd), options.settings)
+  const channelSources = await discoverChannels(dirs, cwd)
+  // Nothing to serve is a mistake (the wrong folder, a missing export), not an empty server.
+  if (actions.length === 0 && channelSources.length === 0) throw noActionsError(dirs, cwd)
+  const channels = channelsSetup(channelSources, options.settings)
   return createApp({
     actions: [...actions, ...channels.actions],
     settings: { ...options.settings, function_dirs: [...dirs] },

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander'
 import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
 import { asyncapiCommand } from './commands/asyncapi.ts'
+import { initCommand } from './commands/init.ts'
+import { doctorCommand } from './commands/doctor.ts'
 import { graphqlSchemaCommand } from './commands/graphql-schema.ts'
 import { hashPasswordCommand } from './commands/hash-password.ts'
 import { configCommand } from './commands/config.ts'
@@ -24,7 +26,17 @@ function program(argv: string[], result: { code: number }): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
   const dirsArg = '[dirs...]'
+  root
+    .command('init')
+    .description('Write a new project into DIR (default: .): package.json, actions/hello.ts, a test, tsconfig.json, .gitignore, README')
+    .argument('[dir]')
+    .option('--serval <spec>', 'the serval dependency: a version range, or a path to a Serval checkout (becomes file:PATH)')
+    .exitOverride()
+    .action(async (dir: string | undefined, opts: { serval?: string }) => void (result.code = await initCommand(dir, opts)))
   const cmd = (name: string, description: string) => addSettingFlags(root.command(name).description(description).exitOverride())
+  cmd('doctor', 'Check the environment (Node, settings, data_dir, Redis and OIDC when configured, the function dirs) and say what to fix')
+    .argument(dirsArg)
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await doctorCommand(dirs, opts)))
   cmd('serve', 'Serve the actions of DIRs (default: ./actions if present, else .)')
     .argument(dirsArg)
     .option('--no-workers', 'run no jobs or schedule ticks in this process (same as --workers 0)')

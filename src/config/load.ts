@@ -75,7 +75,7 @@ function resolveLayers(layers: [Partial<Record<SettingName, unknown>>, (n: Setti
       const raw = values[name]
       if (raw === undefined) continue
       const source = sourceOf(name)
-      settings[name] = parseSetting(def, raw, source.replace(/^(flag|env|\.env|file) /, ''))
+      settings[name] = parseSetting(def, raw, source.replace(/^(flag|env|\.env|file) /, ''), `setting ${name}, from ${source}`)
       sources[name] = source
     }
   }

@@ -26,16 +26,20 @@ const UNITS: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, 
 const TRUE = new Set(['1', 'true', 'yes', 'on'])
 const FALSE = new Set(['0', 'false', 'no', 'off', ''])
 
-/** Parses one raw value (text from env or a flag, or a config file value) into its kind. */
-export function parseSetting(def: SettingDef, raw: unknown, origin: string): unknown {
+/**
+ * Parses one raw value (text from env or a flag, or a config file value)
+ * into its kind. A bad one throws a `SettingsError` naming the origin, what
+ * is allowed and the value, then `context` (which setting, from where).
+ */
+export function parseSetting(def: SettingDef, raw: unknown, origin: string, context?: string): unknown {
   const fail = (what: string): never => {
-    throw new SettingsError(origin, `${what}, got ${JSON.stringify(raw)}`)
+    throw new SettingsError(origin, `${what}, got ${JSON.stringify(raw)}${context ? ` (${context})` : ''}`)
   }
   switch (def.kind) {
     case 'int':
     case 'bytes': {
       const n = def.kind === 'bytes' ? parseBytes(raw) : parseInteger(raw)
-      if (n === undefined) fail(def.kind === 'bytes' ? 'must be a size like 1048576, 512kb or 1mb' : 'must be an integer')
+      if (n === undefined) fail(def.kind === 'bytes' ? 'must be a size like 1048576, 512kb or 1mb' : `must be an integer${range(def)}`)
       return checkRange(def, n as number, fail)
     }
     case 'bool':
@@ -82,8 +86,13 @@ function parseBytes(raw: unknown): number | undefined {
 }
 
 function checkRange(def: SettingDef, n: number, fail: (what: string) => never): number {
-  if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)) {
-    fail(`must be from ${def.min ?? '-∞'} to ${def.max ?? '∞'}`)
-  }
+  if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)) fail(`must be${range(def)}`)
   return n
+}
+
+/** ` from 0 to 65535`, ` from 1` (or nothing): what an integer setting allows. */
+function range(def: SettingDef): string {
+  if (def.min === undefined && def.max === undefined) return ''
+  if (def.max === undefined) return ` from ${def.min} up`
+  return ` from ${def.min ?? '-∞'} to ${def.max}`
 }

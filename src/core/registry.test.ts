@@ -36,12 +36,12 @@ describe('buildRegistry', () => {
   it('refuses a duplicate name, naming both files and exports', async () => {
     const error = await failure([src('greet', noop, 'a.ts'), src('greet', noop, 'b.ts')])
     expect(error).toMatchObject({ code: 'conflict', status: 409, title: 'Duplicate action name' })
-    expect(error?.detail).toBe('Duplicate action name "greet": defined in a.ts as greet and in b.ts as greet')
+    expect(error?.detail).toBe('Duplicate action name "greet": defined in a.ts as greet and in b.ts as greet; rename one export, or give one a different `name` in its definition')
   })
 
   it('refuses two names with the same path, and says (inline) for actions without a file', async () => {
     const error = await failure([src('fooBar'), src('foo_bar')])
-    expect(error?.detail).toBe('Duplicate action name "foo_bar": defined in (inline) as fooBar and in (inline) as foo_bar')
+    expect(error?.detail).toBe('Duplicate action name "foo_bar": defined in (inline) as fooBar and in (inline) as foo_bar; rename one export, or give one a different `name` in its definition')
   })
 
   it('derives methods: POST by default, none for http: false, upper case without repeats', async () => {

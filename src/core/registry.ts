@@ -123,7 +123,7 @@ function where(source: ActionSource): string {
 function duplicate(name: string, first: ActionSource, second: ActionSource): ServalError {
   return new ServalError('conflict', {
     title: 'Duplicate action name',
-    detail: `Duplicate action name "${name}": defined in ${first.file ?? '(inline)'} as ${first.exportName} and in ${second.file ?? '(inline)'} as ${second.exportName}`,
+    detail: `Duplicate action name "${name}": defined in ${first.file ?? '(inline)'} as ${first.exportName} and in ${second.file ?? '(inline)'} as ${second.exportName}; rename one export, or give one a different \`name\` in its definition`,
   })
 }
 
@@ -152,7 +152,7 @@ async function wrap<T>(where_: string, what: string, fn: () => Promise<T>): Prom
     return await fn()
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause)
-    throw new ServalError('bad-request', { title: 'Invalid schema', detail: `${where_}: the ${what} schema does not compile: ${msg}`, cause })
+    throw new ServalError('bad-request', { title: 'Invalid schema', detail: `${where_}: the ${what} schema does not compile: ${msg}; fix the \`${what}\` schema of that action`, cause })
   }
 }
 

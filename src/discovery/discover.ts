@@ -88,6 +88,38 @@ export async function importFile(file: string, cwd: string): Promise<Record<stri
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause)
-    throw new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}`, cause })
+    throw new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}${moduleHint(cause)}`, cause })
   }
+}
+
+/**
+ * A file loaded as CommonJS because no package.json above it says
+ * `"type": "module"` fails with Node's words about require cycles; say the fix.
+ */
+function moduleHint(cause: unknown): string {
+  const code = (cause as { code?: unknown } | undefined)?.code
+  if (code !== 'ERR_REQUIRE_CYCLE_MODULE' && code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') return ''
+  return ' (the file is loaded as CommonJS: add "type": "module" to the package.json of the project, or name the file .mts)'
+}
+
+/**
+ * The startup error for function directories that export no action (nor
+ * channel): names each directory and the files it loaded, and says what
+ * to export or which setting points elsewhere.
+ *
+ * @example
+ * ```ts
+ * if (sources.length === 0) throw noActionsError(['actions'], process.cwd())
+ * ```
+ */
+export function noActionsError(dirs: readonly string[], cwd = process.cwd()): ServalError {
+  const files = [...new Set(dirs.flatMap((d) => findActionFiles(resolve(cwd, d))))].map((f) => relative(cwd, f) || f)
+  const loaded = files.length === 0 ? 'it holds no .ts/.js file' : `loaded ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}, none of which exports an action`
+  return new ServalError('not-found', {
+    title: 'No actions',
+    detail:
+      `No actions found in ${dirs.join(', ')}: ${loaded}. ` +
+      "Export one (export const hello = action({ input: z.object({}) }, () => 'hi'), with action from 'serval'), " +
+      'or point function_dirs (the DIR argument, --function-dirs or SERVAL_FUNCTION_DIRS) at the folder that holds them',
+  })
 }

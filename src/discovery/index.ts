@@ -1,1 +1,1 @@
-export { discoverActions, findActionFiles, importFile } from './discover.ts'
+export { discoverActions, findActionFiles, importFile, noActionsError } from './discover.ts'

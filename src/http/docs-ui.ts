@@ -37,17 +37,19 @@ const BASE_CSP =
  * @example
  * ```ts
  * await server.register(async (scope) => registerDocsUi(scope, app, { initOAuth: { scopes: [] } }))
+ * // or lazily, on the first page view: registerDocsUi(scope, app, () => docsAuthOptions(app, doc))
  * ```
  */
-export function registerDocsUi(scope: FastifyInstance, app: App, options: DocsUiOptions = {}): void {
-  const csp = options.transformStaticCSP ? options.transformStaticCSP(BASE_CSP) : BASE_CSP
+export function registerDocsUi(scope: FastifyInstance, app: App, options: DocsUiOptions | (() => DocsUiOptions) = {}): void {
+  let resolved: { csp: string; initOAuth: Record<string, unknown> | undefined } | undefined
+  const settled = () => (resolved ??= settle(typeof options === 'function' ? options() : options))
   const page = (reply: FastifyReply, body: string | Buffer, type: string) =>
-    reply.header('content-security-policy', csp).header('cache-control', 'no-cache').type(type).send(body)
+    reply.header('content-security-policy', settled().csp).header('cache-control', 'no-cache').type(type).send(body)
   const html = () => indexHtml()
   scope.get('/docs', (_req, reply) => page(reply, html(), 'text/html; charset=utf-8'))
   scope.get('/docs/static/index.html', (_req, reply) => page(reply, html(), 'text/html; charset=utf-8'))
   scope.get('/docs/static/swagger-initializer.js', (_req, reply) =>
-    page(reply, initializer(options.initOAuth, publicBaseUrl(app.settings)), 'text/javascript; charset=utf-8'),
+    page(reply, initializer(settled().initOAuth, publicBaseUrl(app.settings)), 'text/javascript; charset=utf-8'),
   )
   scope.get<{ Params: { file: string } }>('/docs/static/:file', async (request, reply) => {
     // Own keys only: `constructor` or `toString` must not pass for an asset.
@@ -55,6 +57,10 @@ export function registerDocsUi(scope: FastifyInstance, app: App, options: DocsUi
     if (!type) return sendProblem(app, request, reply, new ServalError('not-found', { detail: `No docs asset ${request.params.file}` }))
     return page(reply, await asset(request.params.file), type)
   })
+}
+
+function settle(options: DocsUiOptions): { csp: string; initOAuth: Record<string, unknown> | undefined } {
+  return { csp: options.transformStaticCSP ? options.transformStaticCSP(BASE_CSP) : BASE_CSP, initOAuth: options.initOAuth }
 }
 
 const cache = new Map<string, Promise<Buffer>>()
@@ -80,7 +86,6 @@ function indexHtml(): string {
 <body>
   <div id="swagger-ui"></div>
   <script src="/docs/static/swagger-ui-bundle.js" charset="UTF-8"></script>
-  <script src="/docs/static/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
   <script src="/docs/static/swagger-initializer.js" charset="UTF-8"></script>
 </body>
 </html>
@@ -94,15 +99,15 @@ function initializer(initOAuth: Record<string, unknown> | undefined, base: strin
     url: `${base ?? ''}/openapi.json`,
     dom_id: '#swagger-ui',
     deepLinking: true,
-    layout: 'StandaloneLayout',
+    // BaseLayout: the API itself, without swagger-ui's top bar (its logo and a box to explore other URLs).
+    layout: 'BaseLayout',
     persistAuthorization: true,
     displayRequestDuration: true,
     tryItOutEnabled: true,
   }
   return `window.onload = function () {
   var config = ${JSON.stringify(config)};
-  config.presets = [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset];
-  config.plugins = [SwaggerUIBundle.plugins.DownloadUrl];
+  config.presets = [SwaggerUIBundle.presets.apis];
   config.oauth2RedirectUrl = ${redirect};
   var ui = SwaggerUIBundle(config);
   ui.initOAuth(${JSON.stringify(initOAuth ?? {})});

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { buildOpenApi } from '../openapi/index.ts'
+import { docsAuthOptions } from './docs-auth.ts'
 import { registerDocsUi } from './docs-ui.ts'
-import { docsUiAuthOptions, registerDocsHeaders } from './security/docs-headers.ts'
+import { registerDocsHeaders } from './security/docs-headers.ts'
 
 /**
  * `/openapi.json` and the interactive docs at `/docs`. The document is built
@@ -15,6 +16,7 @@ export async function registerDocsRoutes(server: FastifyInstance, app: App): Pro
   // Its own scope: the security headers apply to the docs pages only.
   await server.register(async (scope) => {
     await registerDocsHeaders(scope)
-    registerDocsUi(scope, app, docsUiAuthOptions(app))
+    // The Authorize dialog follows the document's security schemes, so it is set up on the first page view too.
+    registerDocsUi(scope, app, () => docsAuthOptions(app, getDoc()))
   })
 }

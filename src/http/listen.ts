@@ -4,6 +4,7 @@ import { loadApp } from '../app/load.ts'
 import type { Settings } from '../config/definitions.ts'
 import { opsOf } from '../ops/state.ts'
 import { drainSockets } from './drain.ts'
+import { ServalError } from '../errors/index.ts'
 import { tlsOptions } from './security/tls.ts'
 import { buildHttpServer, type HttpOptions } from './server.ts'
 
@@ -43,12 +44,27 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 export async function listen(app: App, http: HttpOptions = {}): Promise<RunningServer> {
   const https = http.https ?? tlsOptions(app.settings)
   const server = await buildHttpServer(app, https ? { ...http, https } : http)
-  await server.listen({ host: app.settings.host, port: app.settings.port })
+  try {
+    await server.listen({ host: app.settings.host, port: app.settings.port })
+  } catch (error) {
+    await server.close().catch(() => undefined)
+    throw listenError(error, app.settings)
+  }
   const address = server.server.address()
   const port = typeof address === 'object' && address ? address.port : app.settings.port
   const host = app.settings.host.includes(':') ? `[${app.settings.host}]` : app.settings.host
   const url = `${https ? 'https' : 'http'}://${host}:${port}`
   return { app, server, url, close: () => gracefulClose(app, server) }
+}
+
+/** A port in use or not ours to take, said with its fix; anything else as it is. */
+function listenError(error: unknown, s: Settings): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const at = `${s.host}:${s.port}`
+  if (code === 'EADDRINUSE') return new ServalError('unavailable', { title: 'Port in use', detail: `port ${s.port} is in use (${at}); pass --port (or set SERVAL_PORT) or stop the other process`, cause: error })
+  if (code === 'EACCES') return new ServalError('unavailable', { title: 'Port not allowed', detail: `port ${s.port} needs privileges (${at}); pass --port with a port above 1023`, cause: error })
+  if (code === 'EADDRNOTAVAIL') return new ServalError('unavailable', { title: 'Address not available', detail: `host ${s.host} is no address of this machine; pass --host (or set SERVAL_HOST), e.g. 127.0.0.1 or 0.0.0.0`, cause: error })
+  return error
 }
 
 /**

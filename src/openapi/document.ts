@@ -4,7 +4,10 @@ import { binaryFields } from '../schema/index.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
 import { addComponent, pascalCase, problemSchema } from './schemas.ts'
+import { addSummaries, firstSentence } from './summary.ts'
 import { systemPaths } from './system.ts'
+import { collectTags, tagOf, type TagInfo } from './tags.ts'
+import { appVersion } from './version.ts'
 
 type Json = Record<string, any>
 
@@ -19,8 +22,11 @@ const ERROR_RESPONSES: Record<string, string> = {
 
 /**
  * Builds the OpenAPI 3.1 document: one operation per action and method,
- * `operationId` = action name, schemas as components, examples, and every
- * error response. Extensions add their own paths.
+ * `operationId` = action name, a summary (the description's first
+ * sentence) and a tag per source file or folder, schemas as components,
+ * examples, and every error response. Extensions add their own paths.
+ * `info.version` is the project's package version; the functionsVersion
+ * is `x-serval-functions-version`.
  *
  * @example
  * ```ts
@@ -33,16 +39,19 @@ export function buildOpenApi(app: App, title = 'Serval API'): Json {
   for (const [status, description] of Object.entries(ERROR_RESPONSES)) components.responses[`Error${status}`] = problemResponse(description)
   const doc: Json = {
     openapi: '3.1.0',
-    info: { title, version: app.functionsVersion, description: 'Served by Serval' },
+    info: { title, version: appVersion(app), description: 'Served by Serval', 'x-serval-functions-version': app.functionsVersion },
     ...servers(publicBaseUrl(app.settings)),
     paths: { ...systemPaths() },
     components,
-    tags: [{ name: 'actions' }, { name: 'system' }],
+    tags: [{ name: 'system', description: 'Health, readiness and server info' }],
   }
-  for (const action of app.registry.list()) addActionPaths(doc, action)
+  const tags: TagInfo[] = []
+  for (const action of app.registry.list()) addActionPaths(doc, action, tagFor(app, action, tags))
   for (const ext of app.extensions) ext.openapi?.(doc, app)
   // Last: the 429s go on every limited operation, the extensions' (POST /jobs/…) included.
   addRateLimitToOpenApi(doc, app)
+  addSummaries(doc)
+  collectTags(doc, tags)
   return doc
 }
 
@@ -55,23 +64,33 @@ function problemResponse(description: string): Json {
   return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
 }
 
-function addActionPaths(doc: Json, action: CompiledAction): void {
+/** The action's own `tags`, else the tag of its source file or folder (remembered, with its description, in `tags`). */
+function tagFor(app: App, action: CompiledAction, tags: TagInfo[]): string[] {
+  if (action.def.tags) return [...action.def.tags]
+  const tag = tagOf(app, action)
+  if (!tags.some((t) => t.name === tag.name)) tags.push(tag)
+  return [tag.name]
+}
+
+function addActionPaths(doc: Json, action: CompiledAction, tags: string[]): void {
   if (action.methods.length === 0) return
   const base = pascalCase(action.name)
   const input = addComponent(doc.components.schemas, `${base}Input`, action.input.jsonSchema)
   const output = action.output ? addComponent(doc.components.schemas, `${base}Output`, action.output.jsonSchema) : undefined
   const item: Json = (doc.paths[`/actions/${action.path}`] = {})
   action.methods.forEach((method, i) => {
-    item[method.toLowerCase()] = operation(action, method, i === 0 ? action.name : `${action.name}_${method.toLowerCase()}`, input, output)
+    item[method.toLowerCase()] = operation(action, method, i === 0 ? action.name : `${action.name}_${method.toLowerCase()}`, { input, output, tags })
   })
 }
 
-function operation(action: CompiledAction, method: string, operationId: string, input: Json, output: Json | undefined): Json {
+function operation(action: CompiledAction, method: string, operationId: string, parts: { input: Json; output: Json | undefined; tags: string[] }): Json {
   const def = action.def
+  const { input, output } = parts
+  const summary = def.summary ?? (def.description ? firstSentence(def.description) : action.name)
   const op: Json = {
     operationId,
-    tags: def.tags ? [...def.tags] : ['actions'],
-    ...(def.summary ? { summary: def.summary } : {}),
+    tags: parts.tags,
+    summary,
     ...(def.description ? { description: def.description } : {}),
     ...(def.deprecated ? { deprecated: true } : {}),
     responses: responses(action, output),

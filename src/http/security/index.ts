@@ -8,7 +8,7 @@ export { clientErrorHandler } from './client-error.ts'
 export { peerCertificate } from './certificate.ts'
 export { requestCredentials, hasCredential } from './credentials.ts'
 export { tlsOptions } from './tls.ts'
-export { registerDocsHeaders, docsUiAuthOptions } from './docs-headers.ts'
+export { registerDocsHeaders } from './docs-headers.ts'
 export { rateLimitOf, addRateLimitToOpenApi, type RateLimit } from './rate-limit.ts'
 
 /**

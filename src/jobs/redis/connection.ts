@@ -117,7 +117,8 @@ export async function connectRedis(options: ConnectOptions): Promise<Redis> {
     return redis
   } catch (error) {
     redis.disconnect()
-    throw new ServalError('unavailable', { detail: `Cannot reach Redis at ${redact(url)}: ${(error as Error).message}`, cause: error })
+    const fix = 'start Redis there, fix redis_url (--redis-url, SERVAL_REDIS_URL), or unset it to keep jobs in data_dir; `serval doctor` checks it'
+    throw new ServalError('unavailable', { detail: `Cannot reach Redis at ${redact(url)} (redis_url): ${(error as Error).message}; ${fix}`, cause: error })
   } finally {
     clearTimeout(timer)
   }
