@@ -97,7 +97,9 @@ function unionSchema(type: ts.UnionType, ctx: ConvertContext, where: string, sta
   const parts: Json[] = []
   const trues = members.filter((m) => m.flags & t.TypeFlags.BooleanLiteral)
   if (trues.length === 2) parts.push({ type: 'boolean' })
-  for (const m of members) if (!(trues.length === 2 && m.flags & t.TypeFlags.BooleanLiteral)) parts.push(toJsonSchema(m, ctx, where, stack))
+  // TypeScript orders union members by creation (`null` first); a reader writes `T | null`.
+  const ordered = [...members.filter((m) => !(m.flags & t.TypeFlags.Null)), ...members.filter((m) => m.flags & t.TypeFlags.Null)]
+  for (const m of ordered) if (!(trues.length === 2 && m.flags & t.TypeFlags.BooleanLiteral)) parts.push(toJsonSchema(m, ctx, where, stack))
   return parts.length === 1 ? (parts[0] as Json) : { anyOf: parts }
 }
 
@@ -112,7 +114,8 @@ function objectLikeSchema(type: ts.Type, ctx: ConvertContext, where: string, sta
   const name = (type.aliasSymbol ?? type.getSymbol())?.getName() ?? ''
   const hint = LIBRARY_HINT[name]
   if (hint && isLibrary(type, ctx)) fail(hint)
-  return withDoc(objectSchema(type, ctx, where, stack), type.aliasSymbol ?? type.getSymbol(), ctx)
+  // The standard library's own JSDoc ("Construct a type with a set of properties K…") documents no API.
+  return withDoc(objectSchema(type, ctx, where, stack), isLibrary(type, ctx) ? undefined : (type.aliasSymbol ?? type.getSymbol()), ctx)
 }
 
 function tupleSchema(type: ts.TypeReference, ctx: ConvertContext, where: string, stack: ts.Type[]): Json {
@@ -133,7 +136,8 @@ function objectSchema(type: ts.Type, ctx: ConvertContext, where: string, stack: 
     properties[prop.getName()] = withDoc(toJsonSchema(propType, ctx, path, stack, optional), prop, ctx)
     if (!optional) required.push(prop.getName())
   }
-  const schema: Json = { type: 'object', properties }
+  // No empty `properties`: GraphQL reads an object with named fields as an input type, and a record has none.
+  const schema: Json = Object.keys(properties).length ? { type: 'object', properties } : { type: 'object' }
   if (required.length) schema.required = required
   const index = checker.getIndexInfoOfType(type, t.IndexKind.String) ?? checker.getIndexInfoOfType(type, t.IndexKind.Number)
   schema.additionalProperties = index ? toJsonSchema(index.type, ctx, `${where}[key]`, stack) : false
