@@ -75,7 +75,7 @@ export async function items(): Promise<number> { let n = 0; for await (const x o
     expect(error).toBeInstanceOf(gen.ServalClientError)
     const problem = error as InstanceType<typeof gen.ServalClientError>
     expect(problem.status).toBe(422)
-    expect(problem.errors?.map((e) => e.path).sort()).toEqual(expect.arrayContaining(['/year']))
+    expect(problem.errors?.map((e: { path: string }) => e.path).sort()).toEqual(expect.arrayContaining(['/year']))
   })
 
   it('iterates a streaming action', async () => {

@@ -113,9 +113,9 @@ function objectLikeSchema(type: ts.Type, ctx: ConvertContext, where: string, sta
   }
   const name = (type.aliasSymbol ?? type.getSymbol())?.getName() ?? ''
   const hint = LIBRARY_HINT[name]
-  if (hint && isLibrary(type, ctx)) fail(hint)
+  if (hint && isLibrary(type)) fail(hint)
   // The standard library's own JSDoc ("Construct a type with a set of properties K…") documents no API.
-  return withDoc(objectSchema(type, ctx, where, stack), isLibrary(type, ctx) ? undefined : (type.aliasSymbol ?? type.getSymbol()), ctx)
+  return withDoc(objectSchema(type, ctx, where, stack), isLibrary(type) ? undefined : (type.aliasSymbol ?? type.getSymbol()), ctx)
 }
 
 function tupleSchema(type: ts.TypeReference, ctx: ConvertContext, where: string, stack: ts.Type[]): Json {
@@ -144,7 +144,7 @@ function objectSchema(type: ts.Type, ctx: ConvertContext, where: string, stack: 
   return schema
 }
 
-function isLibrary(type: ts.Type, ctx: ConvertContext): boolean {
+function isLibrary(type: ts.Type): boolean {
   const decls = (type.aliasSymbol ?? type.getSymbol())?.getDeclarations() ?? []
   return decls.some((d) => /[\\/]typescript[\\/]lib[\\/]lib\.|[\\/]@types[\\/]node[\\/]/.test(d.getSourceFile().fileName))
 }
