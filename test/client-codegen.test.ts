@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from 'serval/testing'
+import { clientCommand } from '../src/cli/commands/client.ts'
+import { CliExit } from '../src/cli/context.ts'
 
 // `serval client --out` on examples/ (the one CLI spawn), compiled standalone, run against a real server.
 const dir = mkdtempSync(join(tmpdir(), 'serval-codegen-'))
@@ -87,5 +89,17 @@ export async function items(): Promise<number> { let n = 0; for await (const x o
   it('runs a job and waits for its result', async () => {
     const job = await gen.createClient(server.url).jobs.addBook!({ title: 'Job', year: 2000 })
     expect(await job.result({ intervalMs: 20 })).toMatchObject({ title: 'Job', year: 2000 })
+  })
+
+  it('--from reads a served document (a URL) or a file, and refuses what is no OpenAPI document', async () => {
+    const fromUrl = join(dir, 'from-url.ts')
+    expect(await clientCommand([], { from: `${server.url}/openapi.json`, out: fromUrl })).toBe(0)
+    expect(readFileSync(fromUrl, 'utf8')).toContain('addBook(input: AddBookInput, options?: CallOptions): Promise<AddBookOutput>')
+    const notOpenApi = join(dir, 'not-openapi.json')
+    writeFileSync(notOpenApi, '{"swagger":"2.0"}')
+    const refusal = (from: string) => clientCommand([], { from }).then(() => 'accepted', (e: unknown) => (e instanceof CliExit ? `${e.code} ${e.message}` : String(e)))
+    expect(await refusal(notOpenApi)).toMatch(/^2 --from: .*not-openapi\.json is not an OpenAPI document/)
+    expect(await refusal(join(dir, 'missing.json'))).toMatch(/^2 --from: cannot read .*missing\.json/)
+    expect(await refusal(`${server.url}/nothing-here.json`)).toMatch(/^2 --from: cannot read .*HTTP 404/)
   })
 })

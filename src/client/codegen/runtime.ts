@@ -166,11 +166,27 @@ function jobHandle(transport: Transport, id: string): JobHandle<unknown> {
           return await decodeValue(await transport.send({ ...options, method: 'GET', path: \`\${self}/result\` }))
         } catch (error) {
           if (!(error instanceof ServalClientError) || error.type !== 'urn:serval:problem:job-not-finished') throw error
-          await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000))
+          await pause(options.intervalMs ?? 1000, options.signal)
         }
       }
     },
   }
+}
+
+/** Waits between polls; an abort ends the wait with the signal's reason. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', aborted)
+      resolve()
+    }, ms)
+    const aborted = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    signal?.addEventListener('abort', aborted, { once: true })
+  })
 }
 
 async function submitJob(transport: Transport, path: string, input: unknown, options: CallOptions): Promise<JobHandle<unknown>> {
