@@ -36,7 +36,7 @@ export function action<
   const I extends SchemaLike | undefined = undefined,
   const O extends SchemaLike | undefined = undefined,
   R extends HandlerReturn<O> = HandlerReturn<O>,
-  P extends HandlerInput<I> = HandlerInput<I>,
+  P = HandlerInput<I>,
 >(
   def: ActionDef<I, O>,
   // Without an input schema the handler's parameter type is the input (its schema is derived from it: docs/types.md).

@@ -1,4 +1,5 @@
 import { expectTypeOf, test } from 'vitest'
+import { action } from 'serval'
 import { createClient } from 'serval/client'
 import type * as api from '../../examples/typed.ts'
 import type * as shelf from '../../test/fixtures/typed/shelf.ts'
@@ -18,4 +19,12 @@ test('a types-only action types the client from its handler', () => {
 
 test('a types-only stream is an async iterable of its yielded type', () => {
   expectTypeOf(shelfClient.upTo({ n: 2 })).toEqualTypeOf<AsyncIterable<{ i: number; last: boolean }>>()
+})
+
+test('an interface is a parameter type too (interfaces have no index signature)', () => {
+  interface Draft {
+    title: string
+  }
+  const withInterface = action({}, async (input: Draft) => input.title)
+  expectTypeOf(createClient<{ withInterface: typeof withInterface }>('http://x').withInterface).parameter(0).toEqualTypeOf<Draft>()
 })
