@@ -65,7 +65,7 @@ function hasSources(dir: string): boolean {
   return existsSync(abs) && readdirSync(abs, { recursive: true }).some((f) => /\.(m?ts|m?js)$/.test(String(f)))
 }
 
-function typeCheck(app: string, tsconfig: string): TypeCheck {
+export function typeCheck(app: string, tsconfig: string): TypeCheck {
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc')
   const t0 = performance.now()
   const r = spawnSync(process.execPath, [tsc, '-p', tsconfig, '--noEmit'], { cwd: ROOT, encoding: 'utf8' })

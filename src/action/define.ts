@@ -5,9 +5,11 @@ import {
   type ActionDef,
   type ActionOutput,
   type AnyAction,
-  type ClientInput,
+  type ActionContext,
   type Handler,
+  type HandlerInput,
   type HandlerReturn,
+  type TypedInput,
 } from './types.ts'
 
 /**
@@ -24,12 +26,22 @@ import {
  *   http: 'GET',
  * }, async ({ name }) => `Hello ${name}!`)
  * ```
+ *
+ * Without `input`/`output`, the handler's types are the schemas:
+ * ```ts
+ * export const greet = action({}, async (input: { name: string }) => `Hello ${input.name}!`)
+ * ```
  */
 export function action<
   const I extends SchemaLike | undefined = undefined,
   const O extends SchemaLike | undefined = undefined,
   R extends HandlerReturn<O> = HandlerReturn<O>,
->(def: ActionDef<I, O>, handler: Handler<I, R>): Action<{ input: ClientInput<I>; output: ActionOutput<O, R> }> {
+  P = HandlerInput<I>,
+>(
+  def: ActionDef<I, O>,
+  // Without an input schema the handler's parameter type is the input (its schema is derived from it: docs/types.md).
+  handler: [I] extends [undefined] ? (input: P, ctx: ActionContext) => R : Handler<I, R>,
+): Action<{ input: TypedInput<I, P>; output: ActionOutput<O, R> }> {
   if (typeof handler !== 'function') throw new TypeError('action(def, handler): handler must be a function')
   if (def === null || typeof def !== 'object') throw new TypeError('action(def, handler): def must be an object')
   return Object.freeze({ [ACTION_BRAND]: true as const, def: def as ActionDef, handler })

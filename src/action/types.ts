@@ -163,6 +163,14 @@ export type HandlerInput<I> = [I] extends [undefined] ? Record<string, unknown> 
 /** The input a client sends. */
 export type ClientInput<I> = [I] extends [undefined] ? Record<string, unknown> | undefined : InferIn<I>
 
+/**
+ * The input clients send: the schema's, or, without one, the type the
+ * handler's parameter declares (any object when it declares none).
+ */
+export type TypedInput<I, P> = [I] extends [undefined] ? (IsAnyObject<P> extends true ? ClientInput<I> : P) : ClientInput<I>
+
+type IsAnyObject<P> = [Record<string, unknown>] extends [P] ? ([P] extends [Record<string, unknown>] ? true : false) : false
+
 /** What a handler may return for an output schema: a value (or a `redirect()`), a promise, or a stream of items. */
 export type HandlerReturn<O> = [O] extends [undefined]
   ? unknown

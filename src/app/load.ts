@@ -5,6 +5,7 @@ import type { Settings } from '../config/definitions.ts'
 import { channelsSetup } from '../channels/extension.ts'
 import { discoverChannels } from '../channels/discover.ts'
 import { discoverActions, noActionsError } from '../discovery/discover.ts'
+import { deriveTypeSchemas } from '../types-schema/index.ts'
 import { createApp, type App } from './app.ts'
 import { defaultExtensions } from './extensions.ts'
 
@@ -29,7 +30,8 @@ export interface LoadAppOptions {
 export async function loadApp(options: LoadAppOptions): Promise<App> {
   const cwd = options.cwd ?? process.cwd()
   const dirs = resolveDirs(options.dirs, options.settings, cwd)
-  const actions = await discoverActions(dirs, cwd)
+  // Actions of .ts files without schemas get them from their types (cached in data_dir).
+  const actions = await deriveTypeSchemas(await discoverActions(dirs, cwd), { dataDir: options.settings.data_dir, cwd })
   const extensions = await defaultExtensions(options.settings)
   const channelSources = await discoverChannels(dirs, cwd)
   // Nothing to serve is a mistake (the wrong folder, a missing export), not an empty server.

@@ -4,6 +4,7 @@ import { ServalError } from '../errors/index.ts'
 import { asyncapiCommand } from './commands/asyncapi.ts'
 import { initCommand } from './commands/init.ts'
 import { doctorCommand } from './commands/doctor.ts'
+import { clientCommand } from './commands/client.ts'
 import { graphqlSchemaCommand } from './commands/graphql-schema.ts'
 import { hashPasswordCommand } from './commands/hash-password.ts'
 import { configCommand } from './commands/config.ts'
@@ -61,6 +62,11 @@ function program(argv: string[], result: { code: number }): Command {
     .argument(dirsArg)
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (dirs: string[], opts: Opts) => void (result.code = await openapiCommand(dirs, opts)))
+  cmd('client', 'Write a standalone typed TypeScript client (no dependencies) from the OpenAPI document')
+    .argument(dirsArg)
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--from <url|file>', 'generate from this OpenAPI document (a URL or a JSON file) instead of loading DIRs')
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await clientCommand(dirs, opts)))
   cmd('asyncapi', 'Write the AsyncAPI 3.0 document of the channels')
     .argument(dirsArg)
     .option('--out <file>', 'write to a file instead of stdout')

@@ -28,7 +28,7 @@ export function documentCommand(build: (app: App) => unknown): (dirs: string[], 
 }
 
 /** A file that cannot be written is bad usage of `--out`: one line naming it, never a stack. */
-function writeOut(file: string, text: string): void {
+export function writeOut(file: string, text: string): void {
   try {
     writeFileSync(file, text)
   } catch (error) {

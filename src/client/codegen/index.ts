@@ -1,0 +1,2 @@
+export { generateClient } from './generate.ts'
+export { schemaToTs } from './schema-to-ts.ts'

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs'
+import { extname, isAbsolute, join, resolve } from 'node:path'
+import { ACTION_BRAND, type ActionDef, type AnyAction } from '../action/types.ts'
+import type { ActionSource } from '../core/registry.ts'
+import { ServalError } from '../errors/index.ts'
+import { cacheKey, hashFile, readEntry, writeEntry, type CacheEntry } from './cache.ts'
+import { InexpressibleType } from './convert.ts'
+import { deriveSchemas, type DerivedSchemas } from './derive.ts'
+import { locateAction } from './locate.ts'
+import { createProgram, loadTypeScript, typescriptVersion, userFiles } from './program.ts'
+
+const TS = new Set(['.ts', '.mts', '.cts'])
+
+/** Counts compiler runs, so tests can tell a cached start from a derivation. */
+export const derivationStats = { programs: 0 }
+
+/** Where `deriveTypeSchemas` keeps its cache, and what relative files are relative to. */
+export interface DeriveOptions {
+  readonly dataDir: string
+  readonly cwd: string
+}
+
+/**
+ * Gives every action of a TypeScript file that declares neither `input`
+ * nor `output` the schemas of its handler's types (see docs/types.md):
+ * the result is an action with written JSON Schemas, so validation,
+ * serialisation and documentation take the same path as any other. The
+ * compiler is loaded only on a cache miss, and only when such an action
+ * exists; `data_dir/types-schema/<hash>.json` makes the next start free.
+ *
+ * @example
+ * ```ts
+ * const sources = await deriveTypeSchemas(await discoverActions(dirs), { dataDir: '.serval', cwd })
+ * ```
+ */
+export async function deriveTypeSchemas(sources: readonly ActionSource[], options: DeriveOptions): Promise<ActionSource[]> {
+  const byFile = new Map<string, ActionSource[]>()
+  for (const s of sources) if (isTypesOnly(s)) byFile.set(absolute(s.file!, options.cwd), [...(byFile.get(absolute(s.file!, options.cwd)) ?? []), s])
+  if (byFile.size === 0) return [...sources]
+  const dir = join(resolve(options.cwd, options.dataDir), 'types-schema')
+  const derived = await entriesFor(byFile, dir)
+  return sources.map((s) => {
+    const schemas = isTypesOnly(s) ? derived.get(absolute(s.file!, options.cwd))?.actions[s.exportName] : undefined
+    return schemas ? { ...s, action: withSchemas(s.action, schemas) } : s
+  })
+}
+
+function isTypesOnly(source: ActionSource): boolean {
+  const def = source.action.def
+  return !source.internal && !!source.file && TS.has(extname(source.file)) && def.input === undefined && def.output === undefined
+}
+
+function absolute(file: string, cwd: string): string {
+  return isAbsolute(file) ? file : resolve(cwd, file)
+}
+
+async function entriesFor(byFile: Map<string, ActionSource[]>, dir: string): Promise<Map<string, CacheEntry>> {
+  const version = typescriptVersion()
+  const out = new Map<string, CacheEntry>()
+  const misses: string[] = []
+  for (const file of byFile.keys()) {
+    const hit = readEntry(dir, cacheKey(readFileSync(file, 'utf8'), version))
+    if (hit && byFile.get(file)!.every((s) => s.exportName in hit.actions)) out.set(file, hit)
+    else misses.push(file)
+  }
+  if (misses.length === 0) return out
+  const first = byFile.get(misses[0]!)![0]!
+  const ts = loadTypeScript(describe(first))
+  derivationStats.programs++
+  const program = createProgram(ts, misses)
+  const checker = program.getTypeChecker()
+  const deps = Object.fromEntries(userFiles(program).map((f) => [resolve(f), hashFile(f)]))
+  for (const file of misses) {
+    const sourceFile = program.getSourceFile(file)
+    const actions: Record<string, DerivedSchemas> = {}
+    for (const s of byFile.get(file)!) {
+      const site = sourceFile && locateAction(ts, checker, sourceFile, s.exportName)
+      actions[s.exportName] = site ? guard(s, () => deriveSchemas(ts, checker, site)) : {}
+    }
+    const entry: CacheEntry = { deps, actions }
+    writeEntry(dir, cacheKey(readFileSync(file, 'utf8'), version), entry)
+    out.set(file, entry)
+  }
+  return out
+}
+
+function guard(source: ActionSource, derive: () => DerivedSchemas): DerivedSchemas {
+  try {
+    return derive()
+  } catch (cause) {
+    if (cause instanceof InexpressibleType) {
+      throw new ServalError('bad-request', {
+        title: 'Type has no JSON Schema',
+        detail: `${describe(source)}: ${cause.message}. Change the type, or write the action's input and output schemas`,
+        cause,
+      })
+    }
+    const msg = cause instanceof Error ? cause.message : String(cause)
+    throw new ServalError('bad-request', { title: 'Invalid action documentation', detail: `${describe(source)}: ${msg}`, cause })
+  }
+}
+
+function describe(source: ActionSource): string {
+  return `action "${source.action.def.name ?? source.exportName}" (in ${source.file})`
+}
+
+/** The same action with written schemas; the JSDoc fills what the definition leaves unset. */
+function withSchemas(action: AnyAction, schemas: DerivedSchemas): AnyAction {
+  const def: ActionDef = {
+    ...action.def,
+    ...(schemas.input ? { input: schemas.input } : {}),
+    ...(schemas.output ? { output: schemas.output } : {}),
+    ...(action.def.description === undefined && schemas.description ? { description: schemas.description } : {}),
+    ...(action.def.examples === undefined && schemas.examples ? { examples: schemas.examples } : {}),
+  }
+  return Object.freeze({ [ACTION_BRAND]: true as const, def, handler: action.handler })
+}
