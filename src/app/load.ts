@@ -4,7 +4,8 @@ import type { Logger } from 'pino'
 import type { Settings } from '../config/definitions.ts'
 import { channelsSetup } from '../channels/extension.ts'
 import { discoverChannels } from '../channels/discover.ts'
-import { discoverActions } from '../discovery/discover.ts'
+import { discoverActions, type DiscoverOptions } from '../discovery/discover.ts'
+import type { Extension } from './extension.ts'
 import { createApp, type App } from './app.ts'
 import { defaultExtensions } from './extensions.ts'
 
@@ -14,6 +15,10 @@ export interface LoadAppOptions {
   dirs?: readonly string[]
   logger?: Logger
   cwd?: string
+  /** Dirs to skip, generation to import afresh (see `DiscoverOptions`). */
+  discover?: DiscoverOptions
+  /** Extensions beyond the default ones (the mounts admin routes of a root app). */
+  extensions?: readonly Extension[]
 }
 
 /**
@@ -29,9 +34,9 @@ export interface LoadAppOptions {
 export async function loadApp(options: LoadAppOptions): Promise<App> {
   const cwd = options.cwd ?? process.cwd()
   const dirs = resolveDirs(options.dirs, options.settings, cwd)
-  const actions = await discoverActions(dirs, cwd)
-  const extensions = await defaultExtensions(options.settings)
-  const channels = channelsSetup(await discoverChannels(dirs, cwd), options.settings)
+  const actions = await discoverActions(dirs, cwd, options.discover)
+  const extensions = [...(await defaultExtensions(options.settings)), ...(options.extensions ?? [])]
+  const channels = channelsSetup(await discoverChannels(dirs, cwd, options.discover), options.settings)
   return createApp({
     actions: [...actions, ...channels.actions],
     settings: { ...options.settings, function_dirs: [...dirs] },

@@ -1,5 +1,6 @@
 import type { SettingDef } from './definitions.ts'
 import { splitList } from './list.ts'
+import { parseMounts } from './mounts.ts'
 import { parseTrustProxy } from './trust-proxy.ts'
 
 export { splitList }
@@ -59,6 +60,10 @@ export function parseSetting(def: SettingDef, raw: unknown, origin: string): unk
       if (def.min !== undefined && text.length < def.min) fail(def.min === 1 ? 'must not be empty' : `must be at least ${def.min} characters`)
       return text
     }
+    case 'mounts':
+      return parseMounts(raw, (what) => {
+        throw new SettingsError(origin, what)
+      })
     case 'proxy':
       return parseTrustProxy(raw) ?? fail('must be true, false, a hop count, or addresses/CIDRs of the proxies (comma-separated)')
   }
