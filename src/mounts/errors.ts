@@ -16,5 +16,5 @@ export interface IssueLike {
  */
 export function invalidMount(issues: readonly IssueLike[]): ServalError {
   const first = issues[0]
-  return new ServalError('invalid-input', { detail: first ? `${first.path}: ${first.message}` : 'Invalid mount', errors: issues.map((i) => ({ ...i })) })
+  return new ServalError('invalid-input', { detail: first ? `${first.path || 'the body'}: ${first.message}` : 'Invalid mount', errors: issues.map((i) => ({ ...i })) })
 }

@@ -87,7 +87,7 @@ export class MountManager {
    * it), then added. Other traffic never waits for it.
    */
   async deploy(body: unknown): Promise<MountView> {
-    const issues = mountIssues(body, '').map((i) => ({ path: `/${i.path.replaceAll('.', '/')}`, message: i.message }))
+    const issues = mountIssues(body, '').map((i) => ({ path: i.path === '/' ? '' : `/${i.path.replaceAll('.', '/')}`, message: i.message }))
     if (issues.length) throw invalidMount(issues)
     const spec = body as MountSpec
     this.#checkFree(spec)
