@@ -61,9 +61,7 @@ export function parseSetting(def: SettingDef, raw: unknown, origin: string): unk
       return text
     }
     case 'mounts':
-      return parseMounts(raw, (what) => {
-        throw new SettingsError(origin, what)
-      })
+      return parseMounts(raw, fail)
     case 'proxy':
       return parseTrustProxy(raw) ?? fail('must be true, false, a hop count, or addresses/CIDRs of the proxies (comma-separated)')
   }

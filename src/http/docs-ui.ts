@@ -90,7 +90,11 @@ function indexHtml(base: string): string {
 /** Behind a proxy the page's own origin may not be the public one: `base` (public_base_url) wins when set. */
 function initializer(initOAuth: Record<string, unknown> | undefined, base: string | undefined): string {
   // A path-only base (a mount's /billing) is still resolved against the page's origin.
-  const redirect = base?.startsWith('http') ? JSON.stringify(`${base}/docs/static/oauth2-redirect.html`) : `window.location.origin + ${JSON.stringify(`${base ?? ''}/docs/static/oauth2-redirect.html`)}`
+  const redirect = base === undefined
+    ? "window.location.origin + '/docs/static/oauth2-redirect.html'"
+    : base.startsWith('/')
+      ? `window.location.origin + ${JSON.stringify(`${base}/docs/static/oauth2-redirect.html`)}`
+      : JSON.stringify(`${base}/docs/static/oauth2-redirect.html`)
   const config = {
     url: `${base ?? ''}/openapi.json`,
     dom_id: '#swagger-ui',

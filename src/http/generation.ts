@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { buildHttpServer, startServing, type HttpOptions } from './server.ts'
 
+const LOCAL = new Set<string | symbol>(['upgrade', 'request', 'clientError'])
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
 
 /**
@@ -17,6 +19,30 @@ class DetachedServer extends EventEmitter {
   maxConnections = 0
   constructor(private readonly real: () => Server) {
     super()
+  }
+  // Socket-level events ('connection', 'secureConnection', 'tlsClientError'…) are the
+  // real server's: a listener added here goes there. 'upgrade' stays here (the host
+  // hands each generation its own); 'request' and 'clientError' are the host's.
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (LOCAL.has(event)) return super.on(event, listener)
+    this.real().on(event as string, listener)
+    return this
+  }
+  override once(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (LOCAL.has(event)) return super.once(event, listener)
+    this.real().once(event as string, listener)
+    return this
+  }
+  override off(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (LOCAL.has(event)) return super.off(event, listener)
+    this.real().off(event as string, listener)
+    return this
+  }
+  override addListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    return this.on(event, listener)
+  }
+  override removeListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    return this.off(event, listener)
   }
   address() {
     return this.real().address()
