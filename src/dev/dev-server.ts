@@ -42,7 +42,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const running = await listen(app, { reloadable: true })
   const reloader = new Reloader(running, { settings, dirs, logger, exclude, extensions })
   const watched = [...new Set([...running.app.settings.function_dirs, ...exclude])]
-  const stop = options.watch === false ? () => undefined : watchDirs(watched, (files) => void reloader.reload(files), options.debounceMs)
+  const stop = options.watch === false ? () => undefined : watchDirs(watched, (files) => void reloader.reload(files), { ignore: [settings.data_dir], ...(options.debounceMs ? { debounceMs: options.debounceMs } : {}) })
   return {
     running,
     reloader,

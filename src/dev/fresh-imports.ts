@@ -1,4 +1,5 @@
 import * as nodeModule from 'node:module'
+import { resolve, sep } from 'node:path'
 import { FRESH_PARAM } from '../discovery/discover.ts'
 
 // A resolve hook, run by Node on its loader thread: a module imported with
@@ -53,4 +54,20 @@ let counter = 0
 export function nextGeneration(): string {
   registerFreshImports()
   return String(++counter)
+}
+
+/**
+ * Forgets the CommonJS modules under `dirs` (a project without
+ * `"type": "module"`: tsx loads its .ts files as CommonJS, through
+ * `require`, which the import hook never sees), so the next load reads them again.
+ *
+ * @example
+ * ```ts
+ * forgetRequired(['/abs/actions'])
+ * ```
+ */
+export function forgetRequired(dirs: readonly string[]): void {
+  const cache = nodeModule.createRequire(import.meta.url).cache
+  const roots = dirs.map((d) => resolve(d) + sep)
+  for (const file of Object.keys(cache)) if (roots.some((r) => file.startsWith(r)) && !file.includes(`${sep}node_modules${sep}`)) delete cache[file]
 }

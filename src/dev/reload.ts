@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { Logger } from 'pino'
 import type { App } from '../app/app.ts'
 import type { Extension } from '../app/extension.ts'
@@ -5,7 +6,7 @@ import { loadApp } from '../app/load.ts'
 import type { Settings } from '../config/definitions.ts'
 import type { RunningServer } from '../http/listen.ts'
 import { adoptMounts, mountsOf } from '../mounts/index.ts'
-import { nextGeneration } from './fresh-imports.ts'
+import { forgetRequired, nextGeneration } from './fresh-imports.ts'
 
 /** What a reload did. */
 export type ReloadResult =
@@ -96,6 +97,7 @@ export class Reloader {
   async #swapRoot(): Promise<{ actions: number; retired: Promise<void> }> {
     const o = this.#options
     const old: App = this.#running.app
+    forgetRequired(o.dirs.map((d) => resolve(old.cwd, d)))
     const app = await loadApp({
       settings: o.settings,
       dirs: o.dirs,

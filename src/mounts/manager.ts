@@ -4,7 +4,7 @@ import type { App } from '../app/app.ts'
 import { loadApp } from '../app/load.ts'
 import type { Settings } from '../config/definitions.ts'
 import { mountIssues, prefixesOverlap, type MountSpec } from '../config/mounts.ts'
-import { nextGeneration } from '../dev/fresh-imports.ts'
+import { forgetRequired, nextGeneration } from '../dev/fresh-imports.ts'
 import { ServalError } from '../errors/index.ts'
 import type { Host } from '../http/host.ts'
 import { underDeployRoot } from './deploy-root.ts'
@@ -151,6 +151,7 @@ export class MountManager {
     const root = this.#root
     const settings: Settings = mountSettings(root.settings, spec, dirs)
     const logger: Logger = root.logger.child({ mount: spec.name })
+    forgetRequired(dirs)
     return loadApp({ settings, dirs, logger, cwd: root.cwd, discover: { generation: nextGeneration() } })
   }
 
