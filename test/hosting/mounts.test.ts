@@ -179,12 +179,15 @@ describe('/_sys/mounts', () => {
     const slow = gate('mountGate')
     const pending = at('/other/actions/slow')
     await slow.entered
+    const mountApp = running.host.mounts.find((m) => m.name === 'other')!.app
     const removed = asAdmin('/_sys/mounts/other', { method: 'DELETE' })
     // The mount is out of the table at once (new requests 404) while the slow one is still running.
     for (;;) if ((await at('/other/actions/other')).status === 404) break
+    expect(mountApp.draining).toBe(false) // still answering the slow request
     slow.open()
     expect(await (await pending).json()).toBe('slow other')
     expect((await removed).status).toBe(204)
+    expect(mountApp.draining).toBe(true)
   })
 
   it('answers 404 for an unknown mount, and undeploys a configured one', async () => {

@@ -54,13 +54,16 @@ describe('serval dev reload', () => {
     const slow = gate('slowGate')
     const pending = get('/actions/slow')
     await slow.entered
+    const previous = dev.running.app
     const result = await reloadTo('two')
     expect(await text('/actions/which')).toBe('two')
+    expect(previous.draining).toBe(false) // still serving its request: not retired yet
     slow.open()
     const old = await pending
     expect(old.status).toBe(200)
     expect(await old.json()).toBe('one')
     await result.retired // the old generation drains, then stops
+    expect(previous.draining).toBe(true)
     expect(await text('/actions/slow')).toBe('two')
   })
 
