@@ -32,7 +32,10 @@ export function capturedLogger(): { logger: Logger; lines: Record<string, unknow
       for (const text of String(chunk).split('\n').filter(Boolean)) {
         const line = JSON.parse(text) as Record<string, unknown>
         lines.push(line)
-        for (const w of waiters.splice(0)) (w.match(line) ? w.resolve(line) : waiters.push(w))
+        for (const w of waiters.splice(0)) {
+          if (w.match(line)) w.resolve(line)
+          else waiters.push(w)
+        }
       }
       done()
     },
