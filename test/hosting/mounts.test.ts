@@ -28,10 +28,11 @@ export const slow = action({ access: 'public', input: z.object({}), output: z.st
 `
 
 beforeAll(async () => {
-  for (const d of ['root', 'billing', 'open', 'deploy/shop', 'deploy/other', 'deploy/broken', 'outside']) mkdirSync(dir.path(d), { recursive: true })
+  for (const d of ['root', 'billing', 'open', 'limited', 'deploy/shop', 'deploy/other', 'deploy/broken', 'outside']) mkdirSync(dir.path(d), { recursive: true })
   dir.write('root/root.ts', actionFile('home', 'root'))
   dir.write('billing/billing.ts', actionFile('invoice', 'billing'))
   dir.write('open/open.ts', actionFile('hello', 'open'))
+  dir.write('limited/limited.ts', actionFile('once', 'limited'))
   dir.write('deploy/shop/shop.ts', actionFile('buy', 'shop'))
   dir.write('deploy/other/other.ts', actionFile('other', 'other'))
   dir.write('deploy/broken/broken.ts', 'export const = ;')
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const mounts = [
     { name: 'billing', prefix: '/billing', dirs: [dir.path('billing')], cors_allowed_origins: ['https://billing.example'] },
     { name: 'open', prefix: '/open', dirs: [dir.path('open')], auth_mode: 'none' },
+    { name: 'limited', prefix: '/limited', dirs: [dir.path('limited')], rate_limit: { max: 1, window_s: 60 } },
   ]
   const { settings } = await loadSettings({
     cli: { port: 0, log_level: 'silent', data_dir: dir.path('data'), auth_mode: 'jwt', jwt_secret: SECRET, admin_api: true, deploy_root: dir.path('deploy'), mounts: JSON.stringify(mounts) },
@@ -89,6 +91,10 @@ describe('mounts from the config', () => {
     const preflight = (prefix: string) => at(`${prefix}/actions/invoice`, { method: 'OPTIONS', headers: { origin: 'https://billing.example', 'access-control-request-method': 'GET' } })
     expect((await preflight('/billing')).headers.get('access-control-allow-origin')).toBe('https://billing.example')
     expect((await preflight('/open')).headers.get('access-control-allow-origin')).toBeNull()
+    expect((await at('/limited/actions/once')).status).toBe(200)
+    expect((await at('/limited/actions/once')).status).toBe(429)
+    expect((await at('/open/actions/hello')).status).toBe(200)
+    expect((await at('/open/actions/hello')).status).toBe(200)
   })
 })
 
@@ -110,6 +116,7 @@ describe('/_sys/mounts', () => {
     const body = (await (await asAdmin('/_sys/mounts')).json()) as { mounts: { name: string; source: string; prefix: string; openapi: string }[] }
     expect(body.mounts.map((m) => [m.name, m.prefix, m.source])).toEqual([
       ['billing', '/billing', 'config'],
+      ['limited', '/limited', 'config'],
       ['open', '/open', 'config'],
     ])
     expect(body.mounts[0]?.openapi).toBe('/billing/openapi.json')
