@@ -32,6 +32,8 @@ function badTexts(def: SettingDef): { value: string; why: string }[] {
       return [{ value: 'not a url', why: 'not an absolute URL' }]
     case 'proxy':
       return [{ value: 'proxy.internal', why: 'not a boolean, hop count, address or CIDR' }]
+    case 'mounts':
+      return [{ value: '{not json', why: 'not a JSON list of mounts' }]
     default:
       return []
   }

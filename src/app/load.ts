@@ -4,8 +4,9 @@ import type { Logger } from 'pino'
 import type { Settings } from '../config/definitions.ts'
 import { channelsSetup } from '../channels/extension.ts'
 import { discoverChannels } from '../channels/discover.ts'
-import { discoverActions, noActionsError } from '../discovery/discover.ts'
+import { discoverActions, noActionsError, type DiscoverOptions } from '../discovery/discover.ts'
 import { deriveTypeSchemas } from '../types-schema/index.ts'
+import type { Extension } from './extension.ts'
 import { createApp, type App } from './app.ts'
 import { defaultExtensions } from './extensions.ts'
 
@@ -15,6 +16,10 @@ export interface LoadAppOptions {
   dirs?: readonly string[]
   logger?: Logger
   cwd?: string
+  /** Dirs to skip, generation to import afresh (see `DiscoverOptions`). */
+  discover?: DiscoverOptions
+  /** Extensions beyond the default ones (the mounts admin routes of a root app). */
+  extensions?: readonly Extension[]
 }
 
 /**
@@ -31,9 +36,9 @@ export async function loadApp(options: LoadAppOptions): Promise<App> {
   const cwd = options.cwd ?? process.cwd()
   const dirs = resolveDirs(options.dirs, options.settings, cwd)
   // Actions of .ts files without schemas get them from their types (cached in data_dir).
-  const actions = await deriveTypeSchemas(await discoverActions(dirs, cwd), { dataDir: options.settings.data_dir, cwd })
-  const extensions = await defaultExtensions(options.settings)
-  const channelSources = await discoverChannels(dirs, cwd)
+  const actions = await deriveTypeSchemas(await discoverActions(dirs, cwd, options.discover), { dataDir: options.settings.data_dir, cwd })
+  const extensions = [...(await defaultExtensions(options.settings)), ...(options.extensions ?? [])]
+  const channelSources = await discoverChannels(dirs, cwd, options.discover)
   // Nothing to serve is a mistake (the wrong folder, a missing export), not an empty server.
   if (actions.length === 0 && channelSources.length === 0) throw noActionsError(dirs, cwd)
   const channels = channelsSetup(channelSources, options.settings)

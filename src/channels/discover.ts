@@ -1,5 +1,5 @@
-import { relative, resolve } from 'node:path'
-import { findActionFiles, importFile } from '../discovery/discover.ts'
+import { relative } from 'node:path'
+import { importFile, sourceFiles, type DiscoverOptions } from '../discovery/discover.ts'
 import { isChannel } from './define.ts'
 import type { AnyChannel, ChannelSource } from './types.ts'
 
@@ -13,12 +13,11 @@ import type { AnyChannel, ChannelSource } from './types.ts'
  * const sources = await discoverChannels(['examples'])
  * ```
  */
-export async function discoverChannels(dirs: readonly string[], cwd = process.cwd()): Promise<ChannelSource[]> {
+export async function discoverChannels(dirs: readonly string[], cwd = process.cwd(), options: DiscoverOptions = {}): Promise<ChannelSource[]> {
   const seen = new Set<AnyChannel>()
   const sources: ChannelSource[] = []
-  const files = [...new Set(dirs.flatMap((d) => findActionFiles(resolve(cwd, d))))]
-  for (const file of files) {
-    for (const [exportName, value] of Object.entries(await importFile(file, cwd))) {
+  for (const file of sourceFiles(dirs, cwd, options)) {
+    for (const [exportName, value] of Object.entries(await importFile(file, cwd, options.generation))) {
       if (!isChannel(value) || seen.has(value)) continue
       seen.add(value)
       sources.push({ channel: value, exportName, file: relative(cwd, file) || file })

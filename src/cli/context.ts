@@ -22,8 +22,8 @@ export class CliExit extends Error {
 }
 
 /** Settings from flags (plus overrides a command forces), env, .env, config file, defaults. */
-export async function settingsFor(opts: Record<string, unknown>, force: Partial<Record<SettingName, unknown>> = {}): Promise<LoadedSettings> {
-  return loadSettings({ cli: { ...settingsFromFlags(opts), ...force } })
+export async function settingsFor(opts: Record<string, unknown>, force: Partial<Record<SettingName, unknown>> = {}, configDirs: readonly string[] = []): Promise<LoadedSettings> {
+  return loadSettings({ cli: { ...settingsFromFlags(opts), ...force }, configDirs })
 }
 
 /** Builds the app for a one-shot command; logs go to stderr so stdout stays clean output. */

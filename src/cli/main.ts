@@ -47,7 +47,7 @@ function program(argv: string[], result: { code: number }): Command {
     .action(async (dirs: string[], opts: Opts) => void (result.code = await workerCommand(dirs, opts)))
   cmd('dev', 'serve in dev mode, restarting when a file changes')
     .argument(dirsArg)
-    .action(async (dirs: string[], opts: Opts) => void (result.code = await devCommand(dirs, opts, argv)))
+    .action(async (dirs: string[], opts: Opts) => void (result.code = await devCommand(dirs, opts)))
   cmd('run', 'Run one action and print its output as JSON (exit 0 ok, 1 action error, 2 bad usage or input)')
     .argument('<name>', 'the action name, e.g. sayHello (or say-hello)')
     .argument(dirsArg)

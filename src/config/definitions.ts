@@ -1,7 +1,8 @@
 import { multihashProblem } from '../version/multihash.ts'
+import type { MountSpec } from './mounts.ts'
 
 /** The kind of value a setting holds; decides how text from env or flags is parsed. */
-export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'bytes' | 'enum' | 'url' | 'proxy'
+export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'bytes' | 'enum' | 'url' | 'proxy' | 'mounts'
 
 /** One setting: its name (snake case), kind, default and help text. */
 export interface SettingDef {
@@ -30,7 +31,7 @@ export const settingDefs = {
   function_dirs: { kind: 'list', default: [], help: 'Directories to discover actions in (comma-separated)' },
   data_dir: { kind: 'string', default: './.serval', help: 'Where jobs, results and assets are kept' },
   dev_mode: { kind: 'bool', default: false, help: 'Dev mode: error details in responses, debug token endpoint' },
-  reload: { kind: 'bool', default: false, help: 'Restart when an action file changes' },
+  reload: { kind: 'bool', default: false, help: 'Reload in place when an action file changes (a new app beside the old, swapped; in-flight requests finish on the old)' },
   log_level: { kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Log threshold (changeable at runtime: PATCH /_sys/config)' },
   log_format: { kind: 'enum', values: ['auto', 'json', 'pretty'], default: 'auto', help: 'Log lines: auto (pretty on a terminal, JSON lines otherwise), json or pretty' },
   cors_allowed_origins: { kind: 'list', default: [], help: 'Origins allowed by CORS (exact match)' },
@@ -90,13 +91,17 @@ export const settingDefs = {
   graphql_max_cost: { kind: 'int', default: 1000, min: 1, help: 'Most fields a GraphQL operation may select (per alias and fragment spread); more is refused with a 400' },
   graphql_introspection: { kind: 'bool', default: false, help: 'Allow GraphQL introspection outside dev mode (always on in dev mode)' },
   graphql_max_subscriptions: { kind: 'int', default: 100, min: 1, help: 'Operations one GraphQL WebSocket may run at once; past it a subscribe is answered with a 429 error message' },
+  mounts: { kind: 'mounts', default: [], help: 'Apps served under a path prefix: [{ name, prefix, dirs, auth_mode?, cors_allowed_origins?, rate_limit? }] (JSON in env and flags)' },
+  base_path: { kind: 'string', default: '', help: 'Path prefix clients reach this app under, for links, OpenAPI servers and docs (each mount gets its prefix)' },
+  admin_api: { kind: 'bool', default: false, help: 'Serve /_sys/mounts (deploy and undeploy mounts at runtime) to serval:admin principals' },
+  deploy_root: { kind: 'string', default: './deploy', help: 'Directory the dirs of a mount deployed through /_sys/mounts must lie under' },
   graphiql: { kind: 'bool', default: false, help: 'Serve the GraphiQL UI at /graphiql outside dev mode (always on in dev mode)' },
 } as const satisfies Record<string, SettingDef>
 
 /** A setting's name, e.g. `'port'`. */
 export type SettingName = keyof typeof settingDefs
 
-type ValueOf<D> = D extends { kind: 'proxy' } ? boolean | number | string[] : PlainValueOf<D>
+type ValueOf<D> = D extends { kind: 'proxy' } ? boolean | number | string[] : D extends { kind: 'mounts' } ? MountSpec[] : PlainValueOf<D>
 
 type PlainValueOf<D> = D extends { kind: 'int' | 'bytes' }
   ? number

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parse as parseDotenv } from 'dotenv'
 import { settingDefs, type SettingDef, type SettingName, type Settings } from './definitions.ts'
@@ -17,6 +17,8 @@ export interface LoadOptions {
   cwd?: string
   /** Skip `.env` and the config file (tests, embedding). */
   filesOff?: boolean
+  /** Where to look for a config file when the working directory has none (the function dirs a command was given). */
+  configDirs?: readonly string[]
 }
 
 /** The effective settings and the source of each. */
@@ -55,7 +57,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<LoadedSet
   const env = options.env ?? process.env
   const layers: [Partial<Record<SettingName, unknown>>, (n: SettingName) => SettingSource][] = []
   if (!options.filesOff) {
-    const file = await readConfigFile(cwd)
+    const file = await findConfigFile(cwd, options.configDirs ?? [])
     if (file) layers.push([file.values, (n) => `file ${file.name}:${n}` as SettingSource])
     layers.push([fromEnv(readDotenv(cwd)), (n) => `.env ${envName(n)}` as SettingSource])
   }
@@ -96,10 +98,20 @@ function readDotenv(cwd: string): Record<string, string> {
   return existsSync(path) ? parseDotenv(readFileSync(path)) : {}
 }
 
-async function readConfigFile(cwd: string): Promise<{ name: string; values: Record<string, unknown> } | undefined> {
-  const name = CONFIG_FILES.find((f) => existsSync(resolve(cwd, f)))
-  if (!name) return undefined
-  const path = resolve(cwd, name)
+/** The config file of the working directory, else of the first given dir that has one (`serval serve examples`). */
+async function findConfigFile(cwd: string, dirs: readonly string[]): Promise<{ name: string; values: Record<string, unknown> } | undefined> {
+  for (const dir of [cwd, ...dirs.map((d) => resolve(cwd, d))]) {
+    const file = await readConfigFile(dir, dir === cwd ? '' : `${relative(cwd, dir)}/`)
+    if (file) return file
+  }
+  return undefined
+}
+
+async function readConfigFile(dir: string, shownDir: string): Promise<{ name: string; values: Record<string, unknown> } | undefined> {
+  const found = CONFIG_FILES.find((f) => existsSync(resolve(dir, f)))
+  if (!found) return undefined
+  const name = `${shownDir}${found}`
+  const path = resolve(dir, found)
   const values = await readConfigValues(path, name)
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
     throw new SettingsError(name, 'must export an object of settings')
@@ -107,7 +119,17 @@ async function readConfigFile(cwd: string): Promise<{ name: string; values: Reco
   for (const key of Object.keys(values)) {
     if (!(key in settingDefs)) throw new SettingsError(`${name}:${key}`, `unknown setting (known: ${names.join(', ')})`)
   }
-  return { name, values: values as Record<string, unknown> }
+  return { name, values: withMountDirsFrom(dirname(path), values as Record<string, unknown>) }
+}
+
+/** A mount's dirs in a config file are relative to the file, as paths in tsconfig.json are. */
+function withMountDirsFrom(dir: string, values: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(values.mounts)) return values
+  const mounts = values.mounts.map((m: unknown) => {
+    const dirs = (m as { dirs?: unknown } | null)?.dirs
+    return Array.isArray(dirs) ? { ...(m as object), dirs: dirs.map((d) => (typeof d === 'string' && d ? resolve(dir, d) : d)) } : m
+  })
+  return { ...values, mounts }
 }
 
 async function readConfigValues(path: string, name: string): Promise<unknown> {

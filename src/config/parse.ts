@@ -1,5 +1,6 @@
 import type { SettingDef } from './definitions.ts'
 import { splitList } from './list.ts'
+import { parseMounts } from './mounts.ts'
 import { parseTrustProxy } from './trust-proxy.ts'
 
 export { splitList }
@@ -65,6 +66,8 @@ export function parseSetting(def: SettingDef, raw: unknown, origin: string, cont
       if (problem) fail(problem)
       return text
     }
+    case 'mounts':
+      return parseMounts(raw, fail)
     case 'proxy':
       return parseTrustProxy(raw) ?? fail('must be true, false, a hop count, or addresses/CIDRs of the proxies (comma-separated)')
   }

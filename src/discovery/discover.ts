@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs'
-import { basename, extname, join, relative, resolve } from 'node:path'
+import { basename, extname, join, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isAction } from '../action/define.ts'
 import type { AnyAction } from '../action/types.ts'
@@ -7,6 +7,9 @@ import type { ActionSource } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
 import { preloadPackages } from './preload.ts'
 import { ensureTypeScript, needsTypeScriptLoader } from './typescript.ts'
+
+/** The query parameter that makes an import URL, and every relative import below it, a fresh module (see src/dev/fresh-imports.ts). */
+export const FRESH_PARAM = 'serval-gen'
 
 const EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs'])
 const SKIP_FILE = /\.(test|spec)\.[cm]?[jt]s$|\.d\.[cm]?ts$/
@@ -46,6 +49,31 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
+/** How discovery reads the function dirs beyond the dirs themselves. */
+export interface DiscoverOptions {
+  /** Absolute directories to skip (the dirs of mounts inside a root function dir: each is served once, by its mount). */
+  readonly exclude?: readonly string[]
+  /**
+   * Imports the files afresh as this generation (dev reload, a redeployed
+   * mount): ESM caches a module by URL, so a new URL is a new module.
+   */
+  readonly generation?: string
+}
+
+/**
+ * The files discovery imports under the dirs, each once, minus the excluded dirs.
+ *
+ * @example
+ * ```ts
+ * sourceFiles(['examples'], cwd, { exclude: ['/abs/examples/billing'] })
+ * ```
+ */
+export function sourceFiles(dirs: readonly string[], cwd: string, options: DiscoverOptions = {}): string[] {
+  const files = [...new Set(dirs.flatMap((d) => findActionFiles(resolve(cwd, d))))]
+  const exclude = (options.exclude ?? []).map((d) => resolve(cwd, d) + sep)
+  return exclude.length ? files.filter((f) => !exclude.some((d) => f.startsWith(d))) : files
+}
+
 /**
  * Imports every action file under the directories and returns each
  * exported action with its export name and file. The same action object
@@ -56,13 +84,13 @@ function walk(dir: string, out: string[]): void {
  * const sources = await discoverActions(['examples'])
  * ```
  */
-export async function discoverActions(dirs: readonly string[], cwd = process.cwd()): Promise<ActionSource[]> {
+export async function discoverActions(dirs: readonly string[], cwd = process.cwd(), options: DiscoverOptions = {}): Promise<ActionSource[]> {
   const seen = new Set<AnyAction>()
   const sources: ActionSource[] = []
-  const files = [...new Set(dirs.flatMap((d) => findActionFiles(resolve(cwd, d))))]
+  const files = sourceFiles(dirs, cwd, options)
   if (needsTypeScriptLoader(files)) await preloadPackages(files)
   for (const file of files) {
-    const mod = await importFile(file, cwd)
+    const mod = await importFile(file, cwd, options.generation)
     for (const [exportName, value] of Object.entries(mod)) {
       if (!isAction(value) || seen.has(value)) continue
       seen.add(value)
@@ -82,10 +110,11 @@ export async function discoverActions(dirs: readonly string[], cwd = process.cwd
  * const mod = await importFile('/abs/examples/hello.ts', process.cwd())
  * ```
  */
-export async function importFile(file: string, cwd: string): Promise<Record<string, unknown>> {
+export async function importFile(file: string, cwd: string, generation?: string): Promise<Record<string, unknown>> {
   try {
     await ensureTypeScript(file)
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>
+    const url = pathToFileURL(file).href
+    return (await import(generation ? `${url}?${FRESH_PARAM}=${generation}` : url)) as Record<string, unknown>
   } catch (cause) {
     const msg = cause instanceof Error ? cause.message : String(cause)
     throw new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}${moduleHint(cause)}`, cause })

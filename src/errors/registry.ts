@@ -43,6 +43,8 @@ export const errorCodes = {
   'call-cancelled': { status: 409, title: 'Call cancelled' },
   'upgrade-required': { status: 426, title: 'Upgrade required' },
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
+  'mount-exists': { status: 409, title: 'Mount already exists' },
+  'deploy-failed': { status: 422, title: 'Mount cannot be loaded' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 /** A code in the error registry, e.g. `'invalid-input'`. */

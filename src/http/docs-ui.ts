@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { App } from '../app/app.ts'
-import { publicBaseUrl } from '../config/public-url.ts'
+import { basePath, publicBaseUrl } from '../config/public-url.ts'
 import { ServalError } from '../errors/index.ts'
 import { sendProblem } from './problem-reply.ts'
 
@@ -45,7 +45,7 @@ export function registerDocsUi(scope: FastifyInstance, app: App, options: DocsUi
   const settled = () => (resolved ??= settle(typeof options === 'function' ? options() : options))
   const page = (reply: FastifyReply, body: string | Buffer, type: string) =>
     reply.header('content-security-policy', settled().csp).header('cache-control', 'no-cache').type(type).send(body)
-  const html = () => indexHtml()
+  const html = () => indexHtml(basePath(app.settings))
   scope.get('/docs', (_req, reply) => page(reply, html(), 'text/html; charset=utf-8'))
   scope.get('/docs/static/index.html', (_req, reply) => page(reply, html(), 'text/html; charset=utf-8'))
   scope.get('/docs/static/swagger-initializer.js', (_req, reply) =>
@@ -73,20 +73,20 @@ function asset(file: string): Promise<Buffer> {
   return hit
 }
 
-function indexHtml(): string {
+function indexHtml(base: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="UTF-8">
   <title>API docs</title>
-  <link rel="stylesheet" type="text/css" href="/docs/static/swagger-ui.css">
-  <link rel="stylesheet" type="text/css" href="/docs/static/index.css">
-  <link rel="icon" type="image/png" href="/docs/static/favicon-32x32.png" sizes="32x32">
+  <link rel="stylesheet" type="text/css" href="${base}/docs/static/swagger-ui.css">
+  <link rel="stylesheet" type="text/css" href="${base}/docs/static/index.css">
+  <link rel="icon" type="image/png" href="${base}/docs/static/favicon-32x32.png" sizes="32x32">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="/docs/static/swagger-ui-bundle.js" charset="UTF-8"></script>
-  <script src="/docs/static/swagger-initializer.js" charset="UTF-8"></script>
+  <script src="${base}/docs/static/swagger-ui-bundle.js" charset="UTF-8"></script>
+  <script src="${base}/docs/static/swagger-initializer.js" charset="UTF-8"></script>
 </body>
 </html>
 `
@@ -94,7 +94,12 @@ function indexHtml(): string {
 
 /** Behind a proxy the page's own origin may not be the public one: `base` (public_base_url) wins when set. */
 function initializer(initOAuth: Record<string, unknown> | undefined, base: string | undefined): string {
-  const redirect = base ? JSON.stringify(`${base}/docs/static/oauth2-redirect.html`) : "window.location.origin + '/docs/static/oauth2-redirect.html'"
+  // A path-only base (a mount's /billing) is still resolved against the page's origin.
+  const redirect = base === undefined
+    ? "window.location.origin + '/docs/static/oauth2-redirect.html'"
+    : base.startsWith('/')
+      ? `window.location.origin + ${JSON.stringify(`${base}/docs/static/oauth2-redirect.html`)}`
+      : JSON.stringify(`${base}/docs/static/oauth2-redirect.html`)
   const config = {
     url: `${base ?? ''}/openapi.json`,
     dom_id: '#swagger-ui',

@@ -72,11 +72,11 @@ export function refuseDraining(app: App, request: FastifyRequest, reply: Fastify
  *
  * @example
  * ```ts
- * await drainSockets(server, opsOf(app).inFlight, app.settings.shutdown_grace_s * 1000)
+ * await drainSockets(host.server, [opsOf(app).inFlight], app.settings.shutdown_grace_s * 1000)
  * ```
  */
-export async function drainSockets(server: FastifyInstance, inFlight: InFlight, graceMs: number): Promise<void> {
-  const node = server.server
+export async function drainSockets(node: HttpServer, inFlights: readonly InFlight[], graceMs: number): Promise<void> {
+  const inFlight = merged(inFlights)
   if (node.listening) NetServer.prototype.close.call(node) // http.Server#close would reset idle sockets at once
   const sockets = tracked.get(node) ?? new Set<Socket>()
   for (const socket of sockets) closeAfterLast(inFlight, socket)
@@ -88,12 +88,17 @@ export async function drainSockets(server: FastifyInstance, inFlight: InFlight, 
   for (const socket of httpSockets(sockets)) socket.destroy()
 }
 
+/** The requests in flight on every app of the server (the root, its mounts, a generation being retired). */
+function merged(inFlights: readonly InFlight[]): Pick<InFlight, 'entries'> {
+  return inFlights.length === 1 ? inFlights[0]! : { entries: () => inFlights.flatMap((f) => f.entries()) }
+}
+
 function httpSockets(sockets: Set<Socket>): Socket[] {
   return [...sockets].filter((s) => !upgradedSockets.has(s) && !s.destroyed)
 }
 
 /** The last unsent response on a busy socket says `Connection: close`: Node closes the socket after writing it. */
-function closeAfterLast(inFlight: InFlight, socket: Socket): void {
+function closeAfterLast(inFlight: Pick<InFlight, 'entries'>, socket: Socket): void {
   const last = entriesOn(inFlight, socket).at(-1)
   if (last && !last.reply.raw.headersSent) last.reply.raw.shouldKeepAlive = false
 }
@@ -103,7 +108,7 @@ function closeAfterLast(inFlight: InFlight, socket: Socket): void {
  * response ended, or, for one that never had a request, since the drain
  * first saw it. A socket long idle closes at once.
  */
-function sweep(inFlight: InFlight, sockets: Socket[]): void {
+function sweep(inFlight: Pick<InFlight, 'entries'>, sockets: Socket[]): void {
   const now = performance.now()
   const busy = new Set(inFlight.entries().map((e) => (e as { socket?: Socket }).socket))
   for (const socket of sockets as Marked[]) {

@@ -107,7 +107,7 @@ export function lastEnd(socket: Socket): number | undefined {
  * const last = entriesOn(inFlight, request.raw.socket).at(-1)
  * ```
  */
-export function entriesOn(inFlight: InFlight, socket: Socket): HttpEntry[] {
+export function entriesOn(inFlight: Pick<InFlight, 'entries'>, socket: Socket): HttpEntry[] {
   return inFlight.entries().filter((e): e is HttpEntry => e instanceof HttpEntry && e.socket === socket)
 }
 

@@ -1,3 +1,4 @@
+import { basePath } from '../config/public-url.ts'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
 import { assetsOf, serializeCapturing, type Asset } from '../assets/index.ts'
@@ -16,7 +17,7 @@ import type { CompiledAction } from '../core/registry.ts'
  */
 export function serializeJson(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): [string, readonly Asset[]] {
   const serialize = action.output ? () => action.output!.serialize(output) : () => JSON.stringify(output)
-  return serializeCapturing(serialize, () => (app.settings.assets_public_base_url ?? `${request.protocol}://${request.host}`).replace(/\/+$/, ''))
+  return serializeCapturing(serialize, () => app.settings.assets_public_base_url?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}${basePath(app.settings)}`)
 }
 
 /** Stores the assets an answer refers to, before it is sent, so every href resolves. */

@@ -2,17 +2,22 @@ import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
 import { loadApp } from '../app/load.ts'
 import type { Settings } from '../config/definitions.ts'
+import { ServalError } from '../errors/index.ts'
+import { openMounts, mountsAdminExtension, mountDirs } from '../mounts/index.ts'
 import { opsOf } from '../ops/state.ts'
 import { drainSockets } from './drain.ts'
-import { ServalError } from '../errors/index.ts'
+import { createHost, type Host, type HostOptions } from './host.ts'
 import { tlsOptions } from './security/tls.ts'
-import { buildHttpServer, type HttpOptions } from './server.ts'
+import type { HttpOptions } from './server.ts'
 
-/** A running server: its app, its Fastify instance, its URL, and how to stop it. */
+/** A running server: its (current) root app and Fastify instance, its URL, its host, and how to stop it. */
 export interface RunningServer {
+  /** The root app answering now (after a dev reload, the new one). */
   readonly app: App
   readonly server: FastifyInstance
   readonly url: string
+  /** The listening socket and the app generations behind it (root, mounts). */
+  readonly host: Host
   /** Stops accepting, waits for in-flight requests (up to `shutdown_grace_s`), then closes. */
   close(): Promise<void>
 }
@@ -23,10 +28,13 @@ export interface ServeOptions {
   dirs?: readonly string[]
   http?: HttpOptions
   cwd?: string
+  logger?: import('pino').Logger
 }
 
 /**
  * Discovers the actions, builds the app and the HTTP server, and listens.
+ * The dirs of `mounts` are served by their mounts only, even when they lie
+ * inside a root function dir.
  *
  * @example
  * ```ts
@@ -36,25 +44,42 @@ export interface ServeOptions {
  * ```
  */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
-  const app = await loadApp({ settings: options.settings, ...(options.dirs ? { dirs: options.dirs } : {}), ...(options.cwd ? { cwd: options.cwd } : {}) })
+  const app = await loadApp({
+    settings: options.settings,
+    ...(options.dirs ? { dirs: options.dirs } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    discover: { exclude: mountDirs(options.settings, options.cwd) },
+    extensions: options.settings.admin_api ? [mountsAdminExtension()] : [],
+  })
   return listen(app, options.http)
 }
 
-/** Builds the HTTP server of an app and listens on its host and port (HTTPS when `tls_cert` is set). */
-export async function listen(app: App, http: HttpOptions = {}): Promise<RunningServer> {
+/**
+ * Serves an app (HTTPS when `tls_cert` is set) with its mounts, on its host
+ * and port. The mounts admin routes need `mountsAdminExtension()` in the
+ * app (`serve` adds it when `admin_api` is on).
+ */
+export async function listen(app: App, http: HostOptions = {}): Promise<RunningServer> {
   const https = http.https ?? tlsOptions(app.settings)
-  const server = await buildHttpServer(app, https ? { ...http, https } : http)
-  try {
-    await server.listen({ host: app.settings.host, port: app.settings.port })
-  } catch (error) {
-    await server.close().catch(() => undefined)
+  const host = await createHost(app, https ? { ...http, https } : http)
+  await openMounts(host, app)
+  const url = await host.listen().catch(async (error: unknown) => {
+    await Promise.all(host.generations().map((gen) => gen.fastify.close().catch(() => undefined)))
     throw listenError(error, app.settings)
+  })
+  await Promise.all(host.generations().map((gen) => gen.serve()))
+  return {
+    get app() {
+      return host.root.app
+    },
+    get server() {
+      return host.root.fastify
+    },
+    url,
+    host,
+    close: () => gracefulClose(host),
   }
-  const address = server.server.address()
-  const port = typeof address === 'object' && address ? address.port : app.settings.port
-  const host = app.settings.host.includes(':') ? `[${app.settings.host}]` : app.settings.host
-  const url = `${https ? 'https' : 'http'}://${host}:${port}`
-  return { app, server, url, close: () => gracefulClose(app, server) }
 }
 
 /** A port in use or not ours to take, said with its fix; anything else as it is. */
@@ -74,16 +99,19 @@ function listenError(error: unknown, s: Settings): unknown {
  * keep-alive sockets close once idle (src/http/drain.ts). After
  * `shutdown_grace_s` the remaining connections are cut.
  */
-export async function gracefulClose(app: App, server: FastifyInstance): Promise<void> {
-  const grace = app.settings.shutdown_grace_s * 1000
-  const draining = app.close() // marks draining first, so keep-alive requests see 503
-  const timer = setTimeout(() => server.server.closeAllConnections?.(), grace)
+export async function gracefulClose(host: Host): Promise<void> {
+  const apps = host.apps()
+  const grace = Math.max(...apps.map((app) => app.settings.shutdown_grace_s)) * 1000
+  // Marks draining first, so requests on open sockets get 503 with Connection: close; then stops the extensions.
+  const draining = apps.map((app) => app.close())
+  const timer = setTimeout(() => host.server.closeAllConnections?.(), grace)
   timer.unref()
   try {
-    await drainSockets(server, opsOf(app).inFlight, grace)
-    await server.close() // WebSockets close here (their preClose), then the onClose hooks
+    await drainSockets(host.server, apps.map((app) => opsOf(app).inFlight), grace)
+    // Each generation's onClose hooks: WebSockets closed (1001), GraphQL stopped; the socket is the host's.
+    await Promise.all(host.generations().map((gen) => gen.fastify.close()))
   } finally {
     clearTimeout(timer)
-    await draining
+    await Promise.all(draining)
   }
 }

@@ -23,6 +23,10 @@ export interface HttpOptions {
   docs?: boolean
   /** TLS options passed to `https.createServer` (see the auth capability). */
   https?: import('node:https').ServerOptions
+  /** The node server to route on (the host's detached one); default: Fastify creates its own. */
+  serverFactory?: (handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) => import('node:http').Server
+  /** Start the extensions' serving side (workers, schedules) once built (default true; the host starts them itself). */
+  serve?: boolean
 }
 
 /**
@@ -59,6 +63,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     // check at a quarter of request_timeout_s, so a stalled client gets its 408 on time.
     http: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s) },
     clientErrorHandler,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     ...(options.https ? { https: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s), ...options.https } } : {}),
   } as never) as unknown as FastifyInstance
   // Fastify's own lines (listening at, onClose failures) go to the app's logger too.
@@ -100,7 +105,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   await mountRoutes(server, app, app.extensions.flatMap((ext) => ext.routes?.(app) ?? []), allow)
   await registerWebSockets(server, app) // /channels/{name} and /ws, in their own context
   await registerGraphql(server, app) // /graphql and /graphiql, in their own context
-  for (const ext of app.extensions) await ext.serve?.(app)
+  if (options.serve !== false) await startServing(app)
   server.addHook('onListen', (done) => {
     state.listening = true
     done()
@@ -111,11 +116,23 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     done()
   })
   if (s.max_connections > 0) server.server.maxConnections = s.max_connections
-  trackSockets(server.server) // per connection: the drain closes each socket when it is done
   return server
 }
 
+/**
+ * Starts every extension's serving side (job workers, schedules), once per
+ * app: when it is about to answer requests, never in one-shot commands.
+ *
+ * @example
+ * ```ts
+ * await startServing(app)
+ * ```
+ */
+export async function startServing(app: App): Promise<void> {
+  for (const ext of app.extensions) await ext.serve?.(app)
+}
+
 /** How often Node looks for timed-out requests: a quarter of the timeout, between 250 ms and Node's own 30 s. */
-function checkingInterval(timeoutS: number): number {
+export function checkingInterval(timeoutS: number): number {
   return Math.min(30_000, Math.max(250, Math.floor((timeoutS * 1000) / 4)))
 }

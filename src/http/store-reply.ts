@@ -1,3 +1,4 @@
+import { basePath } from '../config/public-url.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { isFileOutput } from '../action/file.ts'
 import type { App } from '../app/app.ts'
@@ -43,7 +44,7 @@ export async function sendStored(app: App, request: FastifyRequest, reply: Fasti
   const caller = app.security.identify ? await app.security.identify.call(app.security, credentials) : null
   const expiresAt = Date.now() + app.settings.results_retention_s * 1000
   const id = await resultsOf(app).save({ ...answer, owner: caller?.sub ?? null, expiresAt })
-  const base = (app.settings.results_public_base_url ?? app.settings.public_base_url ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '')
+  const base = app.settings.results_public_base_url?.replace(/\/+$/, '') ?? `${(app.settings.public_base_url ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '')}${basePath(app.settings)}`
   reply.code(answer.status).header('location', `${base}/results/${id}`)
   if (answer.contentType) reply.header('content-type', answer.contentType)
   return reply.send(answer.status === 204 ? undefined : answer.body)

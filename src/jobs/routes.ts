@@ -34,12 +34,12 @@ async function submit(app: App, request: RouteRequest): Promise<RouteResponse> {
   const action = app.registry.get(ref)
   if (!action || action.methods.length === 0) throw new ServalError('not-found', { detail: `No action "${ref}" to run as a job` })
   const job = await jobsOf(app).submit(action, request.body, { credentials: request.credentials })
-  const view = jobView(job, app.settings.dev_mode)
+  const view = jobView(job, app.settings.dev_mode, app.settings.base_path)
   return { status: 202, headers: { location: view.links.self }, body: view }
 }
 
 async function read(app: App, request: RouteRequest): Promise<RouteResponse> {
-  return { status: 200, body: jobView(await findJob(app, request), app.settings.dev_mode) }
+  return { status: 200, body: jobView(await findJob(app, request), app.settings.dev_mode, app.settings.base_path) }
 }
 
 async function cancel(app: App, request: RouteRequest): Promise<RouteResponse> {
@@ -47,7 +47,7 @@ async function cancel(app: App, request: RouteRequest): Promise<RouteResponse> {
   const job = await jobsOf(app).cancel(ref, await callerOf(app, request))
   if (!job) throw noJob(ref)
   // 202 while another process still has to stop the handler.
-  return { status: job.status === 'cancelled' ? 200 : 202, body: jobView(job, app.settings.dev_mode) }
+  return { status: job.status === 'cancelled' ? 200 : 202, body: jobView(job, app.settings.dev_mode, app.settings.base_path) }
 }
 
 async function result(app: App, request: RouteRequest): Promise<RouteResponse> {
@@ -65,7 +65,7 @@ async function list(app: App, request: RouteRequest): Promise<RouteResponse> {
   const query = parseListQuery(app, request.query)
   const page = await jobsOf(app).list(query, await callerOf(app, request))
   const nextQuery = new URLSearchParams({ ...(query.action ? { action: query.action } : {}), ...(query.status ? { status: query.status } : {}), limit: String(query.limit), offset: String(query.offset + query.limit) })
-  const items = page.items.map((job) => jobView(job, app.settings.dev_mode))
+  const items = page.items.map((job) => jobView(job, app.settings.dev_mode, app.settings.base_path))
   return { status: 200, body: { items, limit: query.limit, offset: query.offset, next: page.more ? `/jobs?${nextQuery}` : null } }
 }
 

@@ -38,8 +38,9 @@ export interface JobView {
  * return { status: 202, body: jobView(job, app.settings.dev_mode) }
  * ```
  */
-export function jobView(job: JobRecord, devMode: boolean): JobView {
-  const self = `/jobs/${encodeURIComponent(job.id)}`
+export function jobView(job: JobRecord, devMode: boolean, basePath = ''): JobView {
+  // Under a mount (base_path /billing) the links must lead back to it.
+  const self = `${basePath}/jobs/${encodeURIComponent(job.id)}`
   const view: JobView = {
     id: job.id,
     action: job.action,

@@ -1,49 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { watch } from 'node:fs'
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { pino } from 'pino'
 import { devAuthEnv } from '../../auth/secrets.ts'
+import { startDevServer } from '../../dev/index.ts'
 import { functionDirs, settingsFor } from '../context.ts'
-import { serveCommand } from './serve.ts'
-
-const BIN = fileURLToPath(new URL('../../../bin/serval.js', import.meta.url))
+import { serveCommand, waitForSignal } from './serve.ts'
 
 /**
  * `serval dev [DIR...]`: serve in dev mode; with reload on (the default
- * here), a supervisor restarts the server when a file under the function
- * directories changes. ESM modules cannot be unloaded, so a fresh process is
- * the only honest reload.
+ * here), a change under the function directories builds the app again in
+ * this process, beside the one serving, and swaps it in: no connection is
+ * dropped, and a file that fails to load keeps the previous version serving.
  */
-export async function devCommand(dirs: string[], opts: Record<string, unknown>, argv: string[]): Promise<number> {
-  const { settings, sources } = await settingsFor(opts, { dev_mode: true })
+export async function devCommand(dirs: string[], opts: Record<string, unknown>): Promise<number> {
+  const { settings, sources } = await settingsFor(opts, { dev_mode: true }, dirs)
   const reload = sources.reload === 'default' ? true : settings.reload
-  const dirsToServe = functionDirs(dirs, settings)
-  if (!reload || process.env.SERVAL_DEV_CHILD === '1') return serveCommand(dirs, opts, { dev_mode: true })
-  const watched = dirsToServe.map((d) => resolve(d))
-  let child: ChildProcess | undefined
-  const authEnv = devAuthEnv(settings) // generated once: tokens survive reloads
-  const start = () => {
-    child = spawn(process.execPath, [BIN, ...argv], { stdio: 'inherit', env: { ...process.env, ...authEnv, SERVAL_DEV_CHILD: '1' } })
-  }
-  let timer: NodeJS.Timeout | undefined
-  const restart = (file: string | null) => {
-    clearTimeout(timer)
-    timer = setTimeout(() => {
-      process.stderr.write(`serval dev: ${file ?? 'a file'} changed, restarting\n`)
-      const old = child
-      old?.once('exit', start)
-      old?.kill('SIGTERM')
-      if (!old || old.exitCode !== null) start()
-    }, 100)
-  }
-  const watchers = watched.map((dir) => watch(dir, { recursive: true }, (_e, file) => restart(file)))
-  start()
-  return new Promise((resolveExit) => {
-    const stop = () => {
-      for (const w of watchers) w.close()
-      child?.once('exit', () => resolveExit(0))
-      child?.kill('SIGTERM')
-    }
-    process.once('SIGTERM', stop).once('SIGINT', stop)
-  })
+  if (!reload) return serveCommand(dirs, opts, { dev_mode: true })
+  const started = performance.now()
+  // Generated once, kept in the settings every generation is built from: tokens survive reloads.
+  const auth = devAuthEnv(settings)
+  if (auth.SERVAL_JWT_SECRET) settings.jwt_secret = auth.SERVAL_JWT_SECRET
+  if (auth.SERVAL_DEBUG_PASSWORD) settings.debug_password = auth.SERVAL_DEBUG_PASSWORD
+  const logger = pino({ level: settings.log_level })
+  const dev = await startDevServer({ settings, dirs: functionDirs(dirs, settings), logger })
+  const { url, app } = dev.running
+  logger.info(
+    { url, actions: app.registry.size, dirs: app.settings.function_dirs, startupMs: Math.round(performance.now() - started) },
+    `Serval dev on ${url} (${app.registry.size} actions; docs at ${url}/docs); reloading on change`,
+  )
+  logger.warn('dev mode: error details are sent to clients; do not use in production')
+  return waitForSignal({ ...dev.running, close: () => dev.close(), app })
 }

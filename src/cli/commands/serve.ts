@@ -1,6 +1,5 @@
 import { createLogger } from '../../ops/logger.ts'
-import { loadApp } from '../../app/load.ts'
-import { listen, type RunningServer } from '../../http/listen.ts'
+import { serve, type RunningServer } from '../../http/listen.ts'
 import { functionDirs, settingsFor } from '../context.ts'
 
 /**
@@ -9,11 +8,11 @@ import { functionDirs, settingsFor } from '../context.ts'
  */
 export async function serveCommand(dirs: string[], opts: Record<string, unknown>, force: { dev_mode?: boolean } = {}): Promise<number> {
   const started = performance.now()
-  const { settings } = await settingsFor(opts, force)
+  const { settings } = await settingsFor(opts, force, dirs)
   const checked = functionDirs(dirs, settings)
   const logger = createLogger(settings)
-  const app = await loadApp({ settings, dirs: checked, logger })
-  const running = await listen(app)
+  const running = await serve({ settings, dirs: checked, logger })
+  const app = running.app
   logger.info(
     { url: running.url, actions: app.registry.size, dirs: app.settings.function_dirs, startupMs: Math.round(performance.now() - started) },
     `Serval listening on ${running.url} (${app.registry.size} actions; docs at ${running.url}/docs)`,
@@ -22,7 +21,8 @@ export async function serveCommand(dirs: string[], opts: Record<string, unknown>
   return waitForSignal(running)
 }
 
-function waitForSignal(running: RunningServer): Promise<number> {
+/** Resolves with the exit code once SIGTERM/SIGINT has drained and closed the server. */
+export function waitForSignal(running: Pick<RunningServer, 'app' | 'close'>): Promise<number> {
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGTERM', stop).off('SIGINT', stop)
