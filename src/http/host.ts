@@ -102,7 +102,10 @@ export class Host {
     const address = this.server.address()
     const port = typeof address === 'object' && address ? address.port : s.port
     const host = s.host.includes(':') ? `[${s.host}]` : s.host
-    return `${this.#options.https ? 'https' : 'http'}://${host}:${port}`
+    const url = `${this.#options.https ? 'https' : 'http'}://${host}:${port}`
+    // The line Fastify would log had it opened the socket itself: operators grep for it.
+    this.#root.app.logger.info(`Server listening at ${url}`)
+    return url
   }
 
   /**
