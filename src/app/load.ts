@@ -5,6 +5,7 @@ import type { Settings } from '../config/definitions.ts'
 import { channelsSetup } from '../channels/extension.ts'
 import { discoverChannels } from '../channels/discover.ts'
 import { discoverActions } from '../discovery/discover.ts'
+import { discoverResources, resourcesExtension } from '../resources/index.ts'
 import { createApp, type App } from './app.ts'
 import { defaultExtensions } from './extensions.ts'
 
@@ -32,11 +33,13 @@ export async function loadApp(options: LoadAppOptions): Promise<App> {
   const actions = await discoverActions(dirs, cwd)
   const extensions = await defaultExtensions(options.settings)
   const channels = channelsSetup(await discoverChannels(dirs, cwd), options.settings)
+  const resources = await discoverResources(dirs, cwd)
   return createApp({
     actions: [...actions, ...channels.actions],
     settings: { ...options.settings, function_dirs: [...dirs] },
     cwd,
-    extensions: [...extensions, channels.extension],
+    // Resources first: they open before the others serve, and close after every other capability stopped.
+    extensions: [...(resources.length ? [resourcesExtension(resources)] : []), ...extensions, channels.extension],
     ...(options.logger ? { logger: options.logger } : {}),
   })
 }

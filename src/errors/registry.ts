@@ -40,6 +40,8 @@ export const errorCodes = {
   'call-cancelled': { status: 409, title: 'Call cancelled' },
   'upgrade-required': { status: 426, title: 'Upgrade required' },
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
+  'resource-unavailable': { status: 503, title: 'Resource unavailable' },
+  'resource-failed': { status: 500, title: 'Resource failed to open' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 /** A code in the error registry, e.g. `'invalid-input'`. */

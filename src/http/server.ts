@@ -72,6 +72,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
       done()
     })
   }
+  observeRequests(server, app)
   registerJsonParser(server, s.max_json_depth)
   server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
   await registerHttpSecurity(server, app) // before any route: rate limiting attaches to routes as they are added
@@ -103,6 +104,23 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   })
   if (s.max_connections > 0) server.server.maxConnections = s.max_connections
   return server
+}
+
+/**
+ * Tells the extensions that observe requests (metrics) of each answered
+ * request, from Fastify's onResponse hook: added only when one listens.
+ * The action is found by the route's pattern, so the label set stays
+ * bounded (an unmatched URL is '').
+ */
+function observeRequests(server: FastifyInstance, app: App): void {
+  const observers = app.extensions.flatMap((ext) => (ext.observer?.request ? [ext.observer] : []))
+  if (observers.length === 0) return
+  const actions = new Map(app.registry.list().map((a) => [`/actions/${a.path}`, a.name]))
+  server.addHook('onResponse', (request, reply, done) => {
+    const answered = { action: actions.get(request.routeOptions.url ?? '') ?? '', method: request.method, status: reply.statusCode, seconds: reply.elapsedTime / 1000 }
+    for (const observer of observers) observer.request!(answered)
+    done()
+  })
 }
 
 /** How often Node looks for timed-out requests: a quarter of the timeout, between 250 ms and Node's own 30 s. */

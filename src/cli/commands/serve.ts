@@ -1,6 +1,7 @@
 import { pino } from 'pino'
 import { loadApp } from '../../app/load.ts'
 import { listen, type RunningServer } from '../../http/listen.ts'
+import { openResources } from '../../resources/index.ts'
 import { functionDirs, settingsFor } from '../context.ts'
 
 /**
@@ -19,7 +20,21 @@ export async function serveCommand(dirs: string[], opts: Record<string, unknown>
     `Serval listening on ${running.url} (${app.registry.size} actions; docs at ${running.url}/docs)`,
   )
   if (settings.dev_mode) logger.warn('dev mode: error details are sent to clients; do not use in production')
-  return waitForSignal(running)
+  const stopped = waitForSignal(running)
+  await whenResourcesOpen(running)
+  return stopped
+}
+
+/** Resources open while the server listens; one that fails stops the server, and the command exits 1 naming it. */
+async function whenResourcesOpen(running: RunningServer): Promise<void> {
+  try {
+    await openResources(running.app)
+  } catch (error) {
+    if (running.app.draining) return // a signal stopped the server while they opened
+    running.app.logger.error({ err: error }, (error as Error).message)
+    await running.close()
+    throw error
+  }
 }
 
 function waitForSignal(running: RunningServer): Promise<number> {
