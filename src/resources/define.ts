@@ -67,7 +67,7 @@ export type ResourcesOf<R extends Resource> = { readonly [K in R as K['name']]: 
  * export const now = action({ http: 'GET' }, async (_in, ctx) => (await ctx.resources.pg.query('select now()')).rows[0])
  * ```
  */
-export function resource<const N extends string, T>(name: N, def: ResourceDef<T>): Resource<N, T> {
+export function resource<N extends string, T>(name: N, def: ResourceDef<T>): Resource<N, T> {
   if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name)) throw new TypeError(`resource(${JSON.stringify(name)}): the name must be an identifier (letters, digits, _ or $)`)
   if (typeof def?.open !== 'function') throw new TypeError(`resource("${name}"): open must be a function`)
   if (def.close !== undefined && typeof def.close !== 'function') throw new TypeError(`resource("${name}"): close must be a function`)
