@@ -103,7 +103,7 @@ describe('GET /metrics', () => {
 describe('metrics settings', () => {
   async function inject(settings: Record<string, unknown>, headers: Record<string, string> = {}) {
     const dataDir = mkdtempSync(join(tmpdir(), 'serval-metrics-'))
-    const full = { ...settings, data_dir: dataDir, log_level: 'silent' }
+    const full = { ...settings, data_dir: dataDir, log_level: 'silent' as const }
     const app = await createApp({ actions, settings: full, extensions: await defaultExtensions({ ...t.app.settings, ...full } as never) })
     const server = await buildHttpServer(app)
     try {

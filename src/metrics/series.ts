@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { FastCounter, FastHistogram } from './fast.ts'
 
 /** Seconds buckets of `serval_request_duration_seconds`: 1 ms to 10 s, as a web API's latencies spread. */
 export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -13,8 +14,8 @@ export interface GaugeSources {
 /**
  * The series of one app in its own registry (never prom-client's global
  * one: two apps in a process, tests or mounts, must not share counts).
- * Labelled children are kept, so a request costs a map lookup, not
- * prom-client's label hashing.
+ * The per-request series count in plain maps (fast.ts), so a request
+ * costs a lookup and an add, not prom-client's label hashing.
  *
  * @example
  * ```ts
@@ -25,19 +26,17 @@ export interface GaugeSources {
  */
 export class MetricsSeries {
   readonly registry = new Registry()
-  readonly #requests: Counter<'action' | 'method' | 'status'>
-  readonly #duration: Histogram<'action'>
-  readonly #jobs: Counter<'action' | 'status'>
-  readonly #cache: Counter<'action' | 'result'>
-  readonly #children = new Map<string, { inc(): void }>()
-  readonly #timers = new Map<string, { observe(v: number): void }>()
+  readonly #requests: FastCounter<'action' | 'method' | 'status'>
+  readonly #duration: FastHistogram<'action'>
+  readonly #jobs: FastCounter<'action' | 'status'>
+  readonly #cache: FastCounter<'action' | 'result'>
 
   constructor(sources: GaugeSources) {
     const registers = [this.registry]
-    this.#requests = new Counter({ name: 'serval_requests_total', help: 'Requests answered, by action (empty for other routes), method and status', labelNames: ['action', 'method', 'status'], registers })
-    this.#duration = new Histogram({ name: 'serval_request_duration_seconds', help: 'Seconds from a request to its answer, by action', labelNames: ['action'], buckets: DURATION_BUCKETS, registers })
-    this.#jobs = new Counter({ name: 'serval_jobs_total', help: 'Jobs this process finished, by action and final status', labelNames: ['action', 'status'], registers })
-    this.#cache = new Counter({ name: 'serval_cache_requests_total', help: 'Result cache answers, by action and result (hit, miss)', labelNames: ['action', 'result'], registers })
+    this.#requests = new FastCounter({ name: 'serval_requests_total', help: 'Requests answered, by action (empty for other routes), method and status', labelNames: ['action', 'method', 'status'], registers })
+    this.#duration = new FastHistogram({ name: 'serval_request_duration_seconds', help: 'Seconds from a request to its answer, by action', label: 'action', buckets: DURATION_BUCKETS, registers })
+    this.#jobs = new FastCounter({ name: 'serval_jobs_total', help: 'Jobs this process finished, by action and final status', labelNames: ['action', 'status'], registers })
+    this.#cache = new FastCounter({ name: 'serval_cache_requests_total', help: 'Result cache answers, by action and result (hit, miss)', labelNames: ['action', 'result'], registers })
     gauges(registers, sources)
   }
 
@@ -47,21 +46,16 @@ export class MetricsSeries {
   }
 
   request(action: string, method: string, status: number, seconds: number): void {
-    const key = `${action} ${method} ${status}`
-    let child = this.#children.get(key)
-    if (child === undefined) this.#children.set(key, (child = this.#requests.labels(action, method, String(status))))
-    child.inc()
-    let timer = this.#timers.get(action)
-    if (timer === undefined) this.#timers.set(action, (timer = this.#duration.labels(action)))
-    timer.observe(seconds)
+    this.#requests.inc(action, method, String(status))
+    this.#duration.observe(action, seconds)
   }
 
   job(action: string, status: string): void {
-    this.#jobs.inc({ action, status })
+    this.#jobs.inc(action, status)
   }
 
   cache(action: string, hit: boolean): void {
-    this.#cache.inc({ action, result: hit ? 'hit' : 'miss' })
+    this.#cache.inc(action, hit ? 'hit' : 'miss')
   }
 }
 
