@@ -4,7 +4,7 @@ import type { Route, RouteRequest, RouteResponse } from '../app/route.ts'
 import { ServalError } from '../errors/index.ts'
 import { jobsOf } from '../jobs/service.ts'
 import { isFinished, type JobRecord } from '../jobs/types.ts'
-import { wsConnections } from '../ws/register.ts'
+import { wsConnections } from '../ws/count.ts'
 import { MetricsSeries } from './series.ts'
 
 /** How long a scrape waits for the queue depth (Redis): past it the gauge is left empty, the scrape answers. */

@@ -108,7 +108,7 @@ export class ResourceSet {
     if (isDisabled(value)) {
       slot.state = 'disabled'
       slot.reason = value.reason
-      this.#app.logger.warn({ resource: name, reason: value.reason }, `resource "${name}" is disabled: ${value.reason}`)
+      this.#app.logger.info({ resource: name, reason: value.reason }, `resource "${name}" is disabled: ${value.reason}`)
       return
     }
     slot.state = 'open'

@@ -11,24 +11,10 @@ import { channelsOf } from '../channels/runtime.ts'
 import { ServalError } from '../errors/index.ts'
 import { sendProblem } from '../http/problem-reply.ts'
 import { CLOSE, guardedSender, startHeartbeat, watchPongs } from './connection.ts'
+import { trackSockets } from './count.ts'
 import { upgradeCredentials } from './credentials.ts'
 import { frames } from './frames.ts'
 import { WsSession } from './session.ts'
-
-/** Each app's open WebSockets (the plugin's own set), read by `/metrics` at scrape time: no hook per socket. */
-const openSockets = new WeakMap<App, ReadonlySet<WebSocket>>()
-
-/**
- * The WebSockets an app has open now (0 before its server is built).
- *
- * @example
- * ```ts
- * wsConnections(app) // 3
- * ```
- */
-export function wsConnections(app: App): number {
-  return openSockets.get(app)?.size ?? 0
-}
 
 /** The principal admitted before the upgrade (a channel's subscriber, the caller of `/ws`), for the socket handler. */
 const admitted = new WeakMap<FastifyRequest, Principal | null>()
@@ -53,7 +39,7 @@ export async function registerWebSockets(server: FastifyInstance, app: App): Pro
       options: { maxPayload: app.settings.ws_max_payload, perMessageDeflate: false, server: upgrades as never },
       preClose: (done) => closeAll(scope, done),
     })
-    openSockets.set(app, scope.websocketServer.clients)
+    trackSockets(app, scope.websocketServer.clients)
     const stopHeartbeat = startHeartbeat(scope.websocketServer.clients, app.settings.ws_ping_s * 1000)
     scope.addHook('onClose', (_instance, done) => {
       stopHeartbeat()
