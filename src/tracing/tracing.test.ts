@@ -37,7 +37,7 @@ const receiver = createServer((req, res) => {
 await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
 const orders = webhook('orders', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, secret: 'test-secret', event: z.object({ id: z.number() }) })
 
-const traced = action({ http: 'GET' }, (_in, ctx) => ({ traceId: ctx.traceId ?? null }))
+const traced = action({ http: 'GET', output: z.object({ traceId: z.string().nullable() }) }, (_in, ctx) => ({ traceId: ctx.traceId ?? null }))
 const refuse = action({ http: 'GET' }, () => {
   throw new ActionError(409, 'no')
 })
@@ -74,6 +74,12 @@ describe('a span per invocation', () => {
     expect(span!.spanContext().traceId).toBe(TRACE)
     expect(span!.parentSpanContext?.spanId).toBe(PARENT)
     expect(span!.attributes).toMatchObject({ 'serval.action': 'traced', 'serval.transport': 'http', 'serval.status': 200 })
+  })
+
+  it('continues it through GraphQL too: each field is an invocation', async () => {
+    const res = await fetch(url('/graphql'), { method: 'POST', headers: { traceparent, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ traced { traceId } }' }) })
+    expect(await res.json()).toEqual({ data: { traced: { traceId: TRACE } } })
+    expect(spans('traced').at(-1)!.attributes['serval.transport']).toBe('graphql')
   })
 
   it('starts a new trace without one (a malformed header counts as none)', async () => {
