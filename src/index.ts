@@ -21,6 +21,22 @@ export { serve, listen, type RunningServer, type ServeOptions } from './http/lis
 export { buildOpenApi } from './openapi/index.ts'
 export { buildAsyncApi } from './asyncapi/index.ts'
 export { asset, Asset } from './assets/index.ts'
+export {
+  resource,
+  disabledResource,
+  isResource,
+  resourcesExtension,
+  openResources,
+  discoverResources,
+  type Resource,
+  type ResourceDef,
+  type ResourceOpenContext,
+  type ResourceValue,
+  type ResourcesOf,
+  type DisabledResource,
+} from './resources/index.ts'
+export { metricsExtension } from './metrics/index.ts'
+export { parseTraceparent, formatTraceparent, activeTraceparent } from './tracing/index.ts'
 export { jobsOf, JobService, type JobRecord, type JobStatus, type JobView } from './jobs/index.ts'
 export {
   channel,

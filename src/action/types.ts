@@ -41,6 +41,8 @@ export interface ActionContext {
   readonly resources: Resources
   /** What invoked the action. */
   readonly trigger: Trigger
+  /** The OpenTelemetry trace this call belongs to (a caller's `traceparent`, or the SDK's new trace); undefined when untraced. */
+  readonly traceId: string | undefined
   /** Reports progress of a job (fraction 0..1); a no-op elsewhere. */
   progress(fraction: number, message?: string): void
 }

@@ -9,6 +9,7 @@ import { openSecurity, type Security } from '../core/security.ts'
 import { ActionSwitch } from '../core/switch.ts'
 import { ServalError } from '../errors/index.ts'
 import type { ResultCache } from '../core/invoke.ts'
+import { InvocationTracing, startTracingSdk } from '../tracing/index.ts'
 import { functionsVersion } from '../version/functions-version.ts'
 import type { App, Extension, SecurityContext } from './types.ts'
 
@@ -28,6 +29,7 @@ export interface AppOptions {
   logger?: Logger
   /** The auth step; default: the extensions' (the auth capability), else none when `auth_mode=none`. */
   security?: Security
+  /** Values handlers read as `ctx.resources[name]`, already open (the caller closes them); `resource()` definitions go through `resourcesExtension`. */
   resources?: Resources
   extensions?: readonly Extension[]
   cwd?: string
@@ -60,18 +62,22 @@ export async function createApp(options: AppOptions): Promise<App> {
   let draining = false
   let closed: Promise<void> | undefined
   const version = functionsVersion({ mode: settings.version_mode, files, cwd, manual: settings.functions_version, commit: settings.git_commit })
-  const resultCache = await resultCacheOf(registry, { settings, logger, version, authOn: !security.open, cwd })
+  const resultCache = await resultCacheOf(registry, { settings, logger, version, authOn: !security.open, cwd, observe: cacheObserver(extensions) })
+  // The SDK loads only when OTEL_* ask for an exporter; the span step itself is the API's (a no-op without an SDK).
+  const sdk = settings.tracing ? await startTracingSdk(process.env, logger) : undefined
   const app: App = {
     registry,
     settings,
     logger,
     cwd,
     security,
-    resources: options.resources ?? ({} as Resources),
+    // A copy: the resources capability adds a getter per declared resource, never onto the caller's object.
+    resources: { ...options.resources } as Resources,
     validateOutput: settings.validate_output,
     extensions,
     functionsVersion: version,
     ...(resultCache ? { resultCache } : {}),
+    ...(settings.tracing ? { tracing: new InvocationTracing() } : {}),
     startedAt: Date.now(),
     shutdownSignal: shutdown.signal,
     actionSwitch: new ActionSwitch(),
@@ -86,6 +92,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         shutdown.abort(new ServalError('unavailable', { detail: 'The server is shutting down', publicDetail: true }))
         for (const ext of [...app.extensions].reverse()) await ext.stop?.(app)
         await resultCache?.close()
+        await sdk?.flush().catch((err: unknown) => logger.warn({ err }, 'tracing: the last spans could not be exported'))
       })()),
   }
   for (const ext of app.extensions) await ext.start?.(app)
@@ -112,6 +119,13 @@ async function resultCacheOf(registry: Registry, options: Parameters<typeof impo
   if (!registry.list().some(cached)) return undefined
   const { createResultCache } = await import('../cache/index.ts')
   return createResultCache(options)
+}
+
+/** The extensions' cache observers as one (metrics); undefined when none listens, so the cache step pays nothing. */
+function cacheObserver(extensions: readonly Extension[]): ((action: string, hit: boolean) => void) | undefined {
+  const observers = extensions.flatMap((ext) => (ext.observer?.cache ? [ext.observer.cache.bind(ext.observer)] : []))
+  if (observers.length === 0) return undefined
+  return (action, hit) => observers.forEach((observe) => observe(action, hit))
 }
 
 let directCalls = 0

@@ -7,6 +7,7 @@ import { discoverChannels } from '../channels/discover.ts'
 import { discoverActions, noActionsError, type DiscoverOptions } from '../discovery/discover.ts'
 import { deriveTypeSchemas } from '../types-schema/index.ts'
 import type { Extension } from './extension.ts'
+import { discoverResources, resourcesExtension } from '../resources/index.ts'
 import { createApp, type App } from './app.ts'
 import { defaultExtensions } from './extensions.ts'
 
@@ -42,11 +43,13 @@ export async function loadApp(options: LoadAppOptions): Promise<App> {
   // Nothing to serve is a mistake (the wrong folder, a missing export), not an empty server.
   if (actions.length === 0 && channelSources.length === 0) throw noActionsError(dirs, cwd)
   const channels = channelsSetup(channelSources, options.settings)
+  const resources = await discoverResources(dirs, cwd)
   return createApp({
     actions: [...actions, ...channels.actions],
     settings: { ...options.settings, function_dirs: [...dirs] },
     cwd,
-    extensions: [...extensions, channels.extension],
+    // Resources first: they open before the others serve, and close after every other capability stopped.
+    extensions: [...(resources.length ? [resourcesExtension(resources)] : []), ...extensions, channels.extension],
     ...(options.logger ? { logger: options.logger } : {}),
   })
 }

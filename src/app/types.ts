@@ -82,4 +82,23 @@ export interface Extension {
   onUnauthenticatedPage?(request: RouteRequest, app: App): RouteResponse | undefined | Promise<RouteResponse | undefined>
   /** Runs on shutdown, after the server stops accepting requests. */
   stop?(app: App): void | Promise<void>
+  /** Told what the adapters and steps did (metrics). Its methods run on hot paths: cheap, and never throwing. */
+  readonly observer?: Observer
+}
+
+/**
+ * What an extension can observe without any transport knowing it: each
+ * adapter or step looks once, at setup, for extensions that listen, and
+ * pays nothing when none does.
+ *
+ * @example
+ * ```ts
+ * const observer: Observer = { request: (r) => counter.inc({ action: r.action, status: String(r.status) }) }
+ * ```
+ */
+export interface Observer {
+  /** A request an adapter answered: `action` is the action's name, '' for other routes; `seconds` from arrival to the last byte. */
+  request?(done: { readonly action: string; readonly method: string; readonly status: number; readonly seconds: number }): void
+  /** How the result cache answered a cached action. */
+  cache?(action: string, hit: boolean): void
 }

@@ -17,10 +17,10 @@ export { cacheKey, canonicalJson } from './key.ts'
  * const cache = createResultCache({ settings, logger, version: 'zQm…', authOn: false, cwd })
  * ```
  */
-export function createResultCache(options: { settings: Settings; logger: Logger; version: string; authOn: boolean; cwd: string }): ResultCache {
+export function createResultCache(options: { settings: Settings; logger: Logger; version: string; authOn: boolean; cwd: string; observe?: ((action: string, hit: boolean) => void) | undefined }): ResultCache {
   const { settings, logger } = options
   const store = settings.redis_url
     ? new RedisCacheStore(settings.redis_url, settings.redis_prefix, logger)
     : new DiskCacheStore(join(resolve(options.cwd, settings.data_dir), 'cache'), settings.cache_max_entries, logger)
-  return new ResultCacheStep(store, options.version, options.authOn, logger)
+  return new ResultCacheStep(store, options.version, options.authOn, logger, options.observe)
 }

@@ -27,8 +27,11 @@ export class ResultCacheStep implements ResultCache {
   readonly #defaultScope: 'public' | 'private'
   readonly #log: Logger
   readonly #flights = new Map<string, Promise<Flight>>()
+  readonly #observe: ((action: string, hit: boolean) => void) | undefined
 
-  constructor(store: CacheStore, version: string, authOn: boolean, log: Logger) {
+  /** `observe` is told every answer, HIT or MISS (metrics). */
+  constructor(store: CacheStore, version: string, authOn: boolean, log: Logger, observe?: (action: string, hit: boolean) => void) {
+    this.#observe = observe
     this.#store = store
     this.#version = version
     this.#defaultScope = authOn ? 'private' : 'public'
@@ -43,12 +46,14 @@ export class ResultCacheStep implements ResultCache {
     const running = this.#flights.get(key)
     if (running !== undefined) {
       const flight = await running
+      this.#observe?.(action.name, 'entry' in flight)
       return 'entry' in flight ? answer(inv, scope, flight.entry, true) : compute()
     }
     const flight = this.#fly(key, action.cache?.ttlMs ?? 0, compute)
     this.#flights.set(key, flight)
     try {
       const done = await flight
+      this.#observe?.(action.name, 'entry' in done && done.hit)
       return 'entry' in done ? answer(inv, scope, done.entry, done.hit) : done.uncacheable
     } finally {
       this.#flights.delete(key)

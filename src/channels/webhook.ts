@@ -2,6 +2,7 @@ import { action } from '../action/define.ts'
 import type { AnyAction } from '../action/types.ts'
 import { ServalError } from '../errors/index.ts'
 import { signWebhook } from './signature.ts'
+import { activeTraceparent } from '../tracing/traceparent.ts'
 import type { WebhookDef } from './types.ts'
 
 /**
@@ -57,11 +58,13 @@ export function webhookAction(name: string, def: WebhookDef, maxBackoffS: number
 
 async function deliver(def: WebhookDef, input: DeliveryInput, signal: AbortSignal): Promise<{ status: number }> {
   const body = JSON.stringify(input.event)
+  // The delivery's span (the job's run, continuing the publisher's trace) is the receiver's parent.
+  const traceparent = activeTraceparent()
   let response: Response
   try {
     response = await fetch(def.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'serval-event-id': input.id, 'serval-signature': signWebhook(def.secret, body) },
+      headers: { 'content-type': 'application/json', 'serval-event-id': input.id, 'serval-signature': signWebhook(def.secret, body), ...(traceparent ? { traceparent } : {}) },
       body,
       redirect: 'manual',
       signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),

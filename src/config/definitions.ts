@@ -96,6 +96,10 @@ export const settingDefs = {
   admin_api: { kind: 'bool', default: false, help: 'Serve /_sys/mounts (deploy and undeploy mounts at runtime) to serval:admin principals' },
   deploy_root: { kind: 'string', default: './deploy', help: 'Directory the dirs of a mount deployed through /_sys/mounts must lie under' },
   graphiql: { kind: 'bool', default: false, help: 'Serve the GraphiQL UI at /graphiql outside dev mode (always on in dev mode)' },
+  metrics: { kind: 'bool', default: true, help: 'Serve GET /metrics (Prometheus text): requests, jobs, queue depth, cache answers, WebSockets, process' },
+  metrics_token: { kind: 'string', secret: true, min: 16, help: 'Bearer token GET /metrics requires; unset, /metrics is public (as Prometheus expects)' },
+  tracing: { kind: 'bool', default: true, help: 'An OpenTelemetry span per invocation, continuing traceparent; exported only when OTEL_* variables name an exporter' },
+  resource_open_timeout_s: { kind: 'int', default: 30, min: 1, max: 3600, help: 'Seconds a resource may take to open; longer is a failed open (the server exits 1)' },
 } as const satisfies Record<string, SettingDef>
 
 /** A setting's name, e.g. `'port'`. */

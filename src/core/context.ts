@@ -14,6 +14,8 @@ export interface Invocation {
   readonly progress?: (fraction: number, message?: string) => void
   /** What the result depends on besides the input (a GraphQL field's parent): part of the cache key. */
   readonly varies?: unknown
+  /** The caller's W3C `traceparent` (an HTTP header, a job's stored one): the invocation's span continues it. */
+  readonly traceparent?: string | undefined
   /** Skip the result cache: neither read nor write it (HTTP `DELETE`). */
   readonly noCache?: boolean
   /** Told how a cached action's result was found, so a transport can say so (X-Cache, Age). */
@@ -51,18 +53,20 @@ export class Context implements ActionContext {
   readonly resources: Resources
   readonly trigger: Trigger
   readonly progress: (fraction: number, message?: string) => void
+  readonly traceId: string | undefined
   #log: Logger | undefined
   #baseLog: Logger
   #inv: Invocation
   #signal: AbortSignal | undefined
 
-  constructor(action: string, inv: Invocation, auth: Principal | null, log: Logger, resources: Resources) {
+  constructor(action: string, inv: Invocation, auth: Principal | null, log: Logger, resources: Resources, traceId?: string) {
     this.action = action
     this.requestId = inv.requestId
     this.trigger = inv.trigger
     this.auth = auth
     this.resources = resources
     this.progress = inv.progress ?? noProgress
+    this.traceId = traceId
     this.#baseLog = log
     // Read on first use only: a transport may make its signal in a getter.
     this.#inv = inv

@@ -19,6 +19,21 @@ export interface PipelineDeps {
   readonly resultCache?: ResultCache
   /** Actions switched off at runtime (`PATCH /_sys/config`): they answer 503 `action-disabled`. */
   readonly actionSwitch?: ActionSwitch
+  /** The tracing step (src/tracing), present unless the `tracing` setting is off. */
+  readonly tracing?: Tracing
+}
+
+/**
+ * The tracing step as the pipeline sees it: `run` wraps one invocation in
+ * a span and hands the body the trace id it belongs to (for `ctx.traceId`).
+ *
+ * @example
+ * ```ts
+ * const out = await deps.tracing?.run(action, inv, (traceId) => pipeline(traceId))
+ * ```
+ */
+export interface Tracing {
+  run(action: CompiledAction, inv: Invocation, body: (traceId: string | undefined) => Promise<unknown>): Promise<unknown>
 }
 
 /**
@@ -47,12 +62,13 @@ export interface ResultCache {
  * const out = await invoke(deps, registry.get('add')!, { a: 1, b: 2 }, { requestId: 'r1', trigger: 'direct' })
  * ```
  */
-export async function invoke(
-  deps: PipelineDeps,
-  action: CompiledAction,
-  rawInput: unknown,
-  inv: Invocation,
-): Promise<unknown> {
+export function invoke(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation): Promise<unknown> {
+  // One property read when tracing is off; otherwise the span wraps every step, auth included.
+  if (deps.tracing === undefined) return pipeline(deps, action, rawInput, inv, undefined)
+  return deps.tracing.run(action, inv, (traceId) => pipeline(deps, action, rawInput, inv, traceId))
+}
+
+async function pipeline(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation, traceId: string | undefined): Promise<unknown> {
   // Each step awaits only when it really returned a promise: the common case
   // (open security, Ajv, a sync handler) stays on one microtask.
   assertEnabled(deps.actionSwitch, action) // one property read while every action is on
@@ -65,16 +81,16 @@ export async function invoke(
   // Decided per action at startup: an action without `cache` pays one property read.
   if (action.cache !== undefined && deps.resultCache !== undefined && inv.noCache !== true) {
     const value = checked.value
-    return deps.resultCache.run(action, value, principal, inv, () => runHandler(deps, action, value, principal, inv))
+    return deps.resultCache.run(action, value, principal, inv, () => runHandler(deps, action, value, principal, inv, traceId))
   }
-  let out = runHandler(deps, action, checked.value, principal, inv)
+  let out = runHandler(deps, action, checked.value, principal, inv, traceId)
   if (out instanceof Promise) out = await out
   return out
 }
 
 /** The handler and its output check; a promise only when one of them is async. */
-function runHandler(deps: PipelineDeps, action: CompiledAction, value: unknown, principal: Principal | null, inv: Invocation): unknown {
-  const ctx = new Context(action.name, inv, principal, deps.logger, deps.resources)
+function runHandler(deps: PipelineDeps, action: CompiledAction, value: unknown, principal: Principal | null, inv: Invocation, traceId: string | undefined): unknown {
+  const ctx = new Context(action.name, inv, principal, deps.logger, deps.resources, traceId)
   const result = action.action.handler(value, ctx)
   return result instanceof Promise ? result.then((r: unknown) => settleResult(deps, action, r)) : settleResult(deps, action, result)
 }

@@ -45,6 +45,8 @@ export const errorCodes = {
   'range-not-satisfiable': { status: 416, title: 'Range not satisfiable' },
   'mount-exists': { status: 409, title: 'Mount already exists' },
   'deploy-failed': { status: 422, title: 'Mount cannot be loaded' },
+  'resource-unavailable': { status: 503, title: 'Resource unavailable' },
+  'resource-failed': { status: 500, title: 'Resource failed to open' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 /** A code in the error registry, e.g. `'invalid-input'`. */

@@ -117,7 +117,7 @@ function withHandler(action: CompiledAction, handler: (input: unknown, ctx: obje
 }
 
 function invocation(context: GraphqlContext) {
-  return { requestId: context.requestId, trigger: 'graphql' as const, credentials: context.credentials, signal: context.signal }
+  return { requestId: context.requestId, trigger: 'graphql' as const, credentials: context.credentials, signal: context.signal, traceparent: context.traceparent }
 }
 
 /** An argument given as `null` is an argument not given: the schema decides about absent fields. */

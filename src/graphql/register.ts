@@ -48,6 +48,7 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
       context: (request, reply): GraphqlContext => ({
         credentials: requestCredentials(app, request),
         requestId: request.id,
+        traceparent: request.headers.traceparent as string | undefined,
         signal: () => clientSignal(app, reply),
         loaders: new Map(),
       }),

@@ -17,6 +17,8 @@ import { GRAPHQL_NAME, JsonScalar, TypeMapper } from './types.ts'
 export interface GraphqlContext {
   readonly credentials: Credentials
   readonly requestId: string
+  /** The request's W3C `traceparent`: each field's invocation span continues it. */
+  readonly traceparent?: string | undefined
   /** Made on first use: aborts when the client goes away or the server shuts down. */
   readonly signal?: () => AbortSignal
   /** The batches of this request's batched fields, by field and arguments. */
@@ -77,7 +79,7 @@ function rootField(app: App, types: TypeMapper, action: CompiledAction, fields: 
 
 async function invokeAction(app: App, action: CompiledAction, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
   try {
-    const result = await app.invoke(action, withoutNulls(values), { requestId: context.requestId, trigger: 'graphql', credentials: context.credentials, signal: context.signal })
+    const result = await app.invoke(action, withoutNulls(values), { requestId: context.requestId, trigger: 'graphql', credentials: context.credentials, signal: context.signal, traceparent: context.traceparent })
     if (isFileOutput(result)) throw new ServalError('not-acceptable', { detail: `${action.name} returns a file: fetch it over REST at /actions/${action.path}` })
     return result
   } catch (error) {

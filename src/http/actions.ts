@@ -74,6 +74,7 @@ class HttpInvocation implements Invocation {
   readonly trigger = 'http' as const
   readonly credentials: Credentials
   readonly noCache: boolean
+  readonly traceparent: string | undefined
   /** How the result cache answered, for a cached action. */
   cache: CacheInfo | undefined
   readonly #app: App
@@ -83,6 +84,7 @@ class HttpInvocation implements Invocation {
   constructor(app: App, request: FastifyRequest, reply: FastifyReply, noCache: boolean) {
     this.requestId = request.id
     this.noCache = noCache
+    this.traceparent = request.headers.traceparent as string | undefined
     this.cache = undefined
     this.credentials = requestCredentials(app, request)
     this.#app = app

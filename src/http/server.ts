@@ -84,6 +84,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
       done()
     })
   }
+  observeRequests(server, app)
   registerJsonParser(server, s.max_json_depth)
   registerMultipart(server, app)
   server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
@@ -130,6 +131,23 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
  */
 export async function startServing(app: App): Promise<void> {
   for (const ext of app.extensions) await ext.serve?.(app)
+}
+
+/**
+ * Tells the extensions that observe requests (metrics) of each answered
+ * request, from Fastify's onResponse hook: added only when one listens.
+ * The action is found by the route's pattern, so the label set stays
+ * bounded (an unmatched URL is '').
+ */
+function observeRequests(server: FastifyInstance, app: App): void {
+  const observers = app.extensions.flatMap((ext) => (ext.observer?.request ? [ext.observer] : []))
+  if (observers.length === 0) return
+  const actions = new Map(app.registry.list().map((a) => [`/actions/${a.path}`, a.name]))
+  server.addHook('onResponse', (request, reply, done) => {
+    const answered = { action: actions.get(request.routeOptions.url ?? '') ?? '', method: request.method, status: reply.statusCode, seconds: reply.elapsedTime / 1000 }
+    for (const observer of observers) observer.request!(answered)
+    done()
+  })
 }
 
 /** How often Node looks for timed-out requests: a quarter of the timeout, between 250 ms and Node's own 30 s. */

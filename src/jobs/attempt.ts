@@ -13,6 +13,8 @@ export interface Attempt {
   readonly input: unknown
   readonly principal: Principal | null
   readonly trigger: 'job' | 'schedule'
+  /** The submitter's trace context: the run's span is its child. */
+  readonly traceparent?: string | undefined
   /** Aborts on cancel (reason: a `job-cancelled` ServalError). */
   readonly cancel: AbortSignal
   /** Aborts when this process stops working (shutdown): the job goes back to the queue. */
@@ -120,6 +122,7 @@ async function invokeAndCollect(app: App, attempt: Attempt, signal: () => AbortS
   const output = await app.invoke(attempt.action, attempt.input, {
     requestId: attempt.id,
     trigger: attempt.trigger,
+    traceparent: attempt.traceparent,
     principal: runAs(attempt.principal),
     signal,
     progress: attempt.progress,

@@ -33,7 +33,7 @@ async function submit(app: App, request: RouteRequest): Promise<RouteResponse> {
   const ref = request.params.ref ?? ''
   const action = app.registry.get(ref)
   if (!action || action.methods.length === 0) throw new ServalError('not-found', { detail: `No action "${ref}" to run as a job` })
-  const job = await jobsOf(app).submit(action, request.body, { credentials: request.credentials })
+  const job = await jobsOf(app).submit(action, request.body, { credentials: request.credentials }, 'job', request.headers.traceparent)
   const view = jobView(job, app.settings.dev_mode, app.settings.base_path)
   return { status: 202, headers: { location: view.links.self }, body: view }
 }

@@ -6,6 +6,7 @@ import type { Credentials } from '../core/security.ts'
 import { assertEnabled } from '../core/switch.ts'
 import { ServalError } from '../errors/index.ts'
 import { invalidInput } from '../schema/index.ts'
+import { activeTraceparent } from '../tracing/traceparent.ts'
 import { openBackend } from './open.ts'
 import { jobOptions } from './options.ts'
 import { isSystemJob, mayAccess, runAs, seesSystemJobs, SYSTEM_OWNER, SYSTEM_SUB } from './owner.ts'
@@ -53,8 +54,11 @@ export class JobService {
     if (options.workers > 0) await (await this.backend()).work(options)
   }
 
-  /** Authenticates, validates and authorizes, then stores the job: a bad input or caller never queues. */
-  async submit(action: CompiledAction, rawInput: unknown, who: Submitter, trigger: 'job' | 'schedule' = 'job'): Promise<JobRecord> {
+  /**
+   * Authenticates, validates and authorizes, then stores the job: a bad input or caller never queues.
+   * The job keeps the trace it was submitted in (the active span, else `traceparent`, a caller's header).
+   */
+  async submit(action: CompiledAction, rawInput: unknown, who: Submitter, trigger: 'job' | 'schedule' = 'job', traceparent?: string): Promise<JobRecord> {
     assertEnabled(this.#app.actionSwitch, action) // refused now, not queued to fail later
     const security = this.#app.security
     const principal = 'principal' in who ? (who.principal ?? SYSTEM_OWNER) : await security.authenticate(action, who.credentials)
@@ -65,7 +69,8 @@ export class JobService {
     if (!checked.ok) throw invalidInput(checked.issues)
     if (!security.open) await security.authorize(action, runAs(principal), checked.value)
     const backend = await this.backend()
-    const job = { id: randomUUID(), action: action.name, input, principal, trigger, createdAt: Date.now() }
+    const trace = activeTraceparent(traceparent)
+    const job = { id: randomUUID(), action: action.name, input, principal, trigger, createdAt: Date.now(), ...(trace ? { traceparent: trace } : {}) }
     await backend.enqueue(job)
     const maxAttempts = jobOptions(action, this.#app.settings).attempts
     return { id: job.id, action: job.action, status: 'queued', trigger, createdAt: job.createdAt, attempts: 0, maxAttempts, principal }
@@ -143,6 +148,27 @@ export class JobService {
     const backend = await this.backend().catch(() => undefined)
     if (!backend) return { ok: false, reason: 'the job store cannot be opened' }
     return (await backend.health?.()) ?? { ok: true }
+  }
+
+  /** Jobs waiting per action (see `JobBackend.depth`); undefined while no backend is open here (nothing is opened to answer). */
+  async depth(): Promise<ReadonlyMap<string, number> | undefined> {
+    return this.#opened?.depth?.()
+  }
+
+  /** Calls `listener` on every change of a job this process runs, once the backend is open; returns the unsubscribe function. */
+  watch(listener: (job: JobRecord) => void): () => void {
+    let stop: (() => void) | undefined
+    let stopped = false
+    void this.backend().then(
+      (backend) => {
+        if (!stopped) stop = backend.watch(listener)
+      },
+      () => undefined,
+    )
+    return () => {
+      stopped = true
+      stop?.()
+    }
   }
 
   /** What `/_sys/info` shows. */

@@ -70,6 +70,8 @@ export interface NewJob {
   readonly principal: Principal | null
   readonly trigger: 'job' | 'schedule'
   readonly createdAt: number
+  /** The submitter's W3C trace context: the run's span continues that trace (across Redis too). */
+  readonly traceparent?: string | undefined
 }
 
 /** Filters of `GET /jobs`. */
@@ -128,6 +130,12 @@ export interface JobBackend {
   info(): BackendInfo
   /** Whether the backend can serve now (Redis: answers a PING in time); absent means always. */
   health?(): Promise<BackendHealth>
+  /**
+   * Jobs waiting to run (queued, delayed, retrying), per action; for
+   * actions sharing one Redis queue the count is under `*` (BullMQ counts
+   * per queue). Read at scrape time by `/metrics`.
+   */
+  depth?(): Promise<ReadonlyMap<string, number>>
   /**
    * Makes `schedules` the app's only schedules, for a backend that keeps
    * them itself (Redis: BullMQ job schedulers shared by every instance).

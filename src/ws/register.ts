@@ -12,6 +12,7 @@ import { ServalError } from '../errors/index.ts'
 import { sendProblem } from '../http/problem-reply.ts'
 import { hasCredential } from '../http/security/credentials.ts'
 import { CLOSE, guardedSender, startHeartbeat, watchPongs } from './connection.ts'
+import { trackSockets } from './count.ts'
 import { upgradeCredentials } from './credentials.ts'
 import { frames } from './frames.ts'
 import { WsSession } from './session.ts'
@@ -41,6 +42,7 @@ export async function registerWebSockets(server: FastifyInstance, app: App): Pro
       preClose: (done) => closeAll(scope, done),
     })
     addUpgradeRoute(server, { test: (path) => WS_PATH.test(path), handle: (...args) => void upgrades.emit('upgrade', ...args), clients: () => scope.websocketServer.clients.size })
+    trackSockets(app, scope.websocketServer.clients)
     const stopHeartbeat = startHeartbeat(scope.websocketServer.clients, app.settings.ws_ping_s * 1000)
     scope.addHook('onClose', (_instance, done) => {
       stopHeartbeat()

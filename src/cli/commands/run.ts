@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { toProblem } from '../../errors/index.ts'
+import { openResources } from '../../resources/index.ts'
 import { appFor, CliExit, EXIT } from '../context.ts'
 import { runJob } from './run-job.ts'
 
@@ -12,6 +13,7 @@ export async function runCommand(name: string, dirs: string[], opts: Record<stri
   const input = readInput(opts)
   const app = await appFor(dirs, opts)
   try {
+    await openResources(app)
     const action = app.registry.get(name)
     if (!action) throw new CliExit(EXIT.usage, `No action named "${name}". Known: ${app.registry.list().map((a) => a.name).join(', ') || '(none)'}`)
     const serialize = (v: unknown) => (action.output ? action.output.serialize(v) : JSON.stringify(v))

@@ -1,5 +1,6 @@
 import { createLogger } from '../../ops/logger.ts'
 import { serve, type RunningServer } from '../../http/listen.ts'
+import { openResources } from '../../resources/index.ts'
 import { functionDirs, settingsFor } from '../context.ts'
 
 /**
@@ -18,7 +19,21 @@ export async function serveCommand(dirs: string[], opts: Record<string, unknown>
     `Serval listening on ${running.url} (${app.registry.size} actions; docs at ${running.url}/docs)`,
   )
   if (settings.dev_mode) logger.warn('dev mode: error details are sent to clients; do not use in production')
-  return waitForSignal(running)
+  const stopped = waitForSignal(running)
+  await whenResourcesOpen(running)
+  return stopped
+}
+
+/** Resources open while the server listens; one that fails stops the server, and the command exits 1 naming it. */
+async function whenResourcesOpen(running: RunningServer): Promise<void> {
+  try {
+    await openResources(running.app)
+  } catch (error) {
+    if (running.app.draining) return // a signal stopped the server while they opened
+    running.app.logger.error({ err: error }, (error as Error).message)
+    await running.close()
+    throw error
+  }
 }
 
 /** Resolves with the exit code once SIGTERM/SIGINT has drained and closed the server. */

@@ -1,4 +1,5 @@
 import { exampleCases } from '../../testing/examples.ts'
+import { openResources } from '../../resources/index.ts'
 import { appFor, EXIT } from '../context.ts'
 
 /** `serval test [DIR...]`: runs every example as a test; a failure names action and example and exits 1. */
@@ -7,6 +8,7 @@ export async function testCommand(dirs: string[], opts: Record<string, unknown>)
   let passed = 0
   let failed = 0
   try {
+    await openResources(app)
     for (const c of exampleCases(app)) {
       try {
         await c.run()

@@ -2,6 +2,7 @@ import { createLogger } from '../../ops/logger.ts'
 import type { App } from '../../app/app.ts'
 import { loadApp } from '../../app/load.ts'
 import { redact } from '../../jobs/redis/index.ts'
+import { openResources } from '../../resources/index.ts'
 import { CliExit, EXIT, functionDirs, settingsFor } from '../context.ts'
 
 /**
@@ -25,6 +26,8 @@ export async function workerCommand(dirs: string[], opts: Record<string, unknown
   const app = await loadApp({ settings, dirs: checked, logger })
   try {
     // Every capability starts serving as under `serval serve` (jobs: workers; schedules: their ticks).
+    // No readiness to wait behind here: resources open before any job can run.
+    await openResources(app)
     for (const ext of app.extensions) await ext.serve?.(app)
   } catch (error) {
     await app.close()

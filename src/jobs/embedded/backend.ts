@@ -120,6 +120,12 @@ export class EmbeddedBackend implements JobBackend {
     return this.#store.watch(listener)
   }
 
+  async depth(): Promise<ReadonlyMap<string, number>> {
+    const depth = new Map<string, number>(this.#app.registry.list().map((a) => [a.name, 0]))
+    for (const job of this.#store.values()) if (job.status === 'queued') depth.set(job.action, (depth.get(job.action) ?? 0) + 1)
+    return depth
+  }
+
   info(): BackendInfo {
     let queued = 0
     for (const job of this.#store.values()) if (job.status === 'queued') queued++
@@ -156,7 +162,7 @@ export class EmbeddedBackend implements JobBackend {
     }
     const progress = (fraction: number, message?: string) => this.#progress(job, fraction, message)
     const { timeoutMs } = this.#optionsOf(job.action)
-    return runAttempt(this.#app, { id: job.id, action, input: job.input, principal: job.principal, trigger: job.trigger, cancel, stop: this.#stop.signal, timeoutMs, progress, onWork })
+    return runAttempt(this.#app, { id: job.id, action, input: job.input, principal: job.principal, trigger: job.trigger, traceparent: job.traceparent, cancel, stop: this.#stop.signal, timeoutMs, progress, onWork })
   }
 
   #settle(job: StoredJob, outcome: Outcome): void {

@@ -11,6 +11,8 @@ export interface StoredJob {
   principal: Principal | null
   trigger: 'job' | 'schedule'
   createdAt: number
+  /** The submitter's trace context (see NewJob). */
+  traceparent?: string | undefined
   status: JobStatus
   attempts: number
   maxAttempts: number

@@ -112,7 +112,7 @@ export class RedisBackend implements JobBackend {
    */
   async enqueue(job: NewJob): Promise<void> {
     const queue = this.queueFor(job.action)
-    const data: JobData = { input: job.input, principal: job.principal, trigger: job.trigger }
+    const data: JobData = { input: job.input, principal: job.principal, trigger: job.trigger, ...(job.traceparent ? { traceparent: job.traceparent } : {}) }
     const bull: BullJob = new Job(queue, job.action, data, { ...this.jobOpts(job.action), jobId: job.id, timestamp: job.createdAt }, job.id)
     await guard(this.#index.add(ownerKey(this.#prefix, job.principal?.sub ?? null), job.createdAt, ownerMember(queue.name, job.id)))
     await guard(bull.addJob(await queue.backend.client))
@@ -197,6 +197,13 @@ export class RedisBackend implements JobBackend {
       },
     }
     return syncSchedulers(host, schedules)
+  }
+
+  /** BullMQ's counts of each queue: a dedicated queue's under its action, the shared queue's under `*`. */
+  async depth(): Promise<ReadonlyMap<string, number>> {
+    const byQueue = new Map(this.#app.registry.list().map((a) => [queueNameOf(a), queueNameOf(a) === SHARED_QUEUE ? '*' : a.name]))
+    const counts = await guard(Promise.all([...byQueue].map(async ([queue, label]) => [label, await this.queueNamed(queue).getJobCounts('wait', 'delayed', 'prioritized', 'waiting-children')] as const)))
+    return new Map(counts.map(([label, c]) => [label, Object.values(c).reduce((sum, n) => sum + n, 0)]))
   }
 
   info(): BackendInfo {

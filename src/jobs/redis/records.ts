@@ -8,6 +8,8 @@ export interface JobData {
   readonly input: unknown
   readonly principal: Principal | null
   readonly trigger: 'job' | 'schedule'
+  /** The submitter's W3C trace context, so a worker anywhere continues the trace. */
+  readonly traceparent?: string
   /** Set when a queued job is cancelled: it reads as cancelled, and a worker that fetches it drops it. */
   readonly cancelledAt?: number
 }

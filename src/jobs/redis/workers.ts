@@ -212,8 +212,8 @@ export class RedisWorkers {
       return Promise.resolve({ kind: 'failed', problem, retry: false })
     }
     const timeoutMs = jobOptions(action, this.#app.settings).timeoutMs
-    const { input, principal = null, trigger = 'schedule' } = job.data
-    return runAttempt(this.#app, { id, action, input, principal, trigger, cancel, stop: this.#stop.signal, timeoutMs, progress })
+    const { input, principal = null, trigger = 'schedule', traceparent } = job.data
+    return runAttempt(this.#app, { id, action, input, principal, trigger, traceparent, cancel, stop: this.#stop.signal, timeoutMs, progress })
   }
 
   async #result(job: BullJob, token: string | undefined, outcome: Outcome): Promise<JobResult> {
