@@ -1,6 +1,6 @@
 import { Server as NetServer, type Socket } from 'node:net'
 import type { Server as HttpServer } from 'node:http'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
 import type { InFlight } from '../ops/in-flight.ts'
