@@ -47,6 +47,10 @@ class DetachedServer extends EventEmitter {
   address() {
     return this.real().address()
   }
+  getConnections(callback: (error: Error | null, count: number) => void): this {
+    this.real().getConnections(callback)
+    return this
+  }
   close(callback?: (error?: Error) => void): this {
     if (callback) process.nextTick(callback)
     return this

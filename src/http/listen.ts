@@ -68,7 +68,13 @@ export async function listen(app: App, http: HostOptions = {}): Promise<RunningS
     await Promise.all(host.generations().map((gen) => gen.fastify.close().catch(() => undefined)))
     throw listenError(error, app.settings)
   })
-  await Promise.all(host.generations().map((gen) => gen.serve()))
+  try {
+    await Promise.all(host.generations().map((gen) => gen.serve()))
+  } catch (error) {
+    // Workers or schedules could not start (Redis unreachable…): the socket must not keep the process alive.
+    await gracefulClose(host).catch(() => undefined)
+    throw error
+  }
   return {
     get app() {
       return host.root.app
