@@ -7,11 +7,16 @@ import { join } from 'node:path'
 import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { pino } from 'pino'
-import { action } from '../../src/action/define.ts'
-import { createApp } from '../../src/app/app.ts'
-import { defaultExtensions } from '../../src/app/extensions.ts'
-import { loadSettings } from '../../src/config/load.ts'
-import { jobsOf } from '../../src/jobs/index.ts'
+import { ROOT } from '../lib/procs.ts'
+
+// Serval as users run it: the build (dist/, compiled by tsc), not the sources through tsx, whose
+// transform wraps every closure in a naming helper that plain BullMQ's compiled code does not pay.
+const dist = <T>(path: string) => import(`${ROOT}/dist/${path}`) as Promise<T>
+const { action } = await dist<typeof import('../../src/action/define.ts')>('action/define.js')
+const { createApp } = await dist<typeof import('../../src/app/app.ts')>('app/app.js')
+const { defaultExtensions } = await dist<typeof import('../../src/app/extensions.ts')>('app/extensions.js')
+const { loadSettings } = await dist<typeof import('../../src/config/load.ts')>('config/load.js')
+const { jobsOf } = await dist<typeof import('../../src/jobs/index.ts')>('jobs/index.js')
 
 export interface JobLoad {
   jobs: number
