@@ -60,9 +60,9 @@ describe('startup errors', () => {
     expect(line('no actions')).toMatch(/No actions found in test\/fixtures\/no-actions: loaded test\/fixtures\/no-actions\/helpers\.ts, none of which exports an action\. Export one .*function_dirs/)
   })
 
-  it('an ESM action file in a project without "type": "module" loads anyway (it used to fail as CommonJS)', () => {
-    expect(results.get('not a module')!.code).toBe(0)
-    expect(results.get('not a module')!.stdout).toContain('"a"')
+  it('an action file loaded as CommonJS: says to add "type": "module"', () => {
+    expect(results.get('not a module')!.code).toBe(1)
+    expect(line('not a module')).toMatch(/Cannot load actions\/a\.ts: .*add "type": "module" to the package\.json of the project/)
   })
 
   it('a duplicate name: both files, and the fix', () => {
