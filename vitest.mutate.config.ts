@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config'
  * mutant is a runtime change.
  */
 const CORE = ['src/core/**', 'src/schema/**', 'src/errors/**', 'src/streams/**', 'src/http/**', 'src/testing/**', 'src/app/**', 'test/properties/**']
-const TOP = ['test/streams.test.ts', 'test/streams-edges.test.ts', 'test/shutdown.test.ts', 'test/delete-input.test.ts', 'test/security/hostile-input.test.ts', 'test/security/tls.test.ts']
+const TOP = ['test/uploads.test.ts', 'test/streams.test.ts', 'test/streams-edges.test.ts', 'test/shutdown.test.ts', 'test/delete-input.test.ts', 'test/security/hostile-input.test.ts', 'test/security/tls.test.ts']
 const SUITES: Record<string, string[]> = {
   core: [...CORE, ...TOP],
   schema: [...CORE, ...TOP],
@@ -27,7 +27,8 @@ const include = targets
   : ['src/**/*.test.ts', 'test/**/*.test.ts']
 
 export default defineConfig({
-  resolve: { conditions: ['serval-source'] },
+  // As in vitest.config.ts: Node and mercurius load graphql's CJS build, so tests must too (one realm).
+  resolve: { conditions: ['serval-source'], alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   ssr: { resolve: { conditions: ['serval-source'] } },
   test: {
     include,
