@@ -20,3 +20,15 @@ export interface Principal {
   /** The client certificate's subject, under mTLS. */
   readonly certificate?: { readonly subject: Readonly<Record<string, string>>; readonly fingerprint256?: string }
 }
+
+/**
+ * The scope of operators: `serval:admin` principals see the system's jobs,
+ * the internals in `/_sys/info`, and the admin views (`/_sys/config`,
+ * `/_sys/requests`, `/_sys/mounts`).
+ *
+ * @example
+ * ```ts
+ * principal.scopes.includes(ADMIN_SCOPE)
+ * ```
+ */
+export const ADMIN_SCOPE = 'serval:admin'

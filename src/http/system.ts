@@ -1,14 +1,13 @@
 import { createRequire } from 'node:module'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
+import { ADMIN_SCOPE } from '../auth/principal.ts'
 import { ServalError } from '../errors/index.ts'
 import { sendProblem } from './problem-reply.ts'
 import { requestCaller } from './security/credentials.ts'
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { name: string; version: string }
 
-/** The scope that lets a caller read `/_sys/info`'s internals outside dev mode. */
-export const ADMIN_SCOPE = 'serval:admin'
 
 /** `/_sys/health`, `/_sys/ready` and `/_sys/info`. */
 export function registerSystemRoutes(server: FastifyInstance, app: App, state: { listening: boolean }): void {

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.ts'
+import { ADMIN_SCOPE, type Principal } from '../auth/principal.ts'
 import type { JobRecord } from './types.ts'
 
 /** The `sub` reserved for jobs no caller submitted. No token may carry it. */
@@ -31,9 +31,6 @@ export const SYSTEM_OWNER: Principal = Object.freeze({ sub: SYSTEM_SUB, scopes: 
 export function isSystemJob(job: Pick<JobRecord, 'principal' | 'trigger'>): boolean {
   return job.principal?.sub === SYSTEM_SUB || (job.trigger === 'schedule' && job.principal === null)
 }
-
-/** The scope that lets a principal see and cancel the system's jobs (webhook deliveries, ticks, background jobs). */
-export const ADMIN_SCOPE = 'serval:admin'
 
 /**
  * Whether `caller` sees the system's jobs: trusted code holding

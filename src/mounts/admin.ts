@@ -2,7 +2,7 @@ import type { App } from '../app/app.ts'
 import type { Extension, Route, RouteRequest } from '../app/extension.ts'
 import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
-import { ADMIN_SCOPE } from '../http/system.ts'
+import { ADMIN_SCOPE } from '../auth/principal.ts'
 import { mountsOf, type MountManager } from './manager.ts'
 
 /**

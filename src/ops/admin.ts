@@ -1,11 +1,8 @@
 import type { App } from '../app/app.ts'
 import type { RouteRequest } from '../app/route.ts'
-import type { Principal } from '../auth/principal.ts'
+import { ADMIN_SCOPE, type Principal } from '../auth/principal.ts'
 import { unauthorized } from '../auth/challenge.ts'
 import { ServalError } from '../errors/index.ts'
-
-/** The scope an operator's token carries to use the admin views outside dev mode. */
-export const ADMIN_SCOPE = 'serval:admin'
 
 /**
  * Lets an operator through: anyone in dev mode; otherwise a verified

@@ -1,4 +1,5 @@
-export { ADMIN_SCOPE, requireAdmin } from './admin.ts'
+export { ADMIN_SCOPE } from '../auth/principal.ts'
+export { requireAdmin } from './admin.ts'
 export { mergePatch, overrideIssues, type LogLevel, type RuntimeConfigDoc, type RuntimeOverrides } from './config-doc.ts'
 export { opsExtension } from './extension.ts'
 export { InFlight, type InFlightEntry } from './in-flight.ts'
