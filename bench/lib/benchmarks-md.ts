@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Sections other tools or people maintain between markers; a bench run keeps them. */
-const KEPT = ['hotpath', 'jobs', 'channels', 'graphql', 'cache', 'ops']
+const KEPT = ['hotpath', 'jobs', 'channels', 'graphql', 'cache', 'ops', 'types']
 
 function kept(old: string, name: string): string {
   const start = `<!-- ${name}:start -->`
