@@ -93,12 +93,16 @@ export interface Extension {
  *
  * @example
  * ```ts
- * const observer: Observer = { request: (r) => counter.inc({ action: r.action, status: String(r.status) }) }
+ * const observer: Observer = { requests: (action) => (method, status) => counter.inc({ action, method, status: String(status) }) }
  * ```
  */
 export interface Observer {
-  /** A request an adapter answered: `action` is the action's name, '' for other routes; `seconds` from arrival to the last byte. */
-  request?(done: { readonly action: string; readonly method: string; readonly status: number; readonly seconds: number }): void
+  /**
+   * The recorder of the requests one route answers, asked once per route at
+   * startup (`action` is the action's name, '' for other routes); it is then
+   * called per answered request, `seconds` from arrival to the last byte.
+   */
+  requests?(action: string): (method: string, status: number, seconds: number) => void
   /** How the result cache answered a cached action. */
   cache?(action: string, hit: boolean): void
 }

@@ -1,22 +1,32 @@
 import { Command, CommanderError } from 'commander'
 import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
-import { asyncapiCommand } from './commands/asyncapi.ts'
-import { initCommand } from './commands/init.ts'
-import { doctorCommand } from './commands/doctor.ts'
-import { clientCommand } from './commands/client.ts'
-import { graphqlSchemaCommand } from './commands/graphql-schema.ts'
-import { hashPasswordCommand } from './commands/hash-password.ts'
-import { configCommand } from './commands/config.ts'
-import { devCommand } from './commands/dev.ts'
-import { openapiCommand } from './commands/openapi.ts'
-import { runCommand } from './commands/run.ts'
-import { serveCommand } from './commands/serve.ts'
-import { slsCommand } from './commands/sls.ts'
-import { testCommand } from './commands/test.ts'
-import { workerCommand } from './commands/worker.ts'
 import { CliExit, EXIT } from './context.ts'
 import { addSettingFlags } from './options.ts'
+
+/**
+ * A command's implementation, imported when it runs: `serval serve` does not
+ * load what `doctor` (a Redis client), `hash-password` (argon2) or `sls` (YAML)
+ * need, which is start-up time and memory the server would never use.
+ */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K): M[K] {
+  return (async (...args: unknown[]) => ((await load())[name] as (...a: unknown[]) => unknown)(...args)) as M[K]
+}
+
+const asyncapiCommand = lazy(() => import('./commands/asyncapi.ts'), 'asyncapiCommand')
+const initCommand = lazy(() => import('./commands/init.ts'), 'initCommand')
+const doctorCommand = lazy(() => import('./commands/doctor.ts'), 'doctorCommand')
+const clientCommand = lazy(() => import('./commands/client.ts'), 'clientCommand')
+const graphqlSchemaCommand = lazy(() => import('./commands/graphql-schema.ts'), 'graphqlSchemaCommand')
+const hashPasswordCommand = lazy(() => import('./commands/hash-password.ts'), 'hashPasswordCommand')
+const configCommand = lazy(() => import('./commands/config.ts'), 'configCommand')
+const devCommand = lazy(() => import('./commands/dev.ts'), 'devCommand')
+const openapiCommand = lazy(() => import('./commands/openapi.ts'), 'openapiCommand')
+const runCommand = lazy(() => import('./commands/run.ts'), 'runCommand')
+const serveCommand = lazy(() => import('./commands/serve.ts'), 'serveCommand')
+const slsCommand = lazy(() => import('./commands/sls.ts'), 'slsCommand')
+const testCommand = lazy(() => import('./commands/test.ts'), 'testCommand')
+const workerCommand = lazy(() => import('./commands/worker.ts'), 'workerCommand')
 
 type Opts = Record<string, unknown>
 

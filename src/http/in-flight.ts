@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
@@ -11,30 +12,39 @@ import { requestCredentials } from './security/credentials.ts'
 const ACTIONS = '/actions/'
 
 /**
- * One HTTP request in flight. What only an operator's listing reads
- * (path, action, credentials) is computed then, from the request: the
- * request path pays for one small object.
+ * One HTTP request in flight. What only an operator's listing or the drain
+ * reads (id, method, start, path, action, credentials) is read then, from
+ * the request: the request path pays for one small object.
  *
  * @example
  * ```ts
- * inFlight.add(new HttpEntry(app, request, reply))
+ * inFlight.add(new HttpEntry(app, inFlight, request, reply))
  * ```
  */
 export class HttpEntry implements InFlightEntry {
-  readonly id: string
-  readonly method: string
-  readonly startedAt: number
   readonly request: FastifyRequest
   readonly reply: FastifyReply
   readonly #app: App
+  readonly #inFlight: InFlight
 
-  constructor(app: App, request: FastifyRequest, reply: FastifyReply) {
-    this.id = request.id
-    this.method = request.method
-    this.startedAt = Date.now()
+  constructor(app: App, inFlight: InFlight, request: FastifyRequest, reply: FastifyReply) {
     this.request = request
     this.reply = reply
     this.#app = app
+    this.#inFlight = inFlight
+  }
+
+  get id(): string {
+    return this.request.id
+  }
+
+  get method(): string {
+    return this.request.method
+  }
+
+  /** From Fastify's own start time of the reply: no clock read per request. */
+  get startedAt(): number {
+    return Date.now() - this.reply.elapsedTime
   }
 
   get path(): string {
@@ -54,6 +64,12 @@ export class HttpEntry implements InFlightEntry {
 
   get socket(): Socket {
     return this.request.raw.socket
+  }
+
+  /** The response closed (finished, aborted or hijacked): the request is no longer in flight. */
+  ended(): void {
+    this.#inFlight.delete(this)
+    ;(this.socket as Socket & { [LAST_END]?: number })[LAST_END] = performance.now()
   }
 }
 
@@ -75,14 +91,16 @@ export function trackRequest(app: App, inFlight: InFlight, request: FastifyReque
     upgradedSockets.add(request.raw.socket)
     return undefined
   }
-  const entry = new HttpEntry(app, request, reply)
+  const entry = new HttpEntry(app, inFlight, request, reply)
   ;(request as unknown as Record<symbol, HttpEntry>)[ENTRY] = entry
   inFlight.add(entry)
-  reply.raw.on('close', () => {
-    inFlight.delete(entry)
-    ;(entry.socket as Socket & { [LAST_END]?: number })[LAST_END] = performance.now()
-  })
+  ;(reply.raw as ServerResponse & { [ENTRY]?: HttpEntry })[ENTRY] = entry
+  reply.raw.on('close', responseClosed) // one shared listener, no closure per request
   return entry
+}
+
+function responseClosed(this: ServerResponse & { [ENTRY]?: HttpEntry }): void {
+  this[ENTRY]?.ended()
 }
 
 const LAST_END = Symbol('serval.lastEnd')

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
 import { registerActionRoutes } from './actions.ts'
@@ -136,18 +136,29 @@ export async function startServing(app: App): Promise<void> {
 /**
  * Tells the extensions that observe requests (metrics) of each answered
  * request, from Fastify's onResponse hook: added only when one listens.
- * The action is found by the route's pattern, so the label set stays
- * bounded (an unmatched URL is '').
+ * Each route gets its own hook, with its recorders asked for once as the
+ * route is added (the action is known then, so the label set stays
+ * bounded and a request reads no route options); unmatched URLs ('' as
+ * the action) are counted by one global hook that looks only at them.
  */
 function observeRequests(server: FastifyInstance, app: App): void {
-  const observers = app.extensions.flatMap((ext) => (ext.observer?.request ? [ext.observer] : []))
+  const observers = app.extensions.flatMap((ext) => (ext.observer?.requests ? [ext.observer] : []))
   if (observers.length === 0) return
   const actions = new Map(app.registry.list().map((a) => [`/actions/${a.path}`, a.name]))
-  server.addHook('onResponse', (request, reply, done) => {
-    const answered = { action: actions.get(request.routeOptions.url ?? '') ?? '', method: request.method, status: reply.statusCode, seconds: reply.elapsedTime / 1000 }
-    for (const observer of observers) observer.request!(answered)
-    done()
+  const hookFor = (action: string) => {
+    const record = observers.map((o) => o.requests!(action))
+    return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      const seconds = reply.elapsedTime / 1000
+      for (let i = 0; i < record.length; i++) record[i]!(request.method, reply.statusCode, seconds)
+      done()
+    }
+  }
+  server.addHook('onRoute', (route) => {
+    const own = route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse]
+    route.onResponse = [...own, hookFor(actions.get(route.url ?? '') ?? '') as never]
   })
+  const unmatched = hookFor('')
+  server.addHook('onResponse', (request, reply, done) => (request.is404 ? unmatched(request, reply, done) : done()))
 }
 
 /** How often Node looks for timed-out requests: a quarter of the timeout, between 250 ms and Node's own 30 s. */

@@ -29,7 +29,7 @@ export function metricsExtension(): Extension {
   return {
     name: 'metrics',
     observer: {
-      request: (r) => series.request(r.action, r.method, r.status, r.seconds),
+      requests: (action) => series.requests(action),
       cache: (action, hit) => series.cache(action, hit),
     },
     start(started) {

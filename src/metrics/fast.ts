@@ -32,18 +32,27 @@ export class FastCounter<L extends string> {
 
   /** Adds one to the label set of `values`, in `labelNames` order. */
   inc(...values: string[]): void {
+    this.entry(...values).value++
+  }
+
+  /**
+   * The count of one label set (created at 0), for a caller that keeps it:
+   * adding to it later costs no key building and no lookup.
+   */
+  entry(...values: string[]): { value: number } {
     const key = values.join('\u0000')
-    const entry = this.#counts.get(key)
-    if (entry !== undefined) entry.value++
-    else this.#counts.set(key, { labels: Object.fromEntries(this.#labelNames.map((n, i) => [n, values[i]!])) as Record<L, string>, value: 1 })
+    let entry = this.#counts.get(key)
+    if (entry === undefined) this.#counts.set(key, (entry = { labels: Object.fromEntries(this.#labelNames.map((n, i) => [n, values[i]!])) as Record<L, string>, value: 0 }))
+    return entry
   }
 
   async get(): Promise<Rendered> {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.#counts.values()].map((e) => ({ labels: e.labels, value: e.value })) }
   }
 
+  /** Zeroes every count; the label sets stay, as callers may hold their entries. */
   reset(): void {
-    this.#counts.clear()
+    for (const e of this.#counts.values()) e.value = 0
   }
 }
 
@@ -66,8 +75,18 @@ export class FastHistogram<L extends string> {
   }
 
   observe(labelValue: string, value: number): void {
+    this.observer(labelValue)(value)
+  }
+
+  /** Observes into the series of one label value, found once: for a caller that observes it again and again. */
+  observer(labelValue: string): (value: number) => void {
     let s = this.#series.get(labelValue)
     if (s === undefined) this.#series.set(labelValue, (s = { counts: new Float64Array(this.#buckets.length), sum: 0, count: 0 }))
+    const series = s
+    return (value) => this.#add(series, value)
+  }
+
+  #add(s: { counts: Float64Array; sum: number; count: number }, value: number): void {
     const buckets = this.#buckets
     let i = 0
     while (i < buckets.length && value > buckets[i]!) i++
@@ -91,7 +110,12 @@ export class FastHistogram<L extends string> {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values }
   }
 
+  /** Zeroes every series; they stay, as callers may hold their observers. */
   reset(): void {
-    this.#series.clear()
+    for (const s of this.#series.values()) {
+      s.counts.fill(0)
+      s.sum = 0
+      s.count = 0
+    }
   }
 }

@@ -60,7 +60,7 @@ export class InFlight {
   /** Forgets a request that ended, releasing its claim. Idempotent. */
   delete(entry: InFlightEntry): void {
     this.#entries.delete(entry)
-    this.#claimed.delete(entry)
+    if (this.#claimed.size !== 0) this.#claimed.delete(entry)
   }
 
   /** Requests in flight now. */

@@ -33,7 +33,15 @@ export function compileQueryCoercer(schema: JsonSchemaObject): QueryCoercer {
   const resolve = makeResolver(root)
   const coerceRoot = compileNode(root, resolve, 0)
   const literalKeys = new Set(Object.keys((root.properties as Node | undefined) ?? {}))
-  return (query) => coerceRoot(expandKeys(query, literalKeys)) as Record<string, unknown>
+  // The common query (flat keys, an object schema) goes straight to the object's coercer, which
+  // builds the one new object and drops `__proto__` itself: no copy before it.
+  const flat = typesOf(resolve(root), resolve).has('object') ? compileObject(resolve(root), resolve, 0) : undefined
+  return (query) => (flat !== undefined && !hasNestedKeys(query, literalKeys) ? flat(query) : coerceRoot(expandKeys(query, literalKeys))) as Record<string, unknown>
+}
+
+function hasNestedKeys(query: Record<string, unknown>, literal: Set<string>): boolean {
+  for (const key in query) if (!literal.has(key) && (key.includes('[') || key.includes('.'))) return true
+  return false
 }
 
 function makeResolver(root: Node): (node: Node) => Node {
@@ -111,9 +119,7 @@ function compileObject(node: Node, resolve: (n: Node) => Node, depth: number): (
 
 /** Expands `a[b]=1`, `a[]=1` and `a.b=1` into nested objects; keys the schema names literally stay as they are. */
 function expandKeys(query: Record<string, unknown>, literal: Set<string>): Node {
-  let nested = false
-  for (const key in query) if (!literal.has(key) && (key.includes('[') || key.includes('.'))) nested = true
-  if (!nested) return withoutProto(query)
+  if (!hasNestedKeys(query, literal)) return withoutProto(query)
   const out: Node = {}
   for (const key of Object.keys(query)) {
     const path = literal.has(key) ? [key] : splitKey(key)

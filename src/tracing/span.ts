@@ -1,8 +1,8 @@
-import { SpanKind, SpanStatusCode, context, isSpanContextValid, trace, type Span, type Tracer } from '@opentelemetry/api'
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, isSpanContextValid, trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api'
 import type { Invocation } from '../core/context.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
-import { parentContext } from './traceparent.ts'
+import { parentContext, parseTraceparent } from './traceparent.ts'
 
 /** Where a call came from, as the span kind says it: a server span for a remote caller, a consumer span for a job. */
 const KIND: Record<string, SpanKind> = { http: SpanKind.SERVER, ws: SpanKind.SERVER, graphql: SpanKind.SERVER, lambda: SpanKind.SERVER, job: SpanKind.CONSUMER, schedule: SpanKind.CONSUMER }
@@ -28,7 +28,14 @@ export class InvocationTracing {
     this.#tracer = tracer
   }
 
-  async run(action: CompiledAction, inv: Invocation, body: (traceId: string | undefined) => Promise<unknown>): Promise<unknown> {
+  run(action: CompiledAction, inv: Invocation, body: (traceId: string | undefined) => Promise<unknown>): Promise<unknown> {
+    // No SDK registered (the common case without OTEL_*): every span would be the API's no-op and
+    // context.with a plain call, so skip them; a remote parent still names the trace.
+    if (!sdkRegistered()) return body(inv.traceparent === undefined ? undefined : parseTraceparent(inv.traceparent)?.traceId)
+    return this.#traced(action, inv, body)
+  }
+
+  async #traced(action: CompiledAction, inv: Invocation, body: (traceId: string | undefined) => Promise<unknown>): Promise<unknown> {
     const parent = parentContext(inv.traceparent)
     const span = this.#tracer.startSpan(action.name, { kind: KIND[inv.trigger] ?? SpanKind.INTERNAL, attributes: { 'serval.action': action.name, 'serval.transport': inv.trigger, 'serval.request_id': inv.requestId } }, parent)
     const sc = span.spanContext()
@@ -44,6 +51,18 @@ export class InvocationTracing {
       span.end()
     }
   }
+}
+
+/** What the API's proxy delegates to while no SDK has registered a provider. */
+const NOOP_PROVIDER: TracerProvider = new ProxyTracerProvider().getDelegate()
+
+/**
+ * Whether a tracer provider (an SDK) is registered now. Asked per call, not
+ * once: an SDK may register after the app is built (a resource's `open`, a test).
+ */
+function sdkRegistered(): boolean {
+  const provider = trace.getTracerProvider()
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER
 }
 
 /** Marks a span failed with the status the error answers (a 4xx is the caller's; the span is an error either way). */
