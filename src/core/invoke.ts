@@ -29,10 +29,14 @@ export interface PipelineDeps {
  *
  * @example
  * ```ts
- * const out = await deps.tracing?.run(action, inv, (traceId) => pipeline(traceId))
+ * const out = tracing.recording() ? await tracing.run(action, inv, (traceId) => pipeline(traceId)) : await pipeline(tracing.traceIdOf(inv))
  * ```
  */
 export interface Tracing {
+  /** Whether a call would be recorded now: when not, the pipeline runs without the step (no span, no closure). */
+  recording(): boolean
+  /** The trace an unrecorded call belongs to: its remote parent's (`inv.traceparent`), if any. */
+  traceIdOf(inv: Invocation): string | undefined
   run(action: CompiledAction, inv: Invocation, body: (traceId: string | undefined) => Promise<unknown>): Promise<unknown>
 }
 
@@ -63,9 +67,11 @@ export interface ResultCache {
  * ```
  */
 export function invoke(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation): Promise<unknown> {
-  // One property read when tracing is off; otherwise the span wraps every step, auth included.
-  if (deps.tracing === undefined) return pipeline(deps, action, rawInput, inv, undefined)
-  return deps.tracing.run(action, inv, (traceId) => pipeline(deps, action, rawInput, inv, traceId))
+  // One property read when tracing is off, one check while nothing records; otherwise the span wraps every step, auth included.
+  const tracing = deps.tracing
+  if (tracing === undefined) return pipeline(deps, action, rawInput, inv, undefined)
+  if (!tracing.recording()) return pipeline(deps, action, rawInput, inv, inv.traceparent === undefined ? undefined : tracing.traceIdOf(inv))
+  return tracing.run(action, inv, (traceId) => pipeline(deps, action, rawInput, inv, traceId))
 }
 
 async function pipeline(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation, traceId: string | undefined): Promise<unknown> {

@@ -16,8 +16,16 @@ import type { CompiledAction } from '../core/registry.ts'
  * ```
  */
 export function serializeJson(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): [string, readonly Asset[]] {
-  const serialize = action.output ? () => action.output!.serialize(output) : () => JSON.stringify(output)
-  return serializeCapturing(serialize, () => app.settings.assets_public_base_url?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}${basePath(app.settings)}`)
+  return serializeCapturing(action.output ? action.output.serialize : stringify, output, assetsBase, { app, request })
+}
+
+function stringify(value: unknown): string {
+  return JSON.stringify(value)
+}
+
+/** Where asset hrefs point: `assets_public_base_url`, else the request's own origin. */
+function assetsBase({ app, request }: { app: App; request: FastifyRequest }): string {
+  return app.settings.assets_public_base_url?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}${basePath(app.settings)}`
 }
 
 /** Stores the assets an answer refers to, before it is sent, so every href resolves. */

@@ -18,7 +18,7 @@ const KIND: Record<string, SpanKind> = { http: SpanKind.SERVER, ws: SpanKind.SER
  * @example
  * ```ts
  * const tracing = new InvocationTracing(trace.getTracer('serval'))
- * await tracing.run(action, inv, (traceId) => pipeline(traceId))
+ * const out = tracing.recording() ? await tracing.run(action, inv, (traceId) => pipeline(traceId)) : await pipeline(tracing.traceIdOf(inv))
  * ```
  */
 export class InvocationTracing {
@@ -28,14 +28,23 @@ export class InvocationTracing {
     this.#tracer = tracer
   }
 
-  run(action: CompiledAction, inv: Invocation, body: (traceId: string | undefined) => Promise<unknown>): Promise<unknown> {
-    // No SDK registered (the common case without OTEL_*): every span would be the API's no-op and
-    // context.with a plain call, so skip them; a remote parent still names the trace.
-    if (!sdkRegistered()) return body(inv.traceparent === undefined ? undefined : parseTraceparent(inv.traceparent)?.traceId)
-    return this.#traced(action, inv, body)
+  /**
+   * Whether a span would be recorded: false while no SDK is registered (the
+   * common case without OTEL_*), when every span is the API's no-op and
+   * `context.with` a plain call. Asked per call, not once: an SDK may
+   * register after the app is built (a resource's `open`, a test).
+   */
+  recording(): boolean {
+    const provider = trace.getTracerProvider()
+    return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER
   }
 
-  async #traced(action: CompiledAction, inv: Invocation, body: (traceId: string | undefined) => Promise<unknown>): Promise<unknown> {
+  /** The trace of a call that is not recorded: its remote parent's. */
+  traceIdOf(inv: Invocation): string | undefined {
+    return parseTraceparent(inv.traceparent)?.traceId
+  }
+
+  async run(action: CompiledAction, inv: Invocation, body: (traceId: string | undefined) => Promise<unknown>): Promise<unknown> {
     const parent = parentContext(inv.traceparent)
     const span = this.#tracer.startSpan(action.name, { kind: KIND[inv.trigger] ?? SpanKind.INTERNAL, attributes: { 'serval.action': action.name, 'serval.transport': inv.trigger, 'serval.request_id': inv.requestId } }, parent)
     const sc = span.spanContext()
@@ -55,15 +64,6 @@ export class InvocationTracing {
 
 /** What the API's proxy delegates to while no SDK has registered a provider. */
 const NOOP_PROVIDER: TracerProvider = new ProxyTracerProvider().getDelegate()
-
-/**
- * Whether a tracer provider (an SDK) is registered now. Asked per call, not
- * once: an SDK may register after the app is built (a resource's `open`, a test).
- */
-function sdkRegistered(): boolean {
-  const provider = trace.getTracerProvider()
-  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER
-}
 
 /** Marks a span failed with the status the error answers (a 4xx is the caller's; the span is an error either way). */
 function failed(span: Span, error: unknown): void {
