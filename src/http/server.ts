@@ -84,7 +84,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
       done()
     })
   }
-  observeRequests(server, app)
+  const observeUnmatched = observeRequests(server, app)
   registerJsonParser(server, s.max_json_depth)
   registerMultipart(server, app)
   server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
@@ -93,15 +93,16 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   registerSystemRoutes(server, app, state)
   const allow = new AllowTable()
   registerActionRoutes(server, app, allow)
-  server.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  server.setNotFoundHandler((request, reply) => {
+    observeUnmatched?.(request, reply)
+    return sendProblem(
       app,
       request,
       reply,
       allow.notAllowed(request.method, request.url) ??
         new ServalError('not-found', { detail: `Nothing at ${request.method} ${request.url.split('?')[0]}` }),
-    ),
-  )
+    )
+  })
   if (options.docs !== false) await registerDocsRoutes(server, app)
   await mountRoutes(server, app, app.extensions.flatMap((ext) => ext.routes?.(app) ?? []), allow)
   await registerWebSockets(server, app) // /channels/{name} and /ws, in their own context
@@ -138,12 +139,14 @@ export async function startServing(app: App): Promise<void> {
  * request, from Fastify's onResponse hook: added only when one listens.
  * Each route gets its own hook, with its recorders asked for once as the
  * route is added (the action is known then, so the label set stays
- * bounded and a request reads no route options); unmatched URLs ('' as
- * the action) are counted by one global hook that looks only at them.
+ * bounded and a request reads no route options). Unmatched URLs ('' as
+ * the action) have no route: the returned function, which the not-found
+ * handler calls, counts each once its answer is sent, so no global hook
+ * runs on every other request.
  */
-function observeRequests(server: FastifyInstance, app: App): void {
+function observeRequests(server: FastifyInstance, app: App): ((request: FastifyRequest, reply: FastifyReply) => void) | undefined {
   const observers = app.extensions.flatMap((ext) => (ext.observer?.requests ? [ext.observer] : []))
-  if (observers.length === 0) return
+  if (observers.length === 0) return undefined
   const actions = new Map(app.registry.list().map((a) => [`/actions/${a.path}`, a.name]))
   const hookFor = (action: string) => {
     const record = observers.map((o) => o.requests!(action))
@@ -158,7 +161,8 @@ function observeRequests(server: FastifyInstance, app: App): void {
     route.onResponse = [...own, hookFor(actions.get(route.url ?? '') ?? '') as never]
   })
   const unmatched = hookFor('')
-  server.addHook('onResponse', (request, reply, done) => (request.is404 ? unmatched(request, reply, done) : done()))
+  const noop = () => {}
+  return (request, reply) => void reply.raw.once('finish', () => unmatched(request, reply, noop))
 }
 
 /** How often Node looks for timed-out requests: a quarter of the timeout, between 250 ms and Node's own 30 s. */
