@@ -1,8 +1,7 @@
 import type { App } from '../app/app.ts'
 import type { RouteRequest } from '../app/route.ts'
 import { ADMIN_SCOPE, type Principal } from '../auth/principal.ts'
-import { unauthorized } from '../auth/challenge.ts'
-import { ServalError } from '../errors/index.ts'
+import { forbidden, unauthorized } from '../auth/challenge.ts'
 
 /** Options of `requireAdmin`. */
 export interface RequireAdminOptions {
@@ -32,8 +31,6 @@ export async function requireAdmin(app: App, request: RouteRequest, options: Req
   const { groupId: _group, ...credentials } = request.credentials // who the caller is, not a group it acts for
   const principal = identify ? ((await identify.call(app.security, credentials)) ?? null) : null
   if (principal === null) throw unauthorized(`${request.path} needs a token with the ${ADMIN_SCOPE} scope`)
-  if (!principal.scopes.includes(ADMIN_SCOPE)) {
-    throw new ServalError('forbidden', { detail: `${request.path} needs the ${ADMIN_SCOPE} scope`, headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${ADMIN_SCOPE}"` } })
-  }
+  if (!principal.scopes.includes(ADMIN_SCOPE)) throw forbidden(`${request.path} needs the ${ADMIN_SCOPE} scope`, [ADMIN_SCOPE])
   return principal
 }
