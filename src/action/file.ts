@@ -24,3 +24,18 @@ export function file(body: Uint8Array | ReadableStream<Uint8Array>, contentType:
 export function isFileOutput(value: unknown): value is FileOutput {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[FILE_BRAND] === true
 }
+
+/**
+ * True for an output that is bytes rather than JSON: a `file()`, a
+ * `Uint8Array`, a `Blob` or a `ReadableStream`. Only HTTP can send one;
+ * transports that carry JSON alone (jobs, `/ws`) refuse it by this test.
+ *
+ * @example
+ * ```ts
+ * isBinaryOutput(file(bytes, 'image/png')) // true
+ * isBinaryOutput({ total: 3 }) // false
+ * ```
+ */
+export function isBinaryOutput(value: unknown): boolean {
+  return value instanceof Uint8Array || (typeof Blob !== 'undefined' && value instanceof Blob) || value instanceof ReadableStream || isFileOutput(value)
+}
