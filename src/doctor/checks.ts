@@ -6,6 +6,7 @@ import { discoverChannels } from '../channels/discover.ts'
 import type { LoadedSettings } from '../config/load.ts'
 import { buildRegistry } from '../core/registry.ts'
 import { discoverActions, noActionsError } from '../discovery/discover.ts'
+import { redact } from '../jobs/redis/redact.ts'
 import { failed, ok, reason, skipped, within, type CheckResult } from './check.ts'
 
 const TIMEOUT_MS = 3000
@@ -90,8 +91,3 @@ export async function checkFunctionDirs(dirs: readonly string[], cwd: string): P
   }
 }
 
-function redact(url: string): string {
-  const u = new URL(url)
-  if (u.password) u.password = '***'
-  return u.toString().replace(/\/$/, '')
-}

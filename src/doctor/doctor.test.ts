@@ -77,6 +77,8 @@ describe('serval doctor checks', () => {
     const [bad] = failures(await doctor({ redis_url: 'redis://127.0.0.1:1' }))
     expect(bad?.message).toBe('Redis at redis://127.0.0.1:1 (redis_url, flag --redis-url) is unreachable: connect ECONNREFUSED 127.0.0.1:1')
     expect(bad?.fix).toMatch(/start Redis there.*unset it/)
+    const [secret] = failures(await doctor({ redis_url: 'redis://:s3cret@127.0.0.1:1/' }))
+    expect(secret?.message).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(redis_url/)
   })
 
   it('a reachable Redis passes', async (t) => {
