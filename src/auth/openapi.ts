@@ -4,6 +4,7 @@ import { accessRule } from './access.ts'
 import { kindsOf } from './credential-kinds.ts'
 import type { CredentialKinds } from './credential-security.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
+import { discoveryUrl } from './verify-oidc.ts'
 import { problemResponse } from '../openapi/schemas.ts'
 import { SESSION_COOKIE } from './session-cookie.ts'
 
@@ -48,7 +49,7 @@ function kindSchemes(kinds: CredentialKinds | undefined): Json {
 function schemes(app: App, oauth: string | undefined): Json {
   const s = app.settings
   const out: Json = { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }
-  if (oauth === 'oidc') out.oidc = { type: 'openIdConnect', openIdConnectUrl: `${s.oidc_url!.replace(/\/+$/, '')}/.well-known/openid-configuration` }
+  if (oauth === 'oidc') out.oidc = { type: 'openIdConnect', openIdConnectUrl: discoveryUrl(s.oidc_url!) }
   if (oauth === 'devToken') {
     out.devToken = { type: 'oauth2', description: 'Dev mode: any username, the debug password printed at startup', flows: { password: { tokenUrl: '/auth/token', scopes: allScopes(app) } } }
   }
