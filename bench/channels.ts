@@ -8,7 +8,8 @@
 // <!-- channels:start --> and <!-- channels:end -->. BENCH_QUICK=1: a smoke run at small scale.
 import { cpus } from 'node:os'
 import autocannon from 'autocannon'
-import { installCleanup, ROOT, start, stop, type Spawned } from './lib/procs.ts'
+import { installCleanup, ROOT, stop, type Spawned } from './lib/procs.ts'
+import { spawnPortServer } from './lib/port-server.ts'
 import { rssMb, serverPid } from './lib/proc-stats.ts'
 import { median } from './lib/stats.ts'
 import { postJson, Subscribers, wsCalls } from './channels-lib/clients.ts'
@@ -33,17 +34,7 @@ interface Server {
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 
 async function spawnServer(kind: Kind): Promise<Server> {
-  const proc = start(process.execPath, ['--conditions=serval-source', '--import', 'tsx', 'bench/channels-lib/server.ts', kind])
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} server did not start:\n${proc.output()}`)), 60_000)
-    proc.child.stdout?.on('data', () => {
-      const m = /PORT (\d+)/.exec(proc.output())
-      if (m) {
-        clearTimeout(timer)
-        resolve(Number(m[1]))
-      }
-    })
-  })
+  const { proc, port } = await spawnPortServer('bench/channels-lib/server.ts', [kind])
   return { kind, proc, port, pid: serverPid(proc.pid, port) }
 }
 

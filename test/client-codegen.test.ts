@@ -16,7 +16,7 @@ let server: TestServer
 // The generated module, typed by the compile step below (its types are checked there, not here).
 let gen: {
   createClient(url: string): Record<string, (input?: unknown) => Promise<unknown> & AsyncIterable<unknown>> & { jobs: Record<string, (input: unknown) => Promise<{ result(o?: { intervalMs?: number }): Promise<unknown> }>> }
-  ServalClientError: new (...args: never[]) => Error & { status: number; errors?: { path: string }[] }
+  ServalClientError: new (...args: never[]) => Error & { status: number; detail?: string; problem: { detail?: string }; errors?: { path: string }[] }
 }
 
 beforeAll(async () => {
@@ -66,6 +66,14 @@ export async function items(): Promise<number> { let n = 0; for await (const x o
     expect(program.getSourceFiles().filter((f) => !program.isSourceFileDefaultLibrary(f)).map((f) => f.fileName).sort()).toEqual([out, consumer].sort())
   })
 
+  it("carries serval/client's own modules (imports dropped), not a copy that can drift", () => {
+    const unexported = (text: string) => text.replace(/^export /gm, '')
+    const generated = unexported(readFileSync(out, 'utf8'))
+    for (const file of ['wire.ts', 'error.ts', 'transport.ts', 'query.ts', 'sse.ts', 'stream.ts', 'jobs.ts']) {
+      expect(generated, file).toContain(unexported(readFileSync(join('src/client', file), 'utf8').replace(/^import [^\n]*\n/gm, '')))
+    }
+  })
+
   it('answers values from POST and GET actions', async () => {
     const client = gen.createClient(server.url)
     expect(await client.addBook!({ title: 'Lathe', year: 1971 })).toEqual({ title: 'Lathe', author: 'unknown', year: 1971, format: 'paperback' })
@@ -77,6 +85,8 @@ export async function items(): Promise<number> { let n = 0; for await (const x o
     expect(error).toBeInstanceOf(gen.ServalClientError)
     const problem = error as InstanceType<typeof gen.ServalClientError>
     expect(problem.status).toBe(422)
+    expect(problem.detail).toBe(problem.problem.detail)
+    expect(problem.detail).toMatch(/./)
     expect(problem.errors?.map((e: { path: string }) => e.path).sort()).toEqual(expect.arrayContaining(['/year']))
   })
 

@@ -1,5 +1,6 @@
 import { action } from 'serval'
 import { Type } from '@sinclair/typebox'
+import { summarizeOrder } from '../lib/workloads.ts'
 
 const Item = Type.Object(
   {
@@ -23,13 +24,5 @@ export const summarize = action(
     input: Type.Object({ items: Type.Array(Item, { maxItems: 1000 }) }, { additionalProperties: false }),
     output: Type.Object({ count: Type.Integer(), total: Type.Number(), items: Type.Array(Line) }),
   },
-  ({ items }) => {
-    let total = 0
-    const out = items.map((it) => {
-      const line = it.price * it.qty
-      total += line
-      return { id: it.id, name: it.name, total: line, tags: it.tags.length, internalNote: 'not in the schema' }
-    })
-    return { count: items.length, total, items: out }
-  },
+  ({ items }) => summarizeOrder(items),
 )

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { Ajv, type ErrorObject } from 'ajv'
+import { summarizeOrder, type SummarizeItem } from '../lib/workloads.ts'
 
 const strictAjv = new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true })
 const queryAjv = new Ajv({ coerceTypes: 'array', removeAdditional: false, allErrors: true, useDefaults: true })
@@ -103,24 +104,6 @@ export function buildFastify(): FastifyInstance {
     required: ['id', 'name', 'total', 'tags'],
   }
 
-  interface Item {
-    id: number
-    name: string
-    price: number
-    qty: number
-    tags: string[]
-  }
-
-  function summarize(items: Item[]) {
-    let total = 0
-    const out = items.map((it) => {
-      const line = it.price * it.qty
-      total += line
-      return { id: it.id, name: it.name, total: line, tags: it.tags.length, internalNote: 'not in the schema' }
-    })
-    return { count: items.length, total, items: out }
-  }
-
   app.post(
     '/actions/summarize',
     {
@@ -140,7 +123,7 @@ export function buildFastify(): FastifyInstance {
         },
       },
     },
-    async (req) => summarize((req.body as { items: Item[] }).items),
+    async (req) => summarizeOrder((req.body as { items: SummarizeItem[] }).items),
   )
 
   return app

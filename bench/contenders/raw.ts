@@ -1,6 +1,7 @@
 // The practical ceiling on Node: node:http with every step written by hand —
 // query parsing, JSON body reading, validation and serialisation.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { summarizeOrder, type SummarizeItem } from '../lib/workloads.ts'
 
 // A counter, like Fastify's default request ids (and Serval's, with a process prefix).
 let reqCount = 0
@@ -122,26 +123,8 @@ function validNumber(v: unknown, integer: boolean): boolean {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 && (!integer || Number.isInteger(v))
 }
 
-interface Item {
-  id: number
-  name: string
-  price: number
-  qty: number
-  tags: string[]
-}
-
-function summarizeHandler(items: Item[]) {
-  let total = 0
-  const out = items.map((it) => {
-    const line = it.price * it.qty
-    total += line
-    return { id: it.id, name: it.name, total: line, tags: it.tags.length, internalNote: 'not in the schema' }
-  })
-  return { count: items.length, total, items: out }
-}
-
 // Hand-written serialiser: writes only the output schema's fields.
-function serializeSummary(s: ReturnType<typeof summarizeHandler>): string {
+function serializeSummary(s: ReturnType<typeof summarizeOrder>): string {
   let items = ''
   for (let i = 0; i < s.items.length; i++) {
     const it = s.items[i]!
@@ -158,7 +141,7 @@ function summarize(input: unknown): Result {
   if (!Array.isArray(items) || items.length > 1000) issues.push({ path: '/items', message: 'must be an array of at most 1000' })
   else for (let i = 0; i < items.length; i++) checkItem(items[i], i, issues)
   if (issues.length) return { ok: false, issues }
-  return { ok: true, value: serializeSummary(summarizeHandler(items as Item[])) }
+  return { ok: true, value: serializeSummary(summarizeOrder(items as SummarizeItem[])) }
 }
 
 const POST_ROUTES: Record<string, (input: unknown) => Result> = {

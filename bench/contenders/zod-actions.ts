@@ -2,6 +2,7 @@
 // contenders. Inputs are strict objects (unknown keys are a 422); outputs are
 // parsed through their schema before JSON.stringify, which drops extra fields.
 import { z } from 'zod'
+import { summarizeOrder } from '../lib/workloads.ts'
 
 export interface Issue {
   path: string
@@ -50,15 +51,7 @@ export const add = run(addInput, addOutput, ({ a, b }) => ({ result: a + b }))
 
 export const sayHello = run(helloInput, helloOutput, ({ name }) => ({ message: `Hello ${name}!` }))
 
-export const summarize = run(summarizeInput, summarizeOutput, ({ items }) => {
-  let total = 0
-  const out = items.map((it) => {
-    const line = it.price * it.qty
-    total += line
-    return { id: it.id, name: it.name, total: line, tags: it.tags.length, internalNote: 'not in the schema' }
-  })
-  return { count: items.length, total, items: out }
-})
+export const summarize = run(summarizeInput, summarizeOutput, ({ items }) => summarizeOrder(items))
 
 export function problemBody(status: number, title: string, instance: string, requestId: string, issues?: Issue[]) {
   const type = status === 422 ? 'urn:serval:problem:invalid-input' : `urn:serval:problem:http-${status}`

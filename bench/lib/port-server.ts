@@ -3,18 +3,19 @@ import { start, type Spawned } from './procs.ts'
 import type { Workload } from './workloads.ts'
 
 /**
- * Starts a bench server script (run from the source, as tests do) and
- * resolves with its port once it prints `PORT <n>`.
+ * Starts a bench server script (run from the source, as tests do) with
+ * `args`, and resolves with its port once it prints `PORT <n>`.
  *
  * @example
  * ```ts
  * const { proc, port } = await spawnPortServer('bench/cache-lib/server.ts')
+ * const ws = await spawnPortServer('bench/channels-lib/server.ts', ['ws'])
  * ```
  */
-export async function spawnPortServer(script: string): Promise<{ proc: Spawned; port: number }> {
-  const proc = start(process.execPath, ['--conditions=serval-source', '--import', 'tsx', script])
+export async function spawnPortServer(script: string, args: readonly string[] = []): Promise<{ proc: Spawned; port: number }> {
+  const proc = start(process.execPath, ['--conditions=serval-source', '--import', 'tsx', script, ...args])
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${proc.output()}`)), 60_000)
+    const timer = setTimeout(() => reject(new Error(`${[script, ...args].join(' ')} did not start:\n${proc.output()}`)), 60_000)
     proc.child.stdout?.on('data', () => {
       const m = /PORT (\d+)/.exec(proc.output())
       if (m) {

@@ -1,6 +1,6 @@
-type Json = Record<string, any>
+import { problemResponse } from '../openapi/schemas.ts'
 
-const problem = (description: string): Json => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } })
+type Json = Record<string, any>
 
 /**
  * Adds `GET /assets/{id}` to the OpenAPI document, and the `Asset` link
@@ -39,8 +39,8 @@ export function addAssetsOpenApi(doc: Json): void {
         '200': { description: 'The bytes', headers, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
         '206': { description: 'The range asked for', headers: { ...headers, 'Content-Range': { schema: { type: 'string' } } }, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
         '304': { description: 'Not modified', headers },
-        '404': problem('No such asset'),
-        '416': problem('The range is outside the bytes'),
+        '404': problemResponse('No such asset'),
+        '416': problemResponse('The range is outside the bytes'),
       },
     },
   }

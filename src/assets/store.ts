@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
-import { access, readFile, rename, writeFile } from 'node:fs/promises'
+import { access, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeWhole } from '../internal/write-whole.ts'
 import type { Asset } from './asset.ts'
 
 /** A base58btc multihash: anything else is not an id and never reaches the file system. */
@@ -27,10 +28,8 @@ export class AssetStore {
   async put(asset: Asset): Promise<void> {
     const file = join(this.#dir, asset.id)
     if (await access(file).then(() => true, () => false)) return
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
     await writeFile(`${file}.type`, asset.contentType)
-    await writeFile(tmp, asset.bytes)
-    await rename(tmp, file)
+    await writeWhole(file, asset.bytes)
   }
 
   /** The bytes and content type, or undefined for an unknown or malformed id. */

@@ -4,11 +4,11 @@ import { accessRule } from './access.ts'
 import { kindsOf } from './credential-kinds.ts'
 import type { CredentialKinds } from './credential-security.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
+import { discoveryUrl } from './verify-oidc.ts'
+import { problemResponse } from '../openapi/schemas.ts'
 import { SESSION_COOKIE } from './session-cookie.ts'
 
 type Json = Record<string, any>
-
-const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }
 
 /**
  * Adds auth to the OpenAPI document: the security schemes of `auth_mode`
@@ -49,7 +49,7 @@ function kindSchemes(kinds: CredentialKinds | undefined): Json {
 function schemes(app: App, oauth: string | undefined): Json {
   const s = app.settings
   const out: Json = { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }
-  if (oauth === 'oidc') out.oidc = { type: 'openIdConnect', openIdConnectUrl: `${s.oidc_url!.replace(/\/+$/, '')}/.well-known/openid-configuration` }
+  if (oauth === 'oidc') out.oidc = { type: 'openIdConnect', openIdConnectUrl: discoveryUrl(s.oidc_url!) }
   if (oauth === 'devToken') {
     out.devToken = { type: 'oauth2', description: 'Dev mode: any username, the debug password printed at startup', flows: { password: { tokenUrl: '/auth/token', scopes: allScopes(app) } } }
   }
@@ -79,11 +79,11 @@ function secureOperations(doc: Json, action: CompiledAction, plain: readonly str
 }
 
 function response401(): Json {
-  return { description: 'No token, or a bad one (expired, forged, wrong issuer or audience); `WWW-Authenticate: Bearer` says why', content: PROBLEM }
+  return problemResponse('No token, or a bad one (expired, forged, wrong issuer or audience); `WWW-Authenticate: Bearer` says why')
 }
 
 function response403(): Json {
-  return { description: 'The token is fine but lacks a required scope or group, or the access rule denied this input', content: PROBLEM }
+  return problemResponse('The token is fine but lacks a required scope or group, or the access rule denied this input')
 }
 
 function tokenPath(): Json {
@@ -109,7 +109,7 @@ function tokenPath(): Json {
       summary: 'Dev mode only: OAuth2 password grant issuing HS256 tokens',
       security: [],
       requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: form } } },
-      responses: { '200': { description: 'A token', content: { 'application/json': { schema: token } } }, '400': { description: 'Bad grant', content: PROBLEM }, '429': tooManyGuesses() },
+      responses: { '200': { description: 'A token', content: { 'application/json': { schema: token } } }, '400': problemResponse('Bad grant'), '429': tooManyGuesses() },
     },
   }
 }
@@ -127,17 +127,17 @@ function sessionPaths(): Json {
         responses: {
           '200': { description: 'Logged in (JSON)', headers: cookie, content: { 'application/json': { schema: loggedIn } } },
           '303': { description: 'Logged in (form): to `next`; or, failed, back to the login page with `error`', headers: cookie },
-          '401': { description: 'Wrong username or password (JSON)', content: PROBLEM }, '403': { description: 'Posted from another site', content: PROBLEM }, '429': tooManyGuesses(),
+          '401': problemResponse('Wrong username or password (JSON)'), '403': problemResponse('Posted from another site'), '429': tooManyGuesses(),
         },
       },
     },
     '/auth/logout': {
-      post: { operationId: '_authLogout', tags: ['system'], summary: 'End the session: the cookie stops working', security: [], responses: { '204': { description: 'Logged out', headers: cookie }, '303': { description: 'Logged out (form): to the login page' }, '403': { description: 'Posted from another site', content: PROBLEM } } },
+      post: { operationId: '_authLogout', tags: ['system'], summary: 'End the session: the cookie stops working', security: [], responses: { '204': { description: 'Logged out', headers: cookie }, '303': { description: 'Logged out (form): to the login page' }, '403': problemResponse('Posted from another site') } },
     },
   }
 }
 
 function tooManyGuesses(): Json {
   const headers = { 'Retry-After': { description: 'Seconds until this client may try again', schema: { type: 'integer' } } }
-  return { description: 'Too many wrong passwords in a row from this client', headers, content: PROBLEM }
+  return problemResponse('Too many wrong passwords in a row from this client', headers)
 }

@@ -3,6 +3,7 @@ import type { Route, RouteRequest, RouteResponse } from '../app/route.ts'
 import { ServalError } from '../errors/index.ts'
 import type { BasicUsers } from './basic-users.ts'
 import { kindsOf } from './credential-kinds.ts'
+import { bodyField } from './body-field.ts'
 import { crossSiteRefused } from './csrf.ts'
 import { loginPage } from './login-page.ts'
 import { safeNext } from './login-redirect.ts'
@@ -45,9 +46,9 @@ export function sessionRoutes(app: App): Route[] {
 async function logIn(login: Login, request: RouteRequest): Promise<RouteResponse> {
   refuseCrossSite(request)
   const isForm = isFormRequest(request)
-  const next = safeNext(field(request.body, 'next'))
-  const username = field(request.body, 'username') ?? ''
-  const password = field(request.body, 'password') ?? ''
+  const next = safeNext(bodyField(request.body, 'next'))
+  const username = bodyField(request.body, 'username') ?? ''
+  const password = bodyField(request.body, 'password') ?? ''
   try {
     if (username === '' || password === '' || username.length > 200 || password.length > 1024) {
       throw new ServalError('bad-request', { detail: 'username and password are required (at most 200 and 1024 characters)' })
@@ -111,11 +112,4 @@ function formError(error: unknown): string {
 
 function isFormRequest(request: RouteRequest): boolean {
   return (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')
-}
-
-/** A body field's first value as a string (forms may repeat a field). */
-function field(body: unknown, name: string): string | undefined {
-  const value = typeof body === 'object' && body !== null && Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined
-  const first = Array.isArray(value) ? value[0] : value
-  return typeof first === 'string' ? first : undefined
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync } from 'node:fs'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { writeWhole } from '../internal/write-whole.ts'
 
 /** What the server keeps of a login session (never the cookie: it is stored under a hash of the id). */
 export interface SessionRecord {
@@ -62,9 +62,7 @@ export class FileSessionStore implements SessionStore {
   }
 
   async put(key: string, record: SessionRecord): Promise<void> {
-    const temp = join(this.#dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`)
-    await writeFile(temp, JSON.stringify(record), { mode: 0o600 })
-    await rename(temp, this.#file(key))
+    await writeWhole(this.#file(key), JSON.stringify(record), { mode: 0o600 })
   }
 
   async delete(key: string): Promise<void> {

@@ -2,6 +2,7 @@ import type { App } from '../app/app.ts'
 import type { Route, RouteRequest } from '../app/route.ts'
 import { ServalError } from '../errors/index.ts'
 import { words } from './claims.ts'
+import { bodyField } from './body-field.ts'
 import { debugIssuerOf, issueToken, passwordMatches, type DebugIssuer } from './debug-issuer.ts'
 import { FailureThrottle } from './failure-throttle.ts'
 
@@ -33,7 +34,7 @@ export function tokenRoutes(app: App): Route[] {
 }
 
 async function grant(issuer: DebugIssuer, request: RouteRequest) {
-  const form = (name: string) => field(request.body, name)
+  const form = (name: string) => bodyField(request.body, name)
   const grantType = form('grant_type')
   if (grantType !== 'password') {
     throw oauthError('unsupported-grant-type', 'unsupported_grant_type', `grant_type must be "password", got ${JSON.stringify(grantType ?? null)}`)
@@ -43,13 +44,6 @@ async function grant(issuer: DebugIssuer, request: RouteRequest) {
   if (!passwordMatches(issuer, form('password') ?? '')) throw oauthError('invalid-grant', 'invalid_grant', 'Wrong username or password')
   const token = await issueToken(issuer, username, words(form('scope')), words(form('groups')))
   return { status: 200, headers: { 'cache-control': 'no-store' }, body: token }
-}
-
-/** A form field's first value (what `URLSearchParams.get` gives). */
-function field(body: unknown, name: string): string | undefined {
-  const value = typeof body === 'object' && body !== null && Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined
-  const first = Array.isArray(value) ? value[0] : value
-  return typeof first === 'string' ? first : undefined
 }
 
 /** Refuses a client that must still wait (before the password is even looked at); counts its wrong passwords. */

@@ -61,20 +61,41 @@ export function createOidcVerifier(options: OidcOptions): TokenVerifier & { read
 
 /** Reads the discovery document; its `issuer` is what tokens' `iss` must equal. */
 async function discoverIssuer(options: OidcOptions): Promise<Issuer> {
-  const url = `${options.url.replace(/\/+$/, '')}/.well-known/openid-configuration`
-  let doc: { issuer?: unknown; jwks_uri?: unknown }
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5_000), headers: { accept: 'application/json' } })
-    if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    doc = (await res.json()) as typeof doc
-  } catch (cause) {
+  const doc = await readDiscovery(options.url, 5_000).catch((cause: unknown) => {
     throw unreachable(options.url, cause)
-  }
-  if (typeof doc.issuer !== 'string' || typeof doc.jwks_uri !== 'string' || !URL.canParse(doc.jwks_uri)) {
-    throw unreachable(options.url, new Error(`${url} has no issuer or jwks_uri`))
-  }
-  const keys = createRemoteJWKSet(new URL(doc.jwks_uri), { cooldownDuration: options.jwksCooldownMs })
+  })
+  const keys = createRemoteJWKSet(new URL(doc.jwksUri), { cooldownDuration: options.jwksCooldownMs })
   return { issuer: doc.issuer, keys }
+}
+
+/**
+ * Where an issuer publishes its OpenID Connect discovery document.
+ *
+ * @example
+ * ```ts
+ * discoveryUrl('https://login.example.com/') // 'https://login.example.com/.well-known/openid-configuration'
+ * ```
+ */
+export function discoveryUrl(issuerUrl: string): string {
+  return `${issuerUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`
+}
+
+/**
+ * An issuer's discovery document, the two fields Serval uses: `issuer`
+ * (what tokens' `iss` must equal) and `jwks_uri`. Rejects with an error
+ * saying why when it cannot be fetched within `timeoutMs` or lacks them.
+ *
+ * @example
+ * ```ts
+ * const { issuer, jwksUri } = await readDiscovery(settings.oidc_url, 5_000)
+ * ```
+ */
+export async function readDiscovery(issuerUrl: string, timeoutMs: number): Promise<{ issuer: string; jwksUri: string }> {
+  const res = await fetch(discoveryUrl(issuerUrl), { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } })
+  if (!res.ok) throw new Error(`HTTP ${res.status}`)
+  const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown }
+  if (typeof doc.issuer !== 'string' || typeof doc.jwks_uri !== 'string' || !URL.canParse(doc.jwks_uri)) throw new Error('the answer has no issuer or jwks_uri')
+  return { issuer: doc.issuer, jwksUri: doc.jwks_uri }
 }
 
 /** A 503: the token may be fine, the issuer is not answering. The cause goes to the log, not the client. */

@@ -1,10 +1,8 @@
-import { ServalClientError, parseProblem, responseError } from './error.ts'
-import { encodeQuery } from './query.ts'
-import { parseSse } from './sse.ts'
-import { decodeValue, type Transport } from './transport.ts'
-import type { CallOptions } from './types.ts'
+import { responseError } from './error.ts'
+import { streamItems } from './stream.ts'
+import { decodeValue, inputRequest, type Transport } from './transport.ts'
+import type { CallOptions } from './wire.ts'
 
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 const PREFERRED = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE']
 
 /**
@@ -41,10 +39,7 @@ export class ActionCaller {
   }
 
   #send(method: string, path: string, input: unknown, options: CallOptions): Promise<Response> {
-    const url = `/actions/${path}`
-    if (BODY_METHODS.has(method)) return this.#transport.send({ ...options, method, path: url, body: input })
-    const query = encodeQuery(input)
-    return this.#transport.send({ ...options, method, path: query ? `${url}?${query}` : url })
+    return this.#transport.send(inputRequest(method, `/actions/${path}`, input, options))
   }
 
   async #fail(res: Response): Promise<never> {
@@ -100,15 +95,4 @@ async function* streamItemsOrValue(res: Response): AsyncGenerator<unknown> {
 
 function isSse(res: Response): boolean {
   return (res.headers.get('content-type') ?? '').startsWith('text/event-stream')
-}
-
-/** A stream's items: `data` events until `end`; an `error` event rejects with its problem. */
-async function* streamItems(res: Response): AsyncGenerator<unknown> {
-  if (!res.body) return
-  for await (const event of parseSse(res.body)) {
-    if (event.event === 'message') yield JSON.parse(event.data)
-    else if (event.event === 'end') return
-    else if (event.event === 'error') throw new ServalClientError(parseProblem(event.data) ?? { type: 'about:blank', title: 'Stream failed', status: 500, detail: event.data })
-  }
-  throw new Error('The stream ended before its end event (the connection was cut)')
 }

@@ -1,4 +1,4 @@
-import type { ClientProblem } from './types.ts'
+import type { ClientProblem } from './wire.ts'
 
 /**
  * A call that failed on the server: carries the problem document (RFC 9457)

@@ -1,6 +1,6 @@
 import { ServalClientError } from './error.ts'
 import { decodeValue, type Transport } from './transport.ts'
-import type { CallOptions, ClientJobView, JobHandle, ResultOptions } from './types.ts'
+import type { CallOptions, ClientJobView, JobHandle, ResultOptions } from './wire.ts'
 
 const NOT_FINISHED = 'urn:serval:problem:job-not-finished'
 

@@ -1,5 +1,6 @@
 import { responseError } from './error.ts'
-import type { CallOptions, ClientOptions } from './types.ts'
+import { encodeQuery } from './query.ts'
+import type { CallOptions, ClientOptions } from './wire.ts'
 
 /** One request as the client sends it. */
 export interface Send extends CallOptions {
@@ -47,6 +48,24 @@ export class Transport {
     if (!res.ok) throw await responseError(res)
     return res
   }
+}
+
+const QUERY_METHODS = new Set(['GET', 'HEAD', 'DELETE'])
+
+/**
+ * The request of a call with `input`: in the query string for `GET`,
+ * `HEAD` and `DELETE` (which carry no body the server reads), as a JSON
+ * body otherwise.
+ *
+ * @example
+ * ```ts
+ * inputRequest('GET', '/actions/search', { q: 'cat' }, {}) // { method: 'GET', path: '/actions/search?q=cat' }
+ * ```
+ */
+export function inputRequest(method: string, path: string, input: unknown, options: CallOptions): Send {
+  if (!QUERY_METHODS.has(method)) return { ...options, method, path, body: input }
+  const query = encodeQuery(input)
+  return { ...options, method, path: query ? `${path}?${query}` : path }
 }
 
 /**

@@ -2,10 +2,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { Redis } from 'ioredis'
+import { discoveryUrl, readDiscovery } from '../auth/verify-oidc.ts'
 import { discoverChannels } from '../channels/discover.ts'
 import type { LoadedSettings } from '../config/load.ts'
 import { buildRegistry } from '../core/registry.ts'
 import { discoverActions, noActionsError } from '../discovery/discover.ts'
+import { redact } from '../jobs/redis/redact.ts'
 import { failed, ok, reason, skipped, within, type CheckResult } from './check.ts'
 
 const TIMEOUT_MS = 3000
@@ -64,12 +66,9 @@ export async function checkRedis({ settings, sources }: LoadedSettings): Promise
 export async function checkOidc({ settings, sources }: LoadedSettings): Promise<CheckResult> {
   if (settings.auth_mode !== 'oidc') return skipped(`auth_mode is ${settings.auth_mode}: no OIDC issuer to reach`)
   if (!settings.oidc_url) return failed('auth_mode is oidc but oidc_url is not set', 'set oidc_url (--oidc-url, SERVAL_OIDC_URL) to the issuer URL')
-  const url = `${settings.oidc_url.replace(/\/+$/, '')}/.well-known/openid-configuration`
+  const url = discoveryUrl(settings.oidc_url)
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } })
-    if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown }
-    if (typeof doc.issuer !== 'string' || typeof doc.jwks_uri !== 'string') throw new Error('the answer has no issuer or jwks_uri')
+    const doc = await readDiscovery(settings.oidc_url, TIMEOUT_MS)
     return ok(`OIDC discovery at ${url} answers (issuer ${doc.issuer})`)
   } catch (error) {
     return failed(`OIDC discovery at ${url} (oidc_url, ${sources.oidc_url}) failed: ${reason(error)}`, 'check oidc_url (--oidc-url, SERVAL_OIDC_URL) is the issuer URL and reachable from here')
@@ -90,8 +89,3 @@ export async function checkFunctionDirs(dirs: readonly string[], cwd: string): P
   }
 }
 
-function redact(url: string): string {
-  const u = new URL(url)
-  if (u.password) u.password = '***'
-  return u.toString().replace(/\/$/, '')
-}

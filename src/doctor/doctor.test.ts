@@ -35,6 +35,8 @@ beforeAll(async () => {
   closedPort = await freePort()
   issuer = createHttpServer((req, res) => {
     const ok = req.url === '/realm/.well-known/openid-configuration'
+    // An issuer whose jwks_uri is no URL: the server refuses it, so doctor must too.
+    if (req.url === '/broken/.well-known/openid-configuration') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: issuerUrl, jwks_uri: 'not a url' }))
     res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' }).end(ok ? JSON.stringify({ issuer: issuerUrl, jwks_uri: `${issuerUrl}/jwks` }) : '{}')
   })
   await new Promise<void>((r) => issuer.listen(0, '127.0.0.1', r))
@@ -77,6 +79,8 @@ describe('serval doctor checks', () => {
     const [bad] = failures(await doctor({ redis_url: 'redis://127.0.0.1:1' }))
     expect(bad?.message).toBe('Redis at redis://127.0.0.1:1 (redis_url, flag --redis-url) is unreachable: connect ECONNREFUSED 127.0.0.1:1')
     expect(bad?.fix).toMatch(/start Redis there.*unset it/)
+    const [secret] = failures(await doctor({ redis_url: 'redis://:s3cret@127.0.0.1:1/' }))
+    expect(secret?.message).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(redis_url/)
   })
 
   it('a reachable Redis passes', async (t) => {
@@ -90,6 +94,8 @@ describe('serval doctor checks', () => {
     expect(bad?.message).toMatch(new RegExp(`^OIDC discovery at http://127.0.0.1:${closedPort}/realm/.well-known/openid-configuration \\(oidc_url, flag --oidc-url\\) failed: .*ECONNREFUSED`))
     const wrongPath = failures(await doctor({ auth_mode: 'oidc', oidc_url: `${issuerUrl}/elsewhere` }))
     expect(wrongPath[0]?.message).toMatch(/failed: HTTP 404/)
+    const broken = failures(await doctor({ auth_mode: 'oidc', oidc_url: issuerUrl.replace(/\/realm$/, '/broken') }))
+    expect(broken[0]?.message).toMatch(/failed: the answer has no issuer or jwks_uri/)
     expect(failures(await doctor({ auth_mode: 'oidc', oidc_url: issuerUrl }))).toEqual([])
   })
 

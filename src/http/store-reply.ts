@@ -1,6 +1,6 @@
 import { basePath } from '../config/public-url.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { isFileOutput } from '../action/file.ts'
+import { readBinaryOutput } from '../action/file.ts'
 import type { App } from '../app/app.ts'
 import type { Credentials } from '../core/security.ts'
 import type { CompiledAction } from '../core/registry.ts'
@@ -65,15 +65,9 @@ async function sendAsAsset(app: App, request: FastifyRequest, reply: FastifyRepl
 async function render(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): Promise<{ status: number; contentType: string | undefined; body: Buffer }> {
   if (output === undefined) return { status: 204, contentType: undefined, body: Buffer.alloc(0) }
   const bytes = (body: Uint8Array, contentType: string) => ({ status: 200, contentType, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) })
-  if (isFileOutput(output)) return bytes(await collect(output.body), output.contentType)
-  if (output instanceof Uint8Array) return bytes(output, 'application/octet-stream')
-  if (output instanceof Blob) return bytes(new Uint8Array(await output.arrayBuffer()), output.type || 'application/octet-stream')
-  if (output instanceof ReadableStream) return bytes(await collect(output), 'application/octet-stream')
+  const binary = await readBinaryOutput(output)
+  if (binary) return bytes(binary.body, binary.contentType)
   const [json, assets] = serializeJson(app, request, action, output)
   await storeAssets(app, assets)
   return { status: 200, contentType: JSON_TYPE, body: Buffer.from(json) }
-}
-
-async function collect(body: Uint8Array | ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return body instanceof Uint8Array ? body : new Uint8Array(await new Response(body).arrayBuffer())
 }

@@ -1,4 +1,4 @@
-import { isFileOutput } from '../action/file.ts'
+import { isBinaryOutput } from '../action/file.ts'
 import type { App } from '../app/app.ts'
 import type { Principal } from '../auth/principal.ts'
 import { isStream } from '../core/invoke.ts'
@@ -132,12 +132,8 @@ async function invokeAndCollect(app: App, attempt: Attempt, signal: () => AbortS
     for await (const item of output) items.push(item)
     return items
   }
-  if (isBinary(output)) throw new ServalError('job-failed', { detail: 'A binary output cannot be a job result; return JSON' })
+  if (isBinaryOutput(output)) throw new ServalError('job-failed', { detail: 'A binary output cannot be a job result; return JSON' })
   return output
-}
-
-function isBinary(value: unknown): boolean {
-  return value instanceof Uint8Array || value instanceof Blob || value instanceof ReadableStream || isFileOutput(value)
 }
 
 function failure(app: App, attempt: Attempt, error: unknown): Outcome {

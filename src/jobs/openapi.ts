@@ -1,11 +1,10 @@
 import type { App } from '../app/app.ts'
-import { pascalCase } from '../openapi/schemas.ts'
+import { pascalCase, problemResponse } from '../openapi/schemas.ts'
 import { JOB_STATUSES } from './types.ts'
 
 type Json = Record<string, any>
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` })
-const problem = (description: string): Json => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } })
 const job = (description: string, headers?: Json): Json => ({ description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: ref('Job') } } })
 
 /** The `Job` view every `/jobs` answer uses. */
@@ -62,9 +61,9 @@ export function addJobPaths(doc: Json, app: App): void {
         requestBody: { required: false, content: { 'application/json': { schema: doc.components.schemas[input] ? ref(input) : {} } } },
         responses: {
           '202': job('Queued; poll Location', { Location: { schema: { type: 'string' }, description: '/jobs/{id}' } }),
-          '404': problem('No such action'),
+          '404': problemResponse('No such action'),
           '422': { $ref: '#/components/responses/Error422' },
-          '503': problem('Jobs are unavailable (the job store is in use by another process, or Redis is down)'),
+          '503': problemResponse('Jobs are unavailable (the job store is in use by another process, or Redis is down)'),
         },
       },
     }
@@ -89,13 +88,13 @@ function commonPaths(): Json {
       },
     },
     '/jobs/{id}': {
-      get: { operationId: '_getJob', tags: ['jobs'], summary: 'A job: status, progress, timestamps, error', parameters: [idParam], responses: { '200': job('The job'), '404': problem('No such job (or not yours)') } },
+      get: { operationId: '_getJob', tags: ['jobs'], summary: 'A job: status, progress, timestamps, error', parameters: [idParam], responses: { '200': job('The job'), '404': problemResponse('No such job (or not yours)') } },
       delete: {
         operationId: '_cancelJob',
         tags: ['jobs'],
         summary: "Cancel a job: the handler's ctx.signal fires",
         parameters: [idParam],
-        responses: { '200': job('Cancelled'), '202': job('Cancelling: the process running it is stopping it'), '404': problem('No such job'), '409': problem('The job already finished (job-finished)') },
+        responses: { '200': job('Cancelled'), '202': job('Cancelling: the process running it is stopping it'), '404': problemResponse('No such job'), '409': problemResponse('The job already finished (job-finished)') },
       },
     },
     '/jobs/{id}/result': {
@@ -107,9 +106,9 @@ function commonPaths(): Json {
         responses: {
           '200': { description: "The action's output (a stream's items as an array)", content: { 'application/json': { schema: {} } } },
           '204': { description: 'The action returned nothing' },
-          '404': problem('No such job'),
-          '409': problem('Not finished yet (job-not-finished, with Retry-After) or cancelled (job-cancelled)'),
-          default: problem("The job failed: its problem, with the failure's own status"),
+          '404': problemResponse('No such job'),
+          '409': problemResponse('Not finished yet (job-not-finished, with Retry-After) or cancelled (job-cancelled)'),
+          default: problemResponse("The job failed: its problem, with the failure's own status"),
         },
       },
     },

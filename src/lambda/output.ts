@@ -1,4 +1,4 @@
-import { isFileOutput } from '../action/file.ts'
+import { readBinaryOutput } from '../action/file.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { isStream } from '../core/invoke.ts'
 
@@ -19,7 +19,7 @@ export type DirectOutput =
  */
 export async function directOutput(action: CompiledAction, output: unknown): Promise<DirectOutput> {
   if (output === undefined) return { output: null }
-  const bytes = await binary(output)
+  const bytes = await readBinaryOutput(output)
   if (bytes) return { output: Buffer.from(bytes.body).toString('base64'), isBase64Encoded: true, contentType: bytes.contentType }
   if (isStream(output)) {
     const items: unknown[] = []
@@ -34,16 +34,3 @@ function serialized(action: CompiledAction, value: unknown): unknown {
   return action.output ? (JSON.parse(action.output.serialize(value)) as unknown) : value
 }
 
-async function binary(output: unknown): Promise<{ body: Uint8Array; contentType: string } | undefined> {
-  if (typeof output !== 'object' || output === null) return undefined
-  if (isFileOutput(output)) return { body: await readAll(output.body), contentType: output.contentType }
-  if (output instanceof Uint8Array) return { body: output, contentType: 'application/octet-stream' }
-  if (output instanceof Blob) return { body: new Uint8Array(await output.arrayBuffer()), contentType: output.type || 'application/octet-stream' }
-  if (output instanceof ReadableStream) return { body: await readAll(output as ReadableStream<Uint8Array>), contentType: 'application/octet-stream' }
-  return undefined
-}
-
-async function readAll(body: Uint8Array | ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  if (body instanceof Uint8Array) return body
-  return new Uint8Array(await new Response(body).arrayBuffer())
-}

@@ -2,7 +2,7 @@ import type { App } from '../app/app.ts'
 import type { Extension, Route, RouteRequest } from '../app/extension.ts'
 import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
-import { ADMIN_SCOPE } from '../auth/principal.ts'
+import { requireAdmin } from '../ops/admin.ts'
 import { mountsOf, type MountManager } from './manager.ts'
 
 /**
@@ -32,7 +32,7 @@ export function mountsAdminExtension(): Extension {
 
 function adminRoutes(app: App): Route[] {
   const guarded = (handle: (manager: MountManager, req: RouteRequest) => Promise<{ status: number; headers?: Record<string, string>; body?: unknown }>) => async (req: RouteRequest) => {
-    await requireAdmin(app, req)
+    await requireAdmin(app, req, { openInDevMode: false })
     const manager = mountsOf(app)
     if (!manager) throw new ServalError('unavailable', { detail: 'This app is not served by a host with mounts', publicDetail: true })
     return handle(manager, req)
@@ -58,12 +58,4 @@ function created(view: { name: string }) {
 
 function notFound(name: string): never {
   throw new ServalError('not-found', { detail: `No mount named "${name}"` })
-}
-
-/** A verified principal with `serval:admin`: none is a 401, one without the scope a 403. */
-async function requireAdmin(app: App, req: RouteRequest): Promise<void> {
-  const identify = app.security.identify
-  const principal = identify ? await identify.call(app.security, req.credentials) : null
-  if (!principal) throw new ServalError('unauthorized', { detail: 'Send a bearer token with the serval:admin scope', headers: { 'www-authenticate': 'Bearer' } })
-  if (!principal.scopes.includes(ADMIN_SCOPE)) throw new ServalError('forbidden', { detail: 'The serval:admin scope is required' })
 }

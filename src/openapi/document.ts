@@ -3,7 +3,7 @@ import { publicBaseUrl } from '../config/public-url.ts'
 import { binaryFields } from '../schema/index.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
-import { addComponent, pascalCase, problemSchema } from './schemas.ts'
+import { addComponent, pascalCase, problemResponse, problemSchema } from './schemas.ts'
 import { addSummaries, firstSentence } from './summary.ts'
 import { systemPaths } from './system.ts'
 import { collectTags, tagOf, type TagInfo } from './tags.ts'
@@ -58,10 +58,6 @@ export function buildOpenApi(app: App, title = 'Serval API'): Json {
 /** Unset, OpenAPI's default server `/` resolves paths against wherever the document was fetched. */
 function servers(base: string | undefined): Json {
   return base ? { servers: [{ url: base }] } : {}
-}
-
-function problemResponse(description: string): Json {
-  return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
 }
 
 /** The action's own `tags`, else the tag of its source file or folder (remembered, with its description, in `tags`). */

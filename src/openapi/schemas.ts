@@ -51,3 +51,18 @@ export const problemSchema: Json = {
 export function pascalCase(name: string): string {
   return name.replace(/(^|[_-])([a-zA-Z0-9])/g, (_m, _s, c: string) => c.toUpperCase())
 }
+
+/**
+ * An OpenAPI response whose body is a problem document (the `Problem`
+ * component, as `application/problem+json`), with `headers` when given:
+ * what every error answer of every path says.
+ *
+ * @example
+ * ```ts
+ * responses['404'] = problemResponse('No such job')
+ * responses['429'] = problemResponse('Too many requests', { 'Retry-After': { schema: { type: 'integer' } } })
+ * ```
+ */
+export function problemResponse(description: string, headers?: Json): Json {
+  return { description, ...(headers ? { headers } : {}), content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+}

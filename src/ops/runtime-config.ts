@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { App } from '../app/app.ts'
 import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
+import { writeWhole } from '../internal/write-whole.ts'
 import { mergePatch, overrideIssues, prune, type RuntimeConfigDoc, type RuntimeOverrides } from './config-doc.ts'
 
 /**
@@ -163,18 +164,8 @@ export class RuntimeConfig {
   }
 }
 
-let tmpCount = 0
-
-/** Writes a file whole or not at all: a synced temporary file renamed over the target. */
+/** Writes a file whole or not at all, flushed to disk: an operator's change must survive a power cut. */
 async function writeAtomic(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true })
-  const tmp = `${file}.${process.pid}.${++tmpCount}.tmp`
-  const handle = await open(tmp, 'w')
-  try {
-    await handle.writeFile(text)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  await rename(tmp, file)
+  await writeWhole(file, text, { durable: true })
 }

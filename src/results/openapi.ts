@@ -1,6 +1,6 @@
-type Json = Record<string, any>
+import { problemResponse } from '../openapi/schemas.ts'
 
-const problem = (description: string): Json => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } })
+type Json = Record<string, any>
 
 /**
  * Adds `GET /results/{id}` to the OpenAPI document: a stored answer comes
@@ -24,7 +24,7 @@ export function addResultsOpenApi(doc: Json): void {
       responses: {
         '200': { description: 'The stored answer', content: { '*/*': { schema: {} } } },
         '204': { description: 'The stored answer had no body' },
-        '404': problem('No such result (never stored, expired, or another caller\'s)'),
+        '404': problemResponse('No such result (never stored, expired, or another caller\'s)'),
       },
     },
   }

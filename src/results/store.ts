@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
-import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeWhole } from '../internal/write-whole.ts'
 
 /**
  * One stored answer: what `GET /results/{id}` sends back, whose it is
@@ -88,8 +89,7 @@ export class FileResultStore implements ResultStore {
   async save(result: StoredResult): Promise<string> {
     const id = newResultId()
     const file = join(this.#dir, `${id}.json`)
-    await writeFile(`${file}.tmp`, encodeResult(result))
-    await rename(`${file}.tmp`, file)
+    await writeWhole(file, encodeResult(result))
     return id
   }
 

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { writeWholeSync } from '../internal/write-whole.ts'
 
 /**
  * When each embedded `every` schedule runs next, kept in
@@ -32,9 +33,7 @@ export class NextRuns {
   set(action: string, at: number): void {
     this.#runs[action] = at
     mkdirSync(dirname(this.#path), { recursive: true })
-    const tmp = `${this.#path}.${process.pid}.tmp`
-    writeFileSync(tmp, JSON.stringify(this.#runs))
-    renameSync(tmp, this.#path)
+    writeWholeSync(this.#path, JSON.stringify(this.#runs))
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeWholeSync } from '../internal/write-whole.ts'
 import type { DerivedSchemas } from './derive.ts'
 
 // Bumped whenever the derivation's output changes, so an old cache is never read.
@@ -57,9 +58,7 @@ export function writeEntry(dir: string, key: string, entry: CacheEntry): void {
   memory.set(key, entry)
   try {
     mkdirSync(dir, { recursive: true })
-    const tmp = join(dir, `${key}.${process.pid}.tmp`)
-    writeFileSync(tmp, JSON.stringify(entry))
-    renameSync(tmp, join(dir, `${key}.json`))
+    writeWholeSync(join(dir, `${key}.json`), JSON.stringify(entry))
   } catch {
     // Read-only deploys still start; they derive each time.
   }

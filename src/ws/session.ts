@@ -1,4 +1,4 @@
-import { isFileOutput } from '../action/file.ts'
+import { isBinaryOutput } from '../action/file.ts'
 import type { App } from '../app/app.ts'
 import { admit } from '../channels/access.ts'
 import type { ChannelRuntime } from '../channels/runtime.ts'
@@ -159,10 +159,6 @@ export class WsSession {
 
 function serialise(action: CompiledAction, value: unknown): string | undefined {
   if (value === undefined) return undefined
-  if (isBinary(value)) throw new ServalError('not-acceptable', { detail: 'A binary output cannot be sent over /ws; call it over HTTP' })
+  if (isBinaryOutput(value)) throw new ServalError('not-acceptable', { detail: 'A binary output cannot be sent over /ws; call it over HTTP' })
   return action.output ? action.output.serialize(value) : JSON.stringify(value)
-}
-
-function isBinary(value: unknown): boolean {
-  return value instanceof Uint8Array || (typeof Blob !== 'undefined' && value instanceof Blob) || value instanceof ReadableStream || isFileOutput(value)
 }

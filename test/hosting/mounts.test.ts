@@ -103,9 +103,28 @@ describe('/_sys/mounts', () => {
     const anonymous = await at('/_sys/mounts')
     expect(anonymous.status).toBe(401)
     expect(anonymous.headers.get('content-type')).toContain('application/problem+json')
-    expect((await at('/_sys/mounts', { headers: { authorization: user } })).status).toBe(403)
+    const plain = await at('/_sys/mounts', { headers: { authorization: user } })
+    expect(plain.status).toBe(403)
+    expect(plain.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", .*scope="serval:admin"$/)
     expect((await deploy({ name: 'x', prefix: '/x', dirs: ['shop'] }, user)).status).toBe(403)
     expect((await at('/_sys/mounts/billing', { method: 'DELETE', headers: { authorization: user } })).status).toBe(403)
+  })
+
+  it('stays closed in dev mode, which opens the other admin views: 401 without a token, 403 without the scope', async () => {
+    const { settings } = await loadSettings({
+      cli: { port: 0, log_level: 'silent', data_dir: dir.path('data-dev'), dev_mode: true, auth_mode: 'jwt', jwt_secret: SECRET, admin_api: true, deploy_root: dir.path('deploy') },
+      filesOff: true,
+      env: {},
+    })
+    const dev = await serve({ settings, dirs: [dir.path('root')] })
+    try {
+      expect((await fetch(`${dev.url}/_sys/config`)).status).toBe(200)
+      expect((await fetch(`${dev.url}/_sys/mounts`)).status).toBe(401)
+      expect((await fetch(`${dev.url}/_sys/mounts`, { headers: { authorization: user } })).status).toBe(403)
+      expect((await fetch(`${dev.url}/_sys/mounts`, { headers: { authorization: admin } })).status).toBe(200)
+    } finally {
+      await dev.close()
+    }
   })
 
   it('is not there without admin_api (a mount has none): 404', async () => {

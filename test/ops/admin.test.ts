@@ -56,6 +56,7 @@ describe('who may use the admin views', () => {
     const plain = await t.fetch(path, { headers: user })
     expect(plain.status).toBe(403)
     expect((await plain.json()).type).toBe('urn:serval:problem:forbidden')
+    expect(plain.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", .*scope="serval:admin"$/)
     expect((await t.fetch(path, { headers: bearer('not-a-token') })).status).toBe(401)
     expect((await t.fetch(path, { headers: admin })).status).toBe(200)
   })

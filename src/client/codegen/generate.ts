@@ -142,12 +142,11 @@ ${jobLines.join('\n')}
 }
 
 function createClientFunction(calls: Operation[], jobs: Operation[]): string {
-  const body = (o: Operation) =>
-    o.stream
-      ? `streamItems(transport.call(${JSON.stringify(o.method)}, ${JSON.stringify(o.path)}, input, options)) as AsyncIterable<${o.output}>`
-      : `transport.call(${JSON.stringify(o.method)}, ${JSON.stringify(o.path)}, input, options).then(decodeValue) as Promise<${o.output}>`
+  const send = (o: Operation) => `transport.ok(inputRequest(${JSON.stringify(o.method)}, ${JSON.stringify(o.path)}, input, options))`
+  const body = (o: Operation) => (o.stream ? `streamItems(${send(o)}) as AsyncIterable<${o.output}>` : `${send(o)}.then(decodeValue) as Promise<${o.output}>`)
   const fns = calls.map((o) => `    ${safeKey(o.name)}: (input, options = {}) => ${body(o)},`)
-  const jobFns = jobs.map((o) => `      ${safeKey(o.name)}: (input, options = {}) => submitJob(transport, ${JSON.stringify(o.path)}, input, options) as Promise<JobHandle<${o.output}>>,`)
+  // submitJob takes the job's name, as serval/client's does: the path below `/jobs/`.
+  const jobFns = jobs.map((o) => `      ${safeKey(o.name)}: (input, options = {}) => submitJob(transport, ${JSON.stringify(o.path.slice('/jobs/'.length))}, input, options) as Promise<JobHandle<${o.output}>>,`)
   return `/**
  * A client for the API at \`baseUrl\`.
  *

@@ -4,6 +4,7 @@ import type { App } from '../../app/app.ts'
 import type { Settings } from '../../config/definitions.ts'
 import type { CompiledAction } from '../../core/registry.ts'
 import { ServalError } from '../../errors/index.ts'
+import { problemResponse } from '../../openapi/schemas.ts'
 import { opsOf } from '../../ops/state.ts'
 import { requestCaller } from './credentials.ts'
 
@@ -142,9 +143,8 @@ export function addRateLimitToOpenApi(doc: Record<string, any>, app: App): void 
   const live = opsOf(app).config.rateLimit
   const limited = app.registry.list().filter((a) => a.def.rateLimit !== false && (a.def.rateLimit ?? live) !== undefined)
   if (limited.length === 0) return
-  const content = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }
   const headers = { 'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } } }
-  doc.components.responses.Error429 = { description: 'Rate limited: too many requests from this caller', headers, content }
+  doc.components.responses.Error429 = problemResponse('Rate limited: too many requests from this caller', headers)
   for (const action of limited) {
     for (const path of [`/actions/${action.path}`, `/jobs/${action.path}`]) {
       for (const op of Object.values(doc.paths?.[path] ?? {}) as Record<string, any>[]) {

@@ -1,7 +1,8 @@
 // Kept apart from connection.ts so the CLI can print a Redis URL without loading ioredis.
 
 /**
- * A Redis URL without its password, for messages and logs.
+ * A Redis URL without its password (nor a bare trailing `/`), for messages,
+ * logs and `serval doctor`.
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@ export function redact(url: string): string {
   try {
     const u = new URL(url)
     if (u.password) u.password = '***'
-    return u.toString()
+    return u.toString().replace(/\/$/, '')
   } catch {
     return 'redis://(unparsable url)'
   }
