@@ -1,6 +1,7 @@
 import type { App } from '../app/app.ts'
 import type { Extension, Route, RouteRequest } from '../app/extension.ts'
 import { SettingsError } from '../config/parse.ts'
+import { basePath } from '../config/public-url.ts'
 import { ServalError } from '../errors/index.ts'
 import { ADMIN_SCOPE } from '../auth/principal.ts'
 import { mountsOf, type MountManager } from './manager.ts'
@@ -39,7 +40,7 @@ function adminRoutes(app: App): Route[] {
   }
   return [
     { method: 'GET', path: '/_sys/mounts', handle: guarded(async (m) => ({ status: 200, body: { mounts: m.list() } })) },
-    { method: 'POST', path: '/_sys/mounts', handle: guarded(async (m, req) => created(await m.deploy(req.body))) },
+    { method: 'POST', path: '/_sys/mounts', handle: guarded(async (m, req) => created(app, await m.deploy(req.body))) },
     { method: 'GET', path: '/_sys/mounts/:name', handle: guarded(async (m, req) => ({ status: 200, body: m.get(req.params.name as string) ?? notFound(req.params.name as string) })) },
     {
       method: 'DELETE',
@@ -52,8 +53,8 @@ function adminRoutes(app: App): Route[] {
   ]
 }
 
-function created(view: { name: string }) {
-  return { status: 201, headers: { location: `/_sys/mounts/${encodeURIComponent(view.name)}` }, body: view }
+function created(app: App, view: { name: string }) {
+  return { status: 201, headers: { location: `${basePath(app.settings)}/_sys/mounts/${encodeURIComponent(view.name)}` }, body: view }
 }
 
 function notFound(name: string): never {
