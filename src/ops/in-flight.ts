@@ -1,3 +1,4 @@
+import { ConcurrencySlots } from './slots.ts'
 import type { Credentials } from '../core/security.ts'
 
 /**
@@ -38,11 +39,21 @@ export interface InFlightEntry {
 export class InFlight {
   readonly #entries = new Set<InFlightEntry>()
   readonly #claimed = new Set<InFlightEntry>()
-  /** Action invocations allowed at once; 0 = unlimited. */
-  readonly limit: number
+  #slots: ConcurrencySlots
 
   constructor(limit = 0) {
-    this.limit = limit
+    this.#slots = new ConcurrencySlots(limit)
+  }
+
+  /** Action invocations allowed at once; 0 = unlimited. */
+  get limit(): number {
+    return this.#slots.limit
+  }
+
+  /** Counts claims against slots shared with other apps (a host's generations and mounts): before any claim. */
+  shareSlots(slots: ConcurrencySlots): void {
+    if (this.#claimed.size > 0) throw new Error('shareSlots: claims are already counted')
+    this.#slots = slots
   }
 
   /** Records a request that started. */
@@ -52,7 +63,7 @@ export class InFlight {
 
   /** Counts an action invocation against the limit: false (nothing counted) when the limit is reached. */
   claim(entry: InFlightEntry): boolean {
-    if (this.limit > 0 && this.#claimed.size >= this.limit) return false
+    if (!this.#slots.take()) return false
     this.#claimed.add(entry)
     return true
   }
@@ -60,7 +71,7 @@ export class InFlight {
   /** Forgets a request that ended, releasing its claim. Idempotent. */
   delete(entry: InFlightEntry): void {
     this.#entries.delete(entry)
-    this.#claimed.delete(entry)
+    if (this.#claimed.delete(entry)) this.#slots.give()
   }
 
   /** Requests in flight now. */
