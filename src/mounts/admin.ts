@@ -5,6 +5,7 @@ import { basePath } from '../config/public-url.ts'
 import { ServalError } from '../errors/index.ts'
 import { ADMIN_SCOPE } from '../auth/principal.ts'
 import { mountsOf, type MountManager } from './manager.ts'
+import { addMountsOpenApi } from './openapi.ts'
 
 /**
  * The mounts admin API (`admin_api=true`): `GET /_sys/mounts`,
@@ -27,6 +28,7 @@ export function mountsAdminExtension(): Extension {
       }
     },
     routes: (app) => adminRoutes(app),
+    openapi: (doc, app) => addMountsOpenApi(doc, app),
     info: (app) => ({ mounts: mountsOf(app)?.list() ?? [] }),
   }
 }
