@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream'
 import type { App } from '../app/app.ts'
 import type { Settings } from '../config/definitions.ts'
 import { ConcurrencySlots } from '../ops/slots.ts'
+import { opsOf } from '../ops/state.ts'
 import { Generation } from './generation.ts'
 import { trackSockets } from './drain.ts'
 import { checkingInterval, type HttpOptions } from './server.ts'
@@ -122,8 +123,19 @@ export class Host {
     this.#requireDynamic()
     const old = this.#root
     this.#root = next
-    await old.retire(graceMs(old.app.settings))
+    await this.#retireInto(old, next)
     await next.serve()
+  }
+
+  /** Retires `old` while `next`'s in-flight listing (`/_sys/requests`, the drain) still shows its requests. */
+  async #retireInto(old: Generation, next: Generation): Promise<void> {
+    const [from, to] = [opsOf(old.app).inFlight, opsOf(next.app).inFlight]
+    to.follow(from)
+    try {
+      await old.retire(graceMs(old.app.settings))
+    } finally {
+      to.forget(from)
+    }
   }
 
   /** Adds a mount (serving at once unless `serve` is false: before `listen`, which starts them all); its prefix must not overlap another's (the caller checks, with a better error). */
@@ -140,7 +152,7 @@ export class Host {
     if (!mount) throw new Error(`no mount named ${name}`)
     const old = mount.gen
     mount.gen = next
-    await old.retire(graceMs(old.app.settings))
+    await this.#retireInto(old, next)
     await next.serve()
   }
 

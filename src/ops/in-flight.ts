@@ -39,6 +39,7 @@ export interface InFlightEntry {
 export class InFlight {
   readonly #entries = new Set<InFlightEntry>()
   readonly #claimed = new Set<InFlightEntry>()
+  readonly #previous = new Set<InFlight>()
   #slots: ConcurrencySlots
 
   constructor(limit = 0) {
@@ -84,8 +85,19 @@ export class InFlight {
     return this.#claimed.size
   }
 
-  /** Every request in flight, oldest first. */
+  /** Every request in flight, oldest first: this app's, and those of the generations it replaced that still drain. */
   entries(): InFlightEntry[] {
-    return [...this.#entries].sort((a, b) => a.startedAt - b.startedAt)
+    const all = this.#previous.size === 0 ? [...this.#entries] : [...this.#entries, ...[...this.#previous].flatMap((p) => p.entries())]
+    return all.sort((a, b) => a.startedAt - b.startedAt)
+  }
+
+  /** Lists the requests of a generation this one replaced (a dev reload) until `forget`: they are still this app's to an operator. */
+  follow(previous: InFlight): void {
+    this.#previous.add(previous)
+  }
+
+  /** Stops listing a generation once it has drained. */
+  forget(previous: InFlight): void {
+    this.#previous.delete(previous)
   }
 }

@@ -44,7 +44,7 @@ afterAll(async () => {
 const get = (path: string) => fetch(`${dev.running.url}${path}`)
 
 describe('max_concurrency=1 across generations and mounts', () => {
-  it('counts a call still running on the previous generation after a reload', async () => {
+  it('counts a call still running on the previous generation after a reload, and lists it', async () => {
     const busy = gate('busyGate')
     const pending = get('/actions/slow')
     await busy.entered
@@ -55,6 +55,9 @@ describe('max_concurrency=1 across generations and mounts', () => {
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('1')
     expect(((await refused.json()) as { type: string }).type).toBe('urn:serval:problem:over-capacity')
+    // The operator sees why: the new generation's listing shows the call still running on the old one.
+    const listing = (await (await get('/_sys/requests')).json()) as { requests: { action: string | null; path: string }[] }
+    expect(listing.requests).toContainEqual(expect.objectContaining({ action: 'slow', path: '/actions/slow' }))
     busy.open()
     expect(await (await pending).json()).toBe('slow one')
     expect(await (await get('/actions/quick')).json()).toBe('two')
