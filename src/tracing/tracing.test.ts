@@ -13,6 +13,7 @@ import { loadSettings } from '../config/load.ts'
 import { listen, type RunningServer } from '../http/listen.ts'
 import { jobStatus, submit } from '../../test/support/jobs.ts'
 import { openWs } from '../../test/support/ws.ts'
+import { WebSocket } from 'ws'
 import { InvocationTracing } from './span.ts'
 import { formatTraceparent, parseTraceparent } from './traceparent.ts'
 
@@ -162,6 +163,35 @@ describe('over /ws', () => {
     await ws.close()
     await arrived
     expect(parseTraceparent(deliveries.at(-1)!.traceparent as string)?.traceId).toBe(TRACE)
+  })
+})
+
+describe('over GraphQL on a WebSocket (graphql-transport-ws)', () => {
+  const OTHER = 'b'.repeat(32)
+  async function operate(headers: Record<string, string>, payload: Record<string, unknown>) {
+    const ws = new WebSocket(`${running.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers })
+    const messages: { type: string; payload?: unknown }[] = []
+    const next = new Promise<unknown>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as { type: string; payload?: unknown }
+        messages.push(m)
+        if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload }))
+        if (m.type === 'next') resolve(m.payload)
+      })
+      ws.once('error', reject)
+      ws.once('close', () => reject(new Error(`closed after ${JSON.stringify(messages)}`)))
+    })
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init' })))
+    try {
+      return await next
+    } finally {
+      ws.close()
+    }
+  }
+
+  it('continues the handshake’s traceparent, or the operation’s extensions.traceparent', async () => {
+    expect(await operate({ traceparent }, { query: '{ traced { traceId } }' })).toEqual({ data: { traced: { traceId: TRACE } } })
+    expect(await operate({ traceparent }, { query: '{ traced { traceId } }', extensions: { traceparent: `00-${OTHER}-${PARENT}-01` } })).toEqual({ data: { traced: { traceId: OTHER } } })
   })
 })
 
