@@ -95,6 +95,14 @@ describe('with auth and admin_api, outside dev mode', () => {
     await conforms(doc, ops['/_sys/mounts/{name}']!.delete!, await call('/_sys/mounts/shop', { method: 'DELETE', headers: admin })) // 404
   })
 
+  it('answers health, readiness and info as documented, to anyone and to an operator', async () => {
+    for (const path of ['/_sys/health', '/_sys/ready', '/_sys/info']) await conforms(doc, doc.paths[path]!.get!, await call(path))
+    const internals = await call('/_sys/info', { headers: admin })
+    await conforms(doc, doc.paths['/_sys/info']!.get!, internals.clone())
+    expect(((await internals.json()) as { devMode?: boolean }).devMode).toBe(false)
+    await conforms(doc, doc.paths['/_sys/info']!.get!, await call('/_sys/info', { headers: { authorization: 'Bearer nope' } }))
+  })
+
   it('lists the in-flight requests in the documented shape', async () => {
     const listing = await call('/_sys/requests', { headers: admin })
     expect(listing.status).toBe(200)
