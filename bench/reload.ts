@@ -1,7 +1,8 @@
 // Dev reload, in place vs the child-process restart it replaces:
 // `node --expose-gc --conditions=serval-source --import tsx bench/reload.ts [reloads]`.
 // In place: 20 reloads of examples/ (swap time, heap and RSS after GC) while
-// a client loops on GET /actions/say-hello, counting failed requests. Restart:
+// a client loops on GET /actions/say-hello, counting failed requests; then 20
+// more with no client (`quiet`: wall and CPU ms per reload). Restart:
 // what `serval dev` did before (SIGTERM the server, spawn a new one): time until
 // the new one answers, and the same client's failures meanwhile.
 import { spawn } from 'node:child_process'
@@ -40,9 +41,32 @@ async function inPlace() {
   await client.stop()
   gc?.()
   const after = process.memoryUsage()
+  const quiet = await quietReloads(dev)
   await dev.close()
   const sorted = [...times].sort((a, b) => a - b)
-  return { reloads, medianMs: sorted[Math.floor(sorted.length / 2)], maxMs: sorted.at(-1), heapGrowthMb: mb(after.heapUsed - before.heapUsed), rssGrowthMb: mb(after.rss - before.rss), requests: client.counts }
+  return { reloads, medianMs: sorted[Math.floor(sorted.length / 2)], maxMs: sorted.at(-1), heapGrowthMb: mb(after.heapUsed - before.heapUsed), rssGrowthMb: mb(after.rss - before.rss), requests: client.counts, quiet }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+/**
+ * The same reloads with no client in the process: wall time, and CPU time
+ * (process.cpuUsage from the change to the swap), which other load on a
+ * shared machine disturbs far less than the wall clock.
+ */
+async function quietReloads(dev: Awaited<ReturnType<typeof startDevServer>>) {
+  const wall: number[] = []
+  const cpu: number[] = []
+  for (let i = 0; i < reloads; i++) {
+    const start = process.cpuUsage()
+    const [result] = await dev.reloader.reload()
+    if (!result?.ok) throw result?.error
+    const used = process.cpuUsage(start)
+    wall.push(result.ms)
+    cpu.push(Math.round((used.user + used.system) / 1000))
+    await result.retired
+  }
+  return { medianMs: median(wall), medianCpuMs: median(cpu) }
 }
 
 async function restart() {

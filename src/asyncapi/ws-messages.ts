@@ -14,7 +14,7 @@ const obj = (required: string[], properties: Json): Json => ({ type: 'object', r
  * ```
  */
 export const clientFrames: Record<string, Json> = {
-  call: { summary: 'Call an action', payload: obj(['id', 'action'], { id, action: { type: 'string' }, input: {} }) },
+  call: { summary: 'Call an action', payload: obj(['id', 'action'], { id, action: { type: 'string' }, input: {}, traceparent: { type: 'string', description: "W3C traceparent of this call (else the handshake's): the call's span continues it" } }) },
   cancel: { summary: 'Abort a call in flight (its ctx.signal fires)', payload: obj(['id', 'cancel'], { id, cancel: id }) },
   subscribe: { summary: 'Subscribe to a channel', payload: obj(['id', 'subscribe'], { id, subscribe: { type: 'string' } }) },
   unsubscribe: { summary: 'Leave a channel', payload: obj(['id', 'unsubscribe'], { id, unsubscribe: { type: 'string' } }) },

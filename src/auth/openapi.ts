@@ -1,6 +1,7 @@
 import type { App } from '../app/app.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { accessRule } from './access.ts'
+import { ADMIN_SCOPE } from './principal.ts'
 import { kindsOf } from './credential-kinds.ts'
 import type { CredentialKinds } from './credential-security.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
@@ -26,15 +27,43 @@ export function addAuthToOpenApi(doc: Json, app: App): void {
   const s = app.settings
   const kinds = kindsOf(app.security)
   if (s.auth_mode === 'none' && !kinds) return
-  const oauth = s.auth_mode === 'oidc' ? 'oidc' : debugIssuerOf(app.security) ? 'devToken' : undefined
+  const { plain, oauth } = schemeNames(app)
   const components = (doc.components ??= {})
   const extra = kindSchemes(kinds)
-  const plain = [...(s.auth_mode === 'none' ? [] : ['bearer']), ...Object.keys(extra)]
   components.securitySchemes = { ...components.securitySchemes, ...(s.auth_mode === 'none' ? {} : schemes(app, oauth)), ...extra }
   components.responses = { ...components.responses, Error401: response401(), Error403: response403() }
   for (const action of app.registry.list()) secureOperations(doc, action, plain, oauth)
   if (oauth === 'devToken') doc.paths['/auth/token'] = tokenPath()
   if (kinds?.sessions) Object.assign(doc.paths, sessionPaths())
+}
+
+/** The schemes a credential can come through: `plain` ones (no scopes in the document) and the OAuth2 one, if any. */
+function schemeNames(app: App): { plain: string[]; oauth: string | undefined } {
+  const s = app.settings
+  const plain = [...(s.auth_mode === 'none' ? [] : ['bearer']), ...Object.keys(kindSchemes(kindsOf(app.security)))]
+  return { plain, oauth: s.auth_mode === 'oidc' ? 'oidc' : debugIssuerOf(app.security) ? 'devToken' : undefined }
+}
+
+/**
+ * What an operator-only operation (`/_sys/requests`, `/_sys/config`
+ * outside dev mode, `/_sys/mounts`) declares: every configured scheme, the
+ * OAuth2 one asking for `serval:admin`, and its 401/403 answers. Under
+ * `auth_mode=none` with no other credential kind nothing can carry the
+ * scope: no requirement is declared, and the operation answers 401.
+ *
+ * @example
+ * ```ts
+ * doc.paths['/_sys/config'] = { get: { operationId: '_sysConfig', ...adminAccess(app), responses: { ...adminAccess(app).responses, '200': ok } } }
+ * ```
+ */
+export function adminAccess(app: App): { security?: Json[]; responses: Json } {
+  const { plain, oauth } = schemeNames(app)
+  const security = [...plain.map((name) => ({ [name]: [] })), ...(oauth ? [{ [oauth]: [ADMIN_SCOPE] }] : [])]
+  const responses = {
+    '401': problemResponse(`No credentials, or bad ones: this needs the ${ADMIN_SCOPE} scope (\`WWW-Authenticate: Bearer\`)`),
+    '403': problemResponse(`The caller lacks the ${ADMIN_SCOPE} scope`),
+  }
+  return security.length ? { security, responses } : { responses }
 }
 
 /** The schemes of the credential kinds configured besides tokens. */
@@ -60,6 +89,7 @@ function schemes(app: App, oauth: string | undefined): Json {
 function allScopes(app: App): Record<string, string> {
   const scopes: Record<string, string> = {}
   for (const scope of app.settings.oauth2_scopes) scopes[scope] = scope
+  if (app.settings.admin_api) scopes[ADMIN_SCOPE] ??= 'Operators: /_sys/mounts'
   for (const action of app.registry.list()) for (const scope of accessRule(action.def).scopes) scopes[scope] ??= `Required by ${action.name}`
   return scopes
 }

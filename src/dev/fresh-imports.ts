@@ -2,18 +2,26 @@ import * as nodeModule from 'node:module'
 import { resolve, sep } from 'node:path'
 import { FRESH_PARAM } from '../discovery/discover.ts'
 
+/** Serval's own code (src/ or dist/): this module's folder's parent. */
+const SERVAL_CODE = new URL('../', import.meta.url).href
+
 // A resolve hook, run by Node on its loader thread: a module imported with
 // ?serval-gen=N passes N on to every relative file it imports (never to
-// node_modules), so a reload re-imports the whole graph of the user's own
+// node_modules, nor to Serval's own modules), so a reload re-imports the whole graph of the user's own
 // files, not just the entry files. Stateless: the generation travels in the
 // parent's URL, so concurrent loads (a reload, a deploy) never mix.
+// Serval itself is shared by every generation even when it is not under
+// node_modules (this repository's examples, a workspace link): re-importing
+// it cost most of a reload (its ~300 modules compiled again) and gave each
+// generation its own ServalError class.
 const HOOKS = `
 const PARAM = ${JSON.stringify(FRESH_PARAM)}
+const SERVAL = ${JSON.stringify(SERVAL_CODE)}
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context)
   const parent = context.parentURL
   if (!parent || !parent.includes(PARAM + '=') || !result.url.startsWith('file:')) return result
-  if (result.url.includes('/node_modules/') || result.url.includes('?')) return result
+  if (result.url.includes('/node_modules/') || result.url.includes('?') || result.url.startsWith(SERVAL)) return result
   const generation = new URL(parent).searchParams.get(PARAM)
   return generation ? { ...result, url: result.url + '?' + PARAM + '=' + generation } : result
 }

@@ -19,6 +19,8 @@ import { mapEvents, type SocketChannels } from './streams.ts'
  */
 export interface SocketState {
   credentials: Credentials
+  /** The handshake's W3C `traceparent`: each operation on the socket continues it, unless its `extensions.traceparent` says otherwise. */
+  readonly traceparent?: string | undefined
   readonly channels: SocketChannels
   close(code: number, reason: string): void
 }
@@ -107,7 +109,9 @@ async function prepare(app: App, checks: Checks, ctx: Ctx, id: string, payload: 
   if (!('kind' in document)) return document
   const errors = validate(checks.schema, document, checks.rules)
   if (errors.length > 0) return errors
-  const context: GraphqlContext = { credentials: state.credentials, requestId, signal: () => app.shutdownSignal, loaders: new Map(), socket: state.channels }
+  const own = payload.extensions?.traceparent
+  const traceparent = typeof own === 'string' ? own : state.traceparent
+  const context: GraphqlContext = { credentials: state.credentials, requestId, signal: () => app.shutdownSignal, loaders: new Map(), socket: state.channels, traceparent }
   const args: ExecutionArgs = { schema: checks.schema, document, variableValues: payload.variables ?? null, operationName: payload.operationName ?? null, contextValue: context }
   if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return args
   const source = await createSourceEventStream(args)

@@ -65,7 +65,7 @@ async function streamOf(app: App, action: CompiledAction, values: Record<string,
   const toError = (error: unknown) => fieldError(app, error, context.requestId)
   try {
     const signal = AbortSignal.any([controller.signal, app.shutdownSignal])
-    const out = await app.invoke(action, withoutNulls(values), { requestId: context.requestId, trigger: 'graphql', credentials: context.credentials, signal })
+    const out = await app.invoke(action, withoutNulls(values), { requestId: context.requestId, trigger: 'graphql', credentials: context.credentials, signal, traceparent: context.traceparent })
     return abortable(out as AsyncIterable<unknown>, controller, toError)
   } catch (error) {
     controller.abort()

@@ -62,13 +62,13 @@ async function upgrade(server: FastifyInstance, app: App, wss: WebSocketServer, 
   } catch (error) {
     return refuseUpgrade(socket, problemFor(app, error, { instance: '/graphql', requestId }), problemHeaders(error))
   }
-  wss.handleUpgrade(request, socket, head, (ws) => open(ws, stateOf(app, ws, credentials)))
+  wss.handleUpgrade(request, socket, head, (ws) => open(ws, stateOf(app, ws, credentials, request.headers.traceparent as string | undefined)))
 }
 
-function stateOf(app: App, ws: WebSocket, credentials: SocketState['credentials']): SocketState {
+function stateOf(app: App, ws: WebSocket, credentials: SocketState['credentials'], traceparent: string | undefined): SocketState {
   const { hub } = channelsOf(app)
   const tooSlow = () => ws.close(CLOSE.tryAgainLater, 'too slow: events queued past the limit')
-  return { credentials, channels: new SocketChannels(hub, hub.connectionId(), MAX_QUEUED, tooSlow), close: (code, reason) => ws.close(code, reason) }
+  return { credentials, traceparent, channels: new SocketChannels(hub, hub.connectionId(), MAX_QUEUED, tooSlow), close: (code, reason) => ws.close(code, reason) }
 }
 
 function opened(app: App, protocol: ReturnType<typeof makeServer<Record<string, unknown> | undefined, SocketState>>, ws: WebSocket, state: SocketState): void {

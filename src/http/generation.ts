@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../app/app.ts'
+import type { ConcurrencySlots } from '../ops/slots.ts'
+import { opsOf } from '../ops/state.ts'
 import { buildHttpServer, startServing, type HttpOptions } from './server.ts'
 
 const LOCAL = new Set<string | symbol>(['upgrade', 'request', 'clientError'])
@@ -93,13 +95,15 @@ export class Generation {
    *
    * @example
    * ```ts
-   * const gen = await Generation.build(app, () => realServer, { tracked: true })
+   * const gen = await Generation.build(app, () => realServer, { tracked: true, slots: host.slots })
    * ```
    */
-  static async build(app: App, real: () => Server, options: HttpOptions & { tracked: boolean }): Promise<Generation> {
+  static async build(app: App, real: () => Server, options: HttpOptions & { tracked: boolean; slots?: ConcurrencySlots }): Promise<Generation> {
     const server = new DetachedServer(real)
     let routing: Handler | undefined
-    const { tracked, ...http } = options
+    const { tracked, slots, ...http } = options
+    // Before the routes are built: the limit step reads it. One count for the whole host.
+    if (slots) opsOf(app).inFlight.shareSlots(slots)
     const factory = (handler: Handler) => ((routing = handler), server as unknown as Server)
     const fastify = await buildHttpServer(app, { ...http, serverFactory: factory, serve: false })
     await fastify.ready()

@@ -3,6 +3,8 @@ import { createServer as createHttpsServer, type ServerOptions as HttpsOptions }
 import type { Duplex } from 'node:stream'
 import type { App } from '../app/app.ts'
 import type { Settings } from '../config/definitions.ts'
+import { ConcurrencySlots } from '../ops/slots.ts'
+import { opsOf } from '../ops/state.ts'
 import { Generation } from './generation.ts'
 import { trackSockets } from './drain.ts'
 import { checkingInterval, type HttpOptions } from './server.ts'
@@ -38,13 +40,16 @@ export interface HostOptions extends HttpOptions {
  */
 export class Host {
   readonly server: Server
+  /** `max_concurrency` of the whole host: the root, every mount, and generations still draining count together. */
+  readonly slots: ConcurrencySlots
   readonly #options: HostOptions
   #root: Generation
   #mounts: Mounted[] = []
   readonly #dynamic: boolean
 
-  constructor(server: Server, root: Generation, options: HostOptions, dynamic: boolean) {
+  constructor(server: Server, root: Generation, options: HostOptions, dynamic: boolean, slots: ConcurrencySlots) {
     this.server = server
+    this.slots = slots
     this.#root = root
     this.#options = options
     this.#dynamic = dynamic
@@ -62,7 +67,7 @@ export class Host {
 
   /** Builds a generation of `app` behind this host's socket (not yet serving requests). */
   build(app: App, tracked: boolean): Promise<Generation> {
-    return Generation.build(app, () => this.server, { ...this.#options, tracked })
+    return Generation.build(app, () => this.server, { ...this.#options, tracked, slots: this.slots })
   }
 
   /** The request listener: the mount whose prefix the path starts with, else the root. */
@@ -118,8 +123,19 @@ export class Host {
     this.#requireDynamic()
     const old = this.#root
     this.#root = next
-    await old.retire(graceMs(old.app.settings))
+    await this.#retireInto(old, next)
     await next.serve()
+  }
+
+  /** Retires `old` while `next`'s in-flight listing (`/_sys/requests`, the drain) still shows its requests. */
+  async #retireInto(old: Generation, next: Generation): Promise<void> {
+    const [from, to] = [opsOf(old.app).inFlight, opsOf(next.app).inFlight]
+    to.follow(from)
+    try {
+      await old.retire(graceMs(old.app.settings))
+    } finally {
+      to.forget(from)
+    }
   }
 
   /** Adds a mount (serving at once unless `serve` is false: before `listen`, which starts them all); its prefix must not overlap another's (the caller checks, with a better error). */
@@ -136,7 +152,7 @@ export class Host {
     if (!mount) throw new Error(`no mount named ${name}`)
     const old = mount.gen
     mount.gen = next
-    await old.retire(graceMs(old.app.settings))
+    await this.#retireInto(old, next)
     await next.serve()
   }
 
@@ -186,8 +202,9 @@ export async function createHost(app: App, options: HostOptions = {}): Promise<H
   const dynamic = options.reloadable === true || s.mounts.length > 0 || s.admin_api
   const server = nodeServer(s, options.https)
   trackSockets(server) // per connection: the drain closes each socket when it is done
-  const root = await Generation.build(app, () => server, { ...options, tracked: options.reloadable === true })
-  const host = new Host(server, root, options, dynamic)
+  const slots = new ConcurrencySlots(s.max_concurrency)
+  const root = await Generation.build(app, () => server, { ...options, tracked: options.reloadable === true, slots })
+  const host = new Host(server, root, options, dynamic, slots)
   host.attach()
   return host
 }

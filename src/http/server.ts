@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { AjvCompiler } from '@fastify/ajv-compiler'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
 import { registerActionRoutes } from './actions.ts'
@@ -16,6 +17,10 @@ import { decorateInFlight, registerConcurrencyLimit, trackRequest } from './in-f
 import { opsOf } from '../ops/state.ts'
 import { registerWebSockets } from '../ws/register.ts'
 import { registerGraphql } from '../graphql/register.ts'
+
+// One validator pool for every Fastify instance of the process (a dev reload, a mount): each
+// would otherwise build its own Ajv and compile its meta-schemas again, ~25 ms a reload.
+const validators = AjvCompiler()
 
 /** Options of the HTTP adapter beyond the app's settings. */
 export interface HttpOptions {
@@ -63,6 +68,7 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     // check at a quarter of request_timeout_s, so a stalled client gets its 408 on time.
     http: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s) },
     clientErrorHandler,
+    schemaController: { compilersFactory: { buildValidator: validators } },
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     ...(options.https ? { https: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s), ...options.https } } : {}),
   } as never) as unknown as FastifyInstance

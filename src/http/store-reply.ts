@@ -58,7 +58,7 @@ export async function sendStored(app: App, request: FastifyRequest, reply: Fasti
 async function sendAsAsset(app: App, request: FastifyRequest, reply: FastifyReply, answer: { contentType: string | undefined; body: Buffer }): Promise<FastifyReply> {
   const stored = asset(answer.body, answer.contentType ?? 'application/octet-stream')
   await storeAssets(app, [stored])
-  const base = (app.settings.assets_public_base_url ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '')
+  const base = app.settings.assets_public_base_url?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}${basePath(app.settings)}`
   return reply.code(200).header('location', `${base}/assets/${stored.id}`).header('content-type', stored.contentType).send(answer.body)
 }
 

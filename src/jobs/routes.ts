@@ -1,4 +1,5 @@
 import type { App } from '../app/app.ts'
+import { basePath } from '../config/public-url.ts'
 import type { Route, RouteRequest, RouteResponse } from '../app/route.ts'
 import type { Principal } from '../auth/principal.ts'
 import { ServalError, type ProblemIssue } from '../errors/index.ts'
@@ -34,12 +35,12 @@ async function submit(app: App, request: RouteRequest): Promise<RouteResponse> {
   const action = app.registry.get(ref)
   if (!action || action.methods.length === 0) throw new ServalError('not-found', { detail: `No action "${ref}" to run as a job` })
   const job = await jobsOf(app).submit(action, request.body, { credentials: request.credentials }, 'job', request.headers.traceparent)
-  const view = jobView(job, app.settings.dev_mode, app.settings.base_path)
+  const view = jobView(job, app.settings.dev_mode, basePath(app.settings))
   return { status: 202, headers: { location: view.links.self }, body: view }
 }
 
 async function read(app: App, request: RouteRequest): Promise<RouteResponse> {
-  return { status: 200, body: jobView(await findJob(app, request), app.settings.dev_mode, app.settings.base_path) }
+  return { status: 200, body: jobView(await findJob(app, request), app.settings.dev_mode, basePath(app.settings)) }
 }
 
 async function cancel(app: App, request: RouteRequest): Promise<RouteResponse> {
@@ -47,14 +48,14 @@ async function cancel(app: App, request: RouteRequest): Promise<RouteResponse> {
   const job = await jobsOf(app).cancel(ref, await callerOf(app, request))
   if (!job) throw noJob(ref)
   // 202 while another process still has to stop the handler.
-  return { status: job.status === 'cancelled' ? 200 : 202, body: jobView(job, app.settings.dev_mode, app.settings.base_path) }
+  return { status: job.status === 'cancelled' ? 200 : 202, body: jobView(job, app.settings.dev_mode, basePath(app.settings)) }
 }
 
 async function result(app: App, request: RouteRequest): Promise<RouteResponse> {
   const job = await findJob(app, request)
   if (job.status === 'succeeded') return jobOutput(app, job)
   if (job.status === 'failed') {
-    const problem = { ...jobError(job, app.settings.dev_mode), instance: `/jobs/${job.id}/result`, requestId: request.requestId, jobId: job.id }
+    const problem = { ...jobError(job, app.settings.dev_mode), instance: `${basePath(app.settings)}/jobs/${job.id}/result`, requestId: request.requestId, jobId: job.id }
     return { status: problem.status, headers: { 'content-type': 'application/problem+json' }, body: problem }
   }
   if (job.status === 'cancelled') throw new ServalError('job-cancelled', { detail: `Job ${job.id} was cancelled`, extensions: { jobId: job.id } })
@@ -65,8 +66,8 @@ async function list(app: App, request: RouteRequest): Promise<RouteResponse> {
   const query = parseListQuery(app, request.query)
   const page = await jobsOf(app).list(query, await callerOf(app, request))
   const nextQuery = new URLSearchParams({ ...(query.action ? { action: query.action } : {}), ...(query.status ? { status: query.status } : {}), limit: String(query.limit), offset: String(query.offset + query.limit) })
-  const items = page.items.map((job) => jobView(job, app.settings.dev_mode, app.settings.base_path))
-  return { status: 200, body: { items, limit: query.limit, offset: query.offset, next: page.more ? `/jobs?${nextQuery}` : null } }
+  const items = page.items.map((job) => jobView(job, app.settings.dev_mode, basePath(app.settings)))
+  return { status: 200, body: { items, limit: query.limit, offset: query.offset, next: page.more ? `${basePath(app.settings)}/jobs?${nextQuery}` : null } }
 }
 
 const LIST_KEYS = new Set(['action', 'status', 'limit', 'offset'])

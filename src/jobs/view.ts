@@ -54,8 +54,13 @@ export function jobView(job: JobRecord, devMode: boolean, basePath = ''): JobVie
   if (job.startedAt !== undefined) view.startedAt = iso(job.startedAt)
   if (job.finishedAt !== undefined) view.finishedAt = iso(job.finishedAt)
   if (job.progress !== undefined) view.progress = job.progress
-  if (job.error !== undefined) view.error = devMode ? job.error : publicProblem(job.error)
+  if (job.error !== undefined) view.error = underBase(devMode ? job.error : publicProblem(job.error), basePath)
   return view
+}
+
+/** A stored problem names the job by the app's own path (`/jobs/…`); under a mount the client reaches it under the prefix. */
+function underBase(problem: Problem, basePath: string): Problem {
+  return basePath && problem.instance?.startsWith('/') ? { ...problem, instance: `${basePath}${problem.instance}` } : problem
 }
 
 function iso(ms: number): string {

@@ -1,9 +1,11 @@
 import type { App } from '../app/app.ts'
 import type { Extension, Route, RouteRequest } from '../app/extension.ts'
 import { SettingsError } from '../config/parse.ts'
+import { basePath } from '../config/public-url.ts'
 import { ServalError } from '../errors/index.ts'
 import { requireAdmin } from '../ops/admin.ts'
 import { mountsOf, type MountManager } from './manager.ts'
+import { addMountsOpenApi } from './openapi.ts'
 
 /**
  * The mounts admin API (`admin_api=true`): `GET /_sys/mounts`,
@@ -26,6 +28,7 @@ export function mountsAdminExtension(): Extension {
       }
     },
     routes: (app) => adminRoutes(app),
+    openapi: (doc, app) => addMountsOpenApi(doc, app),
     info: (app) => ({ mounts: mountsOf(app)?.list() ?? [] }),
   }
 }
@@ -39,7 +42,7 @@ function adminRoutes(app: App): Route[] {
   }
   return [
     { method: 'GET', path: '/_sys/mounts', handle: guarded(async (m) => ({ status: 200, body: { mounts: m.list() } })) },
-    { method: 'POST', path: '/_sys/mounts', handle: guarded(async (m, req) => created(await m.deploy(req.body))) },
+    { method: 'POST', path: '/_sys/mounts', handle: guarded(async (m, req) => created(app, await m.deploy(req.body))) },
     { method: 'GET', path: '/_sys/mounts/:name', handle: guarded(async (m, req) => ({ status: 200, body: m.get(req.params.name as string) ?? notFound(req.params.name as string) })) },
     {
       method: 'DELETE',
@@ -52,8 +55,8 @@ function adminRoutes(app: App): Route[] {
   ]
 }
 
-function created(view: { name: string }) {
-  return { status: 201, headers: { location: `/_sys/mounts/${encodeURIComponent(view.name)}` }, body: view }
+function created(app: App, view: { name: string }) {
+  return { status: 201, headers: { location: `${basePath(app.settings)}/_sys/mounts/${encodeURIComponent(view.name)}` }, body: view }
 }
 
 function notFound(name: string): never {

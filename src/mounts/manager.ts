@@ -4,6 +4,7 @@ import type { App } from '../app/app.ts'
 import { loadApp } from '../app/load.ts'
 import type { Settings } from '../config/definitions.ts'
 import { mountIssues, prefixesOverlap, type MountSpec } from '../config/mounts.ts'
+import { basePath } from '../config/public-url.ts'
 import { forgetRequired, nextGeneration } from '../dev/fresh-imports.ts'
 import { ServalError } from '../errors/index.ts'
 import type { Host } from '../http/host.ts'
@@ -158,7 +159,9 @@ export class MountManager {
   #view(entry: Entry): MountView {
     const prefix = entry.spec.prefix
     const app = this.#host.mounts.find((m) => m.name === entry.spec.name)?.app
-    return { name: entry.spec.name, prefix, dirs: entry.spec.dirs, source: entry.source, actions: app?.registry.size ?? 0, openapi: `${prefix}/openapi.json`, docs: `${prefix}/docs` }
+    // Links as a client follows them: behind the root's own base_path, if any.
+    const at = `${basePath(this.#root.settings)}${prefix}`
+    return { name: entry.spec.name, prefix, dirs: entry.spec.dirs, source: entry.source, actions: app?.registry.size ?? 0, openapi: `${at}/openapi.json`, docs: `${at}/docs` }
   }
 }
 

@@ -5,7 +5,7 @@ import type { CompiledAction } from '../core/registry.ts'
 import { addRateLimitToOpenApi } from '../http/security/rate-limit.ts'
 import { addComponent, pascalCase, problemResponse, problemSchema } from './schemas.ts'
 import { addSummaries, firstSentence } from './summary.ts'
-import { systemPaths } from './system.ts'
+import { systemPaths, systemSchemas } from './system.ts'
 import { collectTags, tagOf, type TagInfo } from './tags.ts'
 import { appVersion } from './version.ts'
 
@@ -35,7 +35,7 @@ const ERROR_RESPONSES: Record<string, string> = {
  * ```
  */
 export function buildOpenApi(app: App, title = 'Serval API'): Json {
-  const components: Json = { schemas: { Problem: problemSchema }, responses: {} }
+  const components: Json = { schemas: { Problem: problemSchema, ...systemSchemas() }, responses: {} }
   for (const [status, description] of Object.entries(ERROR_RESPONSES)) components.responses[`Error${status}`] = problemResponse(description)
   const doc: Json = {
     openapi: '3.1.0',

@@ -1,4 +1,5 @@
 import type { Extension } from '../app/extension.ts'
+import { addOpsOpenApi } from './openapi.ts'
 import { adminRoutes } from './routes.ts'
 import { opsOf } from './state.ts'
 
@@ -17,6 +18,7 @@ export function opsExtension(): Extension {
     name: 'ops',
     start: (app) => opsOf(app).config.load(),
     routes: (app) => adminRoutes(app),
+    openapi: (doc, app) => addOpsOpenApi(doc, app),
     info: (app) => {
       const { inFlight, config } = opsOf(app)
       return { ops: { inFlight: inFlight.size, maxConcurrency: inFlight.limit, runtimeConfig: config.file, overrides: config.overrides } }

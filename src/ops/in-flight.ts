@@ -1,3 +1,4 @@
+import { ConcurrencySlots } from './slots.ts'
 import type { Credentials } from '../core/security.ts'
 
 /**
@@ -41,11 +42,22 @@ export class InFlight {
   readonly #head: Link = newHead()
   #size = 0
   readonly #claimed = new Set<InFlightEntry>()
-  /** Action invocations allowed at once; 0 = unlimited. */
-  readonly limit: number
+  readonly #previous = new Set<InFlight>()
+  #slots: ConcurrencySlots
 
   constructor(limit = 0) {
-    this.limit = limit
+    this.#slots = new ConcurrencySlots(limit)
+  }
+
+  /** Action invocations allowed at once; 0 = unlimited. */
+  get limit(): number {
+    return this.#slots.limit
+  }
+
+  /** Counts claims against slots shared with other apps (a host's generations and mounts): before any claim. */
+  shareSlots(slots: ConcurrencySlots): void {
+    if (this.#claimed.size > 0) throw new Error('shareSlots: claims are already counted')
+    this.#slots = slots
   }
 
   /** Records a request that started. Adding one already recorded does nothing. */
@@ -62,7 +74,7 @@ export class InFlight {
 
   /** Counts an action invocation against the limit: false (nothing counted) when the limit is reached. */
   claim(entry: InFlightEntry): boolean {
-    if (this.limit > 0 && this.#claimed.size >= this.limit) return false
+    if (!this.#slots.take()) return false
     this.#claimed.add(entry)
     return true
   }
@@ -77,7 +89,7 @@ export class InFlight {
       held[LINK] = undefined
       this.#size--
     }
-    if (this.#claimed.size !== 0) this.#claimed.delete(entry)
+    if (this.#claimed.size !== 0 && this.#claimed.delete(entry)) this.#slots.give()
   }
 
   /** Requests in flight now. */
@@ -90,11 +102,22 @@ export class InFlight {
     return this.#claimed.size
   }
 
-  /** Every request in flight, oldest first. */
+  /** Every request in flight, oldest first: this app's, and those of the generations it replaced that still drain. */
   entries(): InFlightEntry[] {
-    const out: InFlightEntry[] = []
-    for (let link = this.#head.next; link !== this.#head; link = link.next) out.push(link.entry!)
-    return out.sort((a, b) => a.startedAt - b.startedAt)
+    const all: InFlightEntry[] = []
+    for (let link = this.#head.next; link !== this.#head; link = link.next) all.push(link.entry!)
+    for (const previous of this.#previous) all.push(...previous.entries())
+    return all.sort((a, b) => a.startedAt - b.startedAt)
+  }
+
+  /** Lists the requests of a generation this one replaced (a dev reload) until `forget`: they are still this app's to an operator. */
+  follow(previous: InFlight): void {
+    this.#previous.add(previous)
+  }
+
+  /** Stops listing a generation once it has drained. */
+  forget(previous: InFlight): void {
+    this.#previous.delete(previous)
   }
 }
 

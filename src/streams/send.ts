@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../app/app.ts'
+import { clientPath } from '../app/problem.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { ServalError, toProblem } from '../errors/index.ts'
 import { sendProblem } from '../http/problem-reply.ts'
@@ -137,7 +138,7 @@ function toJson(action: CompiledAction): (item: unknown) => string {
 }
 
 function problemOf(app: App, request: FastifyRequest, error: unknown) {
-  const problem = toProblem(error, { devMode: app.settings.dev_mode, instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) })
+  const problem = toProblem(error, { devMode: app.settings.dev_mode, instance: clientPath(app, request.url.split('?')[0] ?? '/'), requestId: String(request.id) })
   if (problem.status >= 500) request.log.error({ reqId: request.id, err: error }, `stream failed: ${problem.title}`)
   return problem
 }

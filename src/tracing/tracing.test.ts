@@ -12,6 +12,8 @@ import { defaultExtensions } from '../app/extensions.ts'
 import { loadSettings } from '../config/load.ts'
 import { listen, type RunningServer } from '../http/listen.ts'
 import { jobStatus, submit } from '../../test/support/jobs.ts'
+import { openWs } from '../../test/support/ws.ts'
+import { WebSocket } from 'ws'
 import { InvocationTracing } from './span.ts'
 import { formatTraceparent, parseTraceparent } from './traceparent.ts'
 
@@ -119,6 +121,77 @@ describe('a span per invocation', () => {
     // The receiver's parent is the delivery's span, itself a child of the publishing handler's.
     expect(header?.spanId).toBe(delivery.spanContext().spanId)
     expect(delivery.parentSpanContext?.spanId).toBe(spans('order')[0]!.spanContext().spanId)
+  })
+})
+
+describe('over /ws', () => {
+  const OTHER = 'a'.repeat(32)
+  const wsUrl = () => `${running.url.replace('http', 'ws')}/ws`
+
+  it('continues the handshake’s traceparent in every call on the socket', async () => {
+    const ws = await openWs(wsUrl(), { headers: { traceparent } })
+    ws.send({ id: 1, action: 'traced', input: {} })
+    expect(await ws.next()).toEqual({ id: 1, output: { traceId: TRACE } })
+    ws.send({ id: 2, action: 'traced', input: {} })
+    expect(await ws.next()).toEqual({ id: 2, output: { traceId: TRACE } })
+    await ws.close()
+    const last = spans('traced').slice(-2)
+    for (const span of last) {
+      expect(span.parentSpanContext?.spanId).toBe(PARENT)
+      expect(span.attributes['serval.transport']).toBe('ws')
+    }
+  })
+
+  it('lets a call frame carry its own traceparent (a browser cannot set handshake headers)', async () => {
+    const ws = await openWs(wsUrl(), { headers: { traceparent } })
+    ws.send({ id: 1, action: 'traced', input: {}, traceparent: `00-${OTHER}-${PARENT}-01` })
+    expect(await ws.next()).toEqual({ id: 1, output: { traceId: OTHER } })
+    await ws.close()
+    const bare = await openWs(wsUrl())
+    bare.send({ id: 1, action: 'traced', input: {} })
+    const frame = await bare.next()
+    expect(frame.output.traceId).toMatch(/^[0-9a-f]{32}$/)
+    expect(frame.output.traceId).not.toBe(TRACE)
+    await bare.close()
+  })
+
+  it('carries it from a handler called over /ws into its webhook delivery', async () => {
+    const arrived = new Promise<void>((resolve) => (delivered = resolve))
+    const ws = await openWs(wsUrl(), { headers: { traceparent } })
+    ws.send({ id: 1, action: 'order', input: {} })
+    expect(await ws.next()).toEqual({ id: 1, output: 'published' })
+    await ws.close()
+    await arrived
+    expect(parseTraceparent(deliveries.at(-1)!.traceparent as string)?.traceId).toBe(TRACE)
+  })
+})
+
+describe('over GraphQL on a WebSocket (graphql-transport-ws)', () => {
+  const OTHER = 'b'.repeat(32)
+  async function operate(headers: Record<string, string>, payload: Record<string, unknown>) {
+    const ws = new WebSocket(`${running.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers })
+    const messages: { type: string; payload?: unknown }[] = []
+    const next = new Promise<unknown>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as { type: string; payload?: unknown }
+        messages.push(m)
+        if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload }))
+        if (m.type === 'next') resolve(m.payload)
+      })
+      ws.once('error', reject)
+      ws.once('close', () => reject(new Error(`closed after ${JSON.stringify(messages)}`)))
+    })
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init' })))
+    try {
+      return await next
+    } finally {
+      ws.close()
+    }
+  }
+
+  it('continues the handshake’s traceparent, or the operation’s extensions.traceparent', async () => {
+    expect(await operate({ traceparent }, { query: '{ traced { traceId } }' })).toEqual({ data: { traced: { traceId: TRACE } } })
+    expect(await operate({ traceparent }, { query: '{ traced { traceId } }', extensions: { traceparent: `00-${OTHER}-${PARENT}-01` } })).toEqual({ data: { traced: { traceId: OTHER } } })
   })
 })
 

@@ -20,7 +20,7 @@ export type CallId = string | number
  * ```
  */
 export type ClientFrame =
-  | { readonly kind: 'call'; readonly id: CallId; readonly action: string; readonly input: unknown }
+  | { readonly kind: 'call'; readonly id: CallId; readonly action: string; readonly input: unknown; readonly traceparent?: string }
   | { readonly kind: 'cancel'; readonly id: CallId; readonly cancel: CallId }
   | { readonly kind: 'subscribe'; readonly id: CallId; readonly channel: string }
   | { readonly kind: 'unsubscribe'; readonly id: CallId; readonly channel: string }
@@ -67,7 +67,7 @@ export function parseClientFrame(data: Buffer, binary: boolean, maxDepth: number
 }
 
 function readVerb(id: CallId, f: Record<string, unknown>): ClientFrame | BadFrame {
-  if (typeof f.action === 'string') return { kind: 'call', id, action: f.action, input: f.input }
+  if (typeof f.action === 'string') return typeof f.traceparent === 'string' ? { kind: 'call', id, action: f.action, input: f.input, traceparent: f.traceparent } : { kind: 'call', id, action: f.action, input: f.input }
   if (isId(f.cancel)) return { kind: 'cancel', id, cancel: f.cancel }
   if (typeof f.subscribe === 'string') return { kind: 'subscribe', id, channel: f.subscribe }
   if (typeof f.unsubscribe === 'string') return { kind: 'unsubscribe', id, channel: f.unsubscribe }

@@ -123,7 +123,8 @@ function openSession(app: App, socket: WebSocket, request: FastifyRequest): void
   const runtime = channelsOf(app)
   const sub = admitted.get(request)?.sub
   const caller = sub === undefined ? `ip:${request.ip}` : `sub:${sub}`
-  const session = new WsSession({ app, runtime, credentials: upgradeCredentials(app, request), connectionId: runtime.hub.connectionId(), caller, send })
+  const traceparent = request.headers.traceparent as string | undefined
+  const session = new WsSession({ app, runtime, credentials: upgradeCredentials(app, request), connectionId: runtime.hub.connectionId(), caller, send, traceparent })
   socket.on('message', (data, binary) => session.receive(toBuffer(data), binary))
   socket.on('close', () => session.close())
 }

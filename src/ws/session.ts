@@ -36,6 +36,8 @@ export interface SessionOptions {
   /** Whom rate limits count this socket's calls against: `sub:<sub>` or `ip:<address>`. */
   readonly caller: string
   readonly send: (text: string) => boolean
+  /** The handshake's W3C `traceparent`: every call on the socket continues it, unless its frame carries its own. */
+  readonly traceparent?: string | undefined
 }
 
 /**
@@ -77,13 +79,13 @@ export class WsSession {
   }
 
   async #dispatch(frame: ClientFrame): Promise<void> {
-    if (frame.kind === 'call') return this.#call(frame.id, frame.action, frame.input)
+    if (frame.kind === 'call') return this.#call(frame.id, frame.action, frame.input, frame.traceparent ?? this.#o.traceparent)
     if (frame.kind === 'cancel') return this.#cancel(frame.id, frame.cancel)
     if (frame.kind === 'subscribe') return this.#subscribe(frame.id, frame.channel)
     return this.#unsubscribe(frame.id, frame.channel)
   }
 
-  async #call(id: CallId, name: string, input: unknown): Promise<void> {
+  async #call(id: CallId, name: string, input: unknown, traceparent: string | undefined): Promise<void> {
     if (this.#calls.has(id)) throw new ServalError('conflict', { detail: `Call ${JSON.stringify(id)} is still in flight; use another id` })
     if (this.#calls.size >= MAX_CALLS_IN_FLIGHT) throw new ServalError('too-many-requests', { detail: `At most ${MAX_CALLS_IN_FLIGHT} calls may be in flight on one socket` })
     const action = this.#o.app.registry.get(name)
@@ -97,6 +99,7 @@ export class WsSession {
         trigger: 'ws',
         credentials: this.#o.credentials,
         signal: () => AbortSignal.any([controller.signal, this.#o.app.shutdownSignal]),
+        traceparent,
       })
       if (!controller.signal.aborted) await this.#answer(id, action, output, controller.signal)
     } catch (error) {

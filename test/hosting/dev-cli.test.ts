@@ -5,7 +5,8 @@ import { SERVAL, scratch, ZOD } from './support.ts'
 
 // `serval dev` itself: one process, reloading in place. A change in a file
 // the actions import (not only in an action file) reaches the new
-// generation: the import hook passes the generation down the graph.
+// generation: the import hook passes the generation down the graph (but
+// never to Serval itself).
 const dir = scratch('dev-cli')
 let child: ChildProcess
 let url: string
@@ -14,6 +15,12 @@ beforeAll(async () => {
   dir.write('package.json', '{ "type": "module" }\n')
   dir.write('lib.ts', "export const word = 'one'\n")
   dir.write('which.ts', `import { action } from '${SERVAL}'\nimport { z } from '${ZOD}'\nimport { word } from './lib.ts'\nexport const which = action({ input: z.object({}), output: z.string(), http: 'GET' }, async () => word)\n`)
+  // Serval is shared by every generation, even when it is not under node_modules (here: the repository's
+  // src/): a re-imported copy would have its own ActionError class, which the pipeline would not recognise (a 500).
+  dir.write(
+    'refuse.ts',
+    `import * as serval from '${SERVAL}'\nimport { word } from './lib.ts'\nconst g = globalThis as any\n(g.copies ??= new Set()).add(serval)\nexport const refuse = serval.action({ http: 'GET' }, async () => { throw new serval.ActionError(409, word + ' ' + g.copies.size) })\n`,
+  )
   child = startCli(['dev', dir.root, '--port', '0', '--data-dir', dir.path('data')], { fromSource: true })
   url = /Serval dev on (http:\/\/[^ ]+)/.exec(await waitForLine(child, /Serval dev on/))![1]!
 }, 30_000)
@@ -32,6 +39,9 @@ describe('serval dev', () => {
     dir.write('lib.ts', "export const word = 'two'\n")
     await reloaded
     expect(await which()).toBe('two')
+    const refused = await fetch(`${url}/actions/refuse`)
+    expect(refused.status).toBe(409)
+    expect(((await refused.json()) as { detail: string }).detail).toBe('two 1')
     const failed = waitForLine(child, /reload failed.*lib\.ts/)
     dir.write('lib.ts', 'export const word = \n')
     await failed
