@@ -44,7 +44,7 @@ export class HttpEntry implements InFlightEntry {
 
   /** From Fastify's own start time of the reply: no clock read per request. */
   get startedAt(): number {
-    return Date.now() - this.reply.elapsedTime
+    return Date.now() - Math.round(this.reply.elapsedTime) // whole ms, as Date.now() gives them
   }
 
   get path(): string {
