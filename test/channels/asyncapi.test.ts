@@ -80,7 +80,7 @@ describe('serval asyncapi', () => {
     } finally {
       rmSync(tmp, { recursive: true, force: true })
     }
-  })
+  }, 60_000) // two CLI processes, each loading the app: over 20 s on a loaded machine
 
   it('a bad flag exits 2 naming it', async () => {
     const bad = await runServal(['asyncapi', '--ws-ping-s', 'often', CHAT])
