@@ -72,29 +72,27 @@ export function fieldConfigs(app: App, types: TypeMapper, parent: CompiledAction
   return configs
 }
 
-async function resolveOne(app: App, field: CompiledField, parent: unknown, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
+// Not async, and no await: a field costs the pipeline's promise and one `.then`, which matters on a list of parents.
+function resolveOne(app: App, field: CompiledField, parent: unknown, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
   const run = (input: unknown, ctx: object) => field.resolver.handler(input, Object.assign(ctx, { parent }))
-  try {
-    return await app.invoke(withHandler(field.action, run), withoutNulls(values), { ...invocation(context), varies: parent })
-  } catch (error) {
+  return app.invoke(withHandler(field.action, run), withoutNulls(values), { ...invocation(context), varies: parent }).then(undefined, (error: unknown) => {
     throw fieldError(app, error, context.requestId)
-  }
+  })
 }
 
 /** Every parent asking for the field with the same arguments in one request shares one call. */
-async function loadBatched(app: App, field: CompiledField, parent: unknown, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
+function loadBatched(app: App, field: CompiledField, parent: unknown, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
   const args = withoutNulls(values)
-  const key = `${field.action.name}:${JSON.stringify(args)}`
+  // Called once per parent: a field without arguments needs no JSON for its key.
+  const key = hasKeys(args) ? `${field.action.name}:${JSON.stringify(args)}` : field.action.name
   let loader = context.loaders.get(key)
   if (!loader) {
     loader = new DataLoader((parents: readonly unknown[]) => runBatch(app, field, parents, args, context), { cache: false })
     context.loaders.set(key, loader)
   }
-  try {
-    return await loader.load(parent)
-  } catch (error) {
+  return loader.load(parent).then(undefined, (error: unknown) => {
     throw fieldError(app, error, context.requestId)
-  }
+  })
 }
 
 async function runBatch(app: App, field: CompiledField, parents: readonly unknown[], args: Record<string, unknown>, context: GraphqlContext): Promise<unknown[]> {
@@ -105,7 +103,29 @@ async function runBatch(app: App, field: CompiledField, parents: readonly unknow
     throw new ServalError('internal', { detail: `The batched field ${field.action.name} returned ${Array.isArray(list) ? list.length : 'no list of'} values for ${parents.length} parents` })
   }
   if (app.settings.validate_output === false) return list
-  return Promise.all(list.map(async (item) => await Promise.resolve(checkOutput(field.action, item)).catch((error: unknown) => toError(error))))
+  return checkItems(field.action, list)
+}
+
+/**
+ * Each item checked against the field's output schema; a failing item is
+ * an Error in its place, so only its parent's field fails. Synchronous
+ * checks (Ajv) make no promise per item: a promise only when some check is async.
+ */
+function checkItems(action: CompiledAction, list: readonly unknown[]): unknown[] | Promise<unknown[]> {
+  const out: unknown[] = new Array(list.length)
+  let pending = false
+  for (let i = 0; i < list.length; i++) {
+    try {
+      const checked = checkOutput(action, list[i])
+      if (checked instanceof Promise) {
+        pending = true
+        out[i] = checked.catch(toError)
+      } else out[i] = checked
+    } catch (error) {
+      out[i] = toError(error)
+    }
+  }
+  return pending ? Promise.all(out) : out
 }
 
 function toError(error: unknown): Error {
@@ -122,7 +142,13 @@ function invocation(context: GraphqlContext) {
 
 /** An argument given as `null` is an argument not given: the schema decides about absent fields. */
 export function withoutNulls(values: Record<string, unknown>): Record<string, unknown> {
+  // A copy even without nulls: validation may fill in defaults, and graphql-jit can hand the same object to every call.
   const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(values)) if (v !== null) out[k] = v
+  for (const k in values) if (values[k] !== null) out[k] = values[k]
   return out
+}
+
+function hasKeys(values: Record<string, unknown>): boolean {
+  for (const _ in values) return true
+  return false
 }

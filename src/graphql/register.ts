@@ -29,10 +29,12 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
   // Subscriptions (and any operation) over WebSocket on the same path; the upgrade never reaches mercurius.
   registerSubscriptions(server, app, built, validation)
   await server.register(async (scope) => {
-    scope.addHook('preValidation', async (request, reply) => {
+    // A callback hook, not an async one: no promise on every request.
+    scope.addHook('preValidation', (request, reply, done) => {
       // Mercurius' own error handler would wrap this in a 200: answer the problem here.
       const error = astQuery(request.method === 'GET' ? request.query : request.body)
-      if (error) return sendProblem(app, request, reply, error)
+      if (error) sendProblem(app, request, reply, error)
+      else done()
     })
     await scope.register(mercurius, {
       schema: built,

@@ -77,12 +77,15 @@ function rootField(app: App, types: TypeMapper, action: CompiledAction, fields: 
   }
 }
 
-async function invokeAction(app: App, action: CompiledAction, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
-  try {
-    const result = await app.invoke(action, withoutNulls(values), { requestId: context.requestId, trigger: 'graphql', credentials: context.credentials, signal: context.signal, traceparent: context.traceparent })
-    if (isFileOutput(result)) throw new ServalError('not-acceptable', { detail: `${action.name} returns a file: fetch it over REST at /actions/${action.path}` })
-    return result
-  } catch (error) {
-    throw fieldError(app, error, context.requestId)
-  }
+/** One `.then` on the pipeline's promise, no async wrapper: a root field runs on every request. */
+function invokeAction(app: App, action: CompiledAction, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
+  return app.invoke(action, withoutNulls(values), { requestId: context.requestId, trigger: 'graphql', credentials: context.credentials, signal: context.signal, traceparent: context.traceparent }).then(
+    (result) => {
+      if (isFileOutput(result)) throw fieldError(app, new ServalError('not-acceptable', { detail: `${action.name} returns a file: fetch it over REST at /actions/${action.path}` }), context.requestId)
+      return result
+    },
+    (error: unknown) => {
+      throw fieldError(app, error, context.requestId)
+    },
+  )
 }
