@@ -85,10 +85,11 @@ function loadBatched(app: App, field: CompiledField, parent: unknown, values: Re
   const args = withoutNulls(values)
   // Called once per parent: a field without arguments needs no JSON for its key.
   const key = hasKeys(args) ? `${field.action.name}:${JSON.stringify(args)}` : field.action.name
-  let loader = context.loaders.get(key)
+  const loaders = (context.loaders ??= new Map())
+  let loader = loaders.get(key)
   if (!loader) {
     loader = new DataLoader((parents: readonly unknown[]) => runBatch(app, field, parents, args, context), { cache: false })
-    context.loaders.set(key, loader)
+    loaders.set(key, loader)
   }
   return loader.load(parent).then(undefined, (error: unknown) => {
     throw fieldError(app, error, context.requestId)

@@ -107,7 +107,7 @@ async function prepare(app: App, checks: Checks, ctx: Ctx, id: string, payload: 
   if (!('kind' in document)) return document
   const errors = validate(checks.schema, document, checks.rules)
   if (errors.length > 0) return errors
-  const context: GraphqlContext = { credentials: state.credentials, requestId, signal: () => app.shutdownSignal, loaders: new Map(), socket: state.channels }
+  const context: GraphqlContext = { credentials: state.credentials, requestId, signal: () => app.shutdownSignal, socket: state.channels }
   const args: ExecutionArgs = { schema: checks.schema, document, variableValues: payload.variables ?? null, operationName: payload.operationName ?? null, contextValue: context }
   if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return args
   const source = await createSourceEventStream(args)

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { NoSchemaIntrospectionCustomRule, type GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql'
 import mercurius from 'mercurius'
 import type { App } from '../app/app.ts'
@@ -47,15 +47,43 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
         const formatted = mercurius.defaultErrorFormatter(execution, context)
         return refused(execution) ? { ...formatted, statusCode: 400 } : formatted
       },
-      context: (request, reply): GraphqlContext => ({
-        credentials: requestCredentials(app, request),
-        requestId: request.id,
-        traceparent: request.headers.traceparent as string | undefined,
-        signal: () => clientSignal(app, reply),
-        loaders: new Map(),
-      }),
+      context: (request, reply): GraphqlContext => requestContext(app, request, reply),
     })
   })
+}
+
+/**
+ * The context of one HTTP operation. Mercurius then assigns about fifteen
+ * properties of its own onto it (`reply`, `app`, `errors`, one per hook,
+ * `pubsub`, `__currentQuery`): declared here, they are slots of the
+ * literal, so those assignments overwrite instead of growing the object
+ * property by property (≈1.5 KB less garbage per request). A name mercurius
+ * adds later only costs that growth again.
+ */
+function requestContext(app: App, request: FastifyRequest, reply: FastifyReply): GraphqlContext {
+  const context = {
+    credentials: requestCredentials(app, request),
+    requestId: request.id,
+    traceparent: request.headers.traceparent as string | undefined,
+    signal: () => clientSignal(app, reply),
+    loaders: undefined,
+    reply: undefined,
+    app: undefined,
+    errors: null,
+    preParsing: null,
+    preValidation: null,
+    preExecution: null,
+    onResolution: null,
+    preSubscriptionParsing: null,
+    preSubscriptionExecution: null,
+    onSubscriptionResolution: null,
+    onSubscriptionEnd: null,
+    onSubscriptionConnectionClose: null,
+    onSubscriptionConnectionError: null,
+    pubsub: undefined,
+    __currentQuery: undefined,
+  }
+  return context
 }
 
 /**

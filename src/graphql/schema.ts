@@ -21,8 +21,8 @@ export interface GraphqlContext {
   readonly traceparent?: string | undefined
   /** Made on first use: aborts when the client goes away or the server shuts down. */
   readonly signal?: () => AbortSignal
-  /** The batches of this request's batched fields, by field and arguments. */
-  readonly loaders: Map<string, DataLoader<unknown, unknown>>
+  /** The batches of this request's batched fields, by field and arguments: made by the first batched field, so a request without one allocates none. */
+  loaders?: Map<string, DataLoader<unknown, unknown>>
   /** The channels of the WebSocket carrying the operation (absent over HTTP, where subscriptions cannot run). */
   readonly socket?: SocketChannels
 }
