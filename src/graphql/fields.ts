@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader'
-import type { GraphQLFieldConfigMap } from 'graphql'
+import type { GraphQLError, GraphQLFieldConfigMap } from 'graphql'
 import { fieldsOf, type Resolver } from '../action/resolver.ts'
 import type { App } from '../app/app.ts'
 import { checkOutput } from '../core/invoke.ts'
@@ -74,6 +74,8 @@ export function fieldConfigs(app: App, types: TypeMapper, parent: CompiledAction
 
 // Not async, and no await: a field costs the pipeline's promise and one `.then`, which matters on a list of parents.
 function resolveOne(app: App, field: CompiledField, parent: unknown, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
+  const refused = overCalls(app, context)
+  if (refused) return Promise.reject(refused)
   const run = (input: unknown, ctx: object) => field.resolver.handler(input, Object.assign(ctx, { parent }))
   return app.invoke(withHandler(field.action, run), withoutNulls(values), { ...invocation(context), varies: parent }).then(undefined, (error: unknown) => {
     throw fieldError(app, error, context.requestId)
@@ -97,6 +99,8 @@ function loadBatched(app: App, field: CompiledField, parent: unknown, values: Re
 }
 
 async function runBatch(app: App, field: CompiledField, parents: readonly unknown[], args: Record<string, unknown>, context: GraphqlContext): Promise<unknown[]> {
+  const refused = overCalls(app, context)
+  if (refused) throw refused
   const run = (input: unknown, ctx: object) => field.resolver.handler(input, Object.assign(ctx, { parents }))
   // The list is checked item by item below: the field's output schema is an item's.
   const list = await app.invoke({ ...withHandler(field.action, run), output: undefined }, args, { ...invocation(context), varies: parents })
@@ -139,6 +143,25 @@ function withHandler(action: CompiledAction, handler: (input: unknown, ctx: obje
 
 function invocation(context: GraphqlContext) {
   return { requestId: context.requestId, trigger: 'graphql' as const, credentials: context.credentials, signal: context.signal, traceparent: context.traceparent }
+}
+
+/**
+ * Counts one pipeline call of an operation against `graphql_max_calls`: a
+ * list of N parents with a field that is not batched makes N calls, which
+ * no static cost can see. Past the limit, the call is refused (the field
+ * is null with a 400 error, as is every later one) instead of run.
+ *
+ * @example
+ * ```ts
+ * const refused = overCalls(app, context)
+ * if (refused) return Promise.reject(refused)
+ * ```
+ */
+export function overCalls(app: App, context: GraphqlContext): GraphQLError | undefined {
+  if (context.calls === undefined) return undefined
+  const max = app.settings.graphql_max_calls
+  if (++context.calls <= max) return undefined
+  return fieldError(app, new ServalError('bad-request', { detail: `The operation made more than ${max} action and resolver calls (graphql_max_calls); a field on a list runs once per item unless it is batched (batch: true)`, publicDetail: true }), context.requestId)
 }
 
 /** An argument given as `null` is an argument not given: the schema decides about absent fields. */

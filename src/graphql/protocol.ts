@@ -109,7 +109,7 @@ async function prepare(app: App, checks: Checks, ctx: Ctx, id: string, payload: 
   if (errors.length > 0) return errors
   const context: GraphqlContext = { credentials: state.credentials, requestId, signal: () => app.shutdownSignal, socket: state.channels }
   const args: ExecutionArgs = { schema: checks.schema, document, variableValues: payload.variables ?? null, operationName: payload.operationName ?? null, contextValue: context }
-  if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return args
+  if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return { ...args, contextValue: { ...context, calls: 0 } }
   const source = await createSourceEventStream(args)
   if (!(Symbol.asyncIterator in source)) return source.errors ?? [new GraphQLError('The subscription did not start')]
   return { ...args, contextValue: { ...context, source } satisfies SubscriptionContext }

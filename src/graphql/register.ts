@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { NoSchemaIntrospectionCustomRule, type GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql'
 import mercurius from 'mercurius'
 import type { App } from '../app/app.ts'
@@ -29,6 +29,7 @@ export async function registerGraphql(server: FastifyInstance, app: App, schema?
   // Subscriptions (and any operation) over WebSocket on the same path; the upgrade never reaches mercurius.
   registerSubscriptions(server, app, built, validation)
   await server.register(async (scope) => {
+    scope.addHook('onRoute', integerPaths)
     // A callback hook, not an async one: no promise on every request.
     scope.addHook('preValidation', (request, reply, done) => {
       // Mercurius' own error handler would wrap this in a 200: answer the problem here.
@@ -66,6 +67,7 @@ function requestContext(app: App, request: FastifyRequest, reply: FastifyReply):
     requestId: request.id,
     traceparent: request.headers.traceparent as string | undefined,
     signal: () => clientSignal(app, reply),
+    calls: 0,
     loaders: undefined,
     reply: undefined,
     app: undefined,
@@ -84,6 +86,20 @@ function requestContext(app: App, request: FastifyRequest, reply: FastifyReply):
     __currentQuery: undefined,
   }
   return context
+}
+
+/**
+ * Mercurius' response schema types an error's `path` as strings, so its
+ * serializer answered a list index as `"9"`; the GraphQL spec (and clients
+ * mapping errors back onto data) want the integer `9`. This patches the
+ * schema of mercurius' routes as they are added, before it is compiled.
+ */
+function integerPaths(route: RouteOptions): void {
+  const ok = (route.schema?.response as Record<string, { properties?: Record<string, unknown> }> | undefined)?.['2xx']
+  const errors = ok?.properties?.errors as { items?: { properties?: Record<string, unknown> } } | undefined
+  if (!ok || !errors?.items?.properties?.path) return
+  const items = { ...errors.items, properties: { ...errors.items.properties, path: { type: 'array', items: { type: ['string', 'integer'] } } } }
+  route.schema = { ...route.schema, response: { ...(route.schema!.response as object), '2xx': { ...ok, properties: { ...ok.properties, errors: { ...errors, items } } } } }
 }
 
 /**
