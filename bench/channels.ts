@@ -34,7 +34,7 @@ interface Server {
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 
 async function spawnServer(kind: Kind): Promise<Server> {
-  const { proc, port } = await spawnPortServer('bench/channels-lib/server.ts', [kind])
+  const { proc, port } = await spawnPortServer('bench/channels-lib/server.ts', { args: [kind] })
   return { kind, proc, port, pid: serverPid(proc.pid, port) }
 }
 

@@ -3,11 +3,15 @@
 //    as a ratio (target ≥ 0.6×), rounds alternating the order;
 //  - `{ numberRange(to: 50) { value square } }`: a batched field over 50 parents, checked to cost
 //    ONE resolver call per query, and its time (sequential latency, and requests/s under load).
-// wrk drives the load (it must be installed); 127.0.0.1 only. Prints a markdown section and writes it
-// into BENCHMARKS.md between <!-- graphql:start --> and <!-- graphql:end -->. BENCH_QUICK=1: a smoke run.
-import { cpus } from 'node:os'
+// wrk drives the load (it must be installed); 127.0.0.1 only. Serval runs from its build (dist/), pinned
+// to CPU 0 with wrk on CPU 1, as `npm run bench` runs it. Beside requests/s, the server's CPU time per
+// request (from /proc around each wrk run) is reported for both paths: far less moved by other work on a
+// shared machine than requests/s. Prints a markdown section and writes it into BENCHMARKS.md between
+// <!-- graphql:start --> and <!-- graphql:end -->. BENCH_QUICK=1: a smoke run.
+import { cpus, loadavg } from 'node:os'
 import { wrkWorkload } from './lib/generators/wrk.ts'
 import { checkedLoad, spawnPortServer } from './lib/port-server.ts'
+import { cpuSeconds, serverPid } from './lib/proc-stats.ts'
 import { installCleanup, ROOT, stop } from './lib/procs.ts'
 import { fmt, median } from './lib/stats.ts'
 import type { Workload } from './lib/workloads.ts'
@@ -18,6 +22,8 @@ const rounds = quick ? 1 : 3
 const seconds = quick ? 2 : 5
 const connections = 50
 const sequential = quick ? 50 : 500
+const SERVER_CPU = 0
+const LOAD_CPU = 1
 
 const json = (query: string) => JSON.stringify({ query })
 const expect = (want: unknown) => (body: unknown) => {
@@ -57,23 +63,35 @@ async function checkAndTime(port: number): Promise<{ callsPerQuery: number; p50:
 
 
 async function measure(): Promise<string> {
-  const { proc, port } = await spawnPortServer('bench/graphql-lib/server.ts')
+  const { proc, port } = await spawnPortServer('bench/graphql-lib/server.ts', { build: true, cpu: SERVER_CPU })
+  const pid = serverPid(proc.pid, port)
+  /** One checked wrk run, with the server's CPU µs per request over it. */
+  const load = async (w: Workload) => {
+    const cpu0 = cpuSeconds(pid)
+    const r = await checkedLoad(port, w, connections, seconds, LOAD_CPU)
+    return { ...r, us: ((cpuSeconds(pid) - cpu0) / r.requests) * 1e6 }
+  }
   try {
     const cost = await checkAndTime(port)
     console.error(`  batch: ${cost.callsPerQuery} resolver call(s) per query, p50 ${fmt(cost.p50, 2)} ms sequential`)
-    for (const w of Object.values(workloads)) await wrkWorkload(port, w, connections, 1) // warm-up
-    const r = { rest: [] as number[], graphql: [] as number[], ratio: [] as number[], batch: [] as number[], batchP50: [] as number[] }
+    for (const w of Object.values(workloads)) await wrkWorkload(port, w, connections, 1, LOAD_CPU) // warm-up
+    const r = { rest: [] as number[], graphql: [] as number[], ratio: [] as number[], batch: [] as number[], batchP50: [] as number[], restUs: [] as number[], graphqlUs: [] as number[], batchUs: [] as number[] }
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 ? (['rest', 'graphql'] as const) : (['graphql', 'rest'] as const)
-      const got: Partial<Record<'rest' | 'graphql', number>> = {}
-      for (const k of order) got[k] = (await checkedLoad(port, workloads[k], connections, seconds)).rps
-      const batch = await checkedLoad(port, workloads.batch, connections, seconds)
-      r.rest.push(got.rest!)
-      r.graphql.push(got.graphql!)
-      r.ratio.push(got.graphql! / got.rest!)
+      const got: Partial<Record<'rest' | 'graphql', { rps: number; us: number }>> = {}
+      for (const k of order) got[k] = await load(workloads[k])
+      const batch = await load(workloads.batch)
+      const rest = got.rest!
+      const graphql = got.graphql!
+      r.rest.push(rest.rps)
+      r.graphql.push(graphql.rps)
+      r.ratio.push(graphql.rps / rest.rps)
+      r.restUs.push(rest.us)
+      r.graphqlUs.push(graphql.us)
       r.batch.push(batch.rps)
       r.batchP50.push(batch.p50)
-      console.error(`  round ${round}: REST ${fmt(got.rest!)}/s, GraphQL ${fmt(got.graphql!)}/s (${(got.graphql! / got.rest!).toFixed(2)}×), batch ${fmt(batch.rps)}/s`)
+      r.batchUs.push(batch.us)
+      console.error(`  round ${round}: REST ${fmt(rest.rps)}/s ${fmt(rest.us, 1)} µs, GraphQL ${fmt(graphql.rps)}/s ${fmt(graphql.us, 1)} µs (${(graphql.rps / rest.rps).toFixed(2)}×), batch ${fmt(batch.rps)}/s ${fmt(batch.us, 1)} µs`)
     }
     return report(r, cost)
   } finally {
@@ -92,11 +110,13 @@ function report(r: Record<string, number[]>, cost: { callsPerQuery: number; p50:
     `| \`GET /actions/add?a=1&b=2\` (REST) requests/s | ${fmt(median(r.rest!))} |`,
     `| \`POST /graphql { add(a: 1, b: 2) { result } }\` requests/s | ${fmt(median(r.graphql!))} |`,
     `| GraphQL ÷ REST (target ≥ 0.6×) | ${median(r.ratio!).toFixed(2)}× |`,
+    `| server CPU µs per request: REST / GraphQL (REST ÷ GraphQL: requests per CPU-second as a ratio) | ${fmt(median(r.restUs!), 1)} / ${fmt(median(r.graphqlUs!), 1)} (${(median(r.restUs!) / median(r.graphqlUs!)).toFixed(2)}×) |`,
     `| \`{ numberRange(to: 50) { value square } }\`: resolver calls per query (batched field, 50 parents) | ${cost.callsPerQuery} |`,
     `| the same query, one at a time: p50 / p99 ms | ${fmt(cost.p50, 2)} / ${fmt(cost.p99, 2)} |`,
-    `| the same query under load: requests/s (p50 ms) | ${fmt(median(r.batch!))} (${fmt(median(r.batchP50!), 2)}) |`,
+    `| the same query under load: requests/s (p50 ms), server CPU µs per request | ${fmt(median(r.batch!))} (${fmt(median(r.batchP50!), 2)}), ${fmt(median(r.batchUs!), 1)} |`,
     '',
-    `- One server process, both transports on it: the same \`add\` action (TypeBox) through the same pipeline. Medians of ${rounds} round(s), REST and GraphQL alternating which goes first.`,
+    `- One server process from the build (\`dist/\`), both transports on it: the same \`add\` action (TypeBox) through the same pipeline, default extensions (metrics, tracing). Server pinned to CPU ${SERVER_CPU}, wrk to CPU ${LOAD_CPU}. Medians of ${rounds} round(s), REST and GraphQL alternating which goes first.`,
+    `- Server CPU per request is the server process's user + system time from /proc over each wrk run, divided by the requests it answered: it moves far less than requests/s when other work shares the machine (load average ${loadavg()[0]!.toFixed(1)} at the end of this run).`,
     `- The batch: every answer is checked before the load; ${sequential} sequential queries are counted on the server (\`square\` runs once per query with the 50 parents) and timed from the client.`,
   ].join('\n')
 }

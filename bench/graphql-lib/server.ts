@@ -2,10 +2,15 @@
 // action, also the GraphQL field `add`), `numberRange` with a batched field
 // `square`, and `batchCalls` (how many times `square` ran, for the check that
 // 50 parents cost one call). Prints `PORT <n>` once it listens.
+// Serval as users run it: the build (dist/, run `npm run build` first), not the sources through tsx,
+// whose transform wraps every closure in a naming helper (GraphQL's request context makes some per
+// request). Started without the serval-source condition, so `serval` in ../actions/add.ts is dist/ too.
 import { Type } from '@sinclair/typebox'
+import { ROOT } from '../lib/procs.ts'
 
-const { action, createApp, listen, loadSettings } = await import('../../src/index.ts')
-const { defaultExtensions } = await import('../../src/app/extensions.ts')
+const dist = <T>(path: string) => import(`${ROOT}/dist/${path}`) as Promise<T>
+const { action, createApp, listen, loadSettings } = await dist<typeof import('../../src/index.ts')>('index.js')
+const { defaultExtensions } = await dist<typeof import('../../src/app/extensions.ts')>('app/extensions.js')
 const { add } = await import('../actions/add.ts')
 
 const item = Type.Object({ value: Type.Integer() })

@@ -89,6 +89,7 @@ export const settingDefs = {
   cache_max_entries: { kind: 'int', default: 10_000, min: 1, help: 'Entries the embedded result cache keeps in memory (and in data_dir/cache); the least recently used go first' },
   graphql_max_depth: { kind: 'int', default: 10, min: 1, max: 100, help: 'Deepest nesting of a GraphQL operation; deeper is refused with a 400' },
   graphql_max_cost: { kind: 'int', default: 1000, min: 1, help: 'Most fields a GraphQL operation may select (per alias and fragment spread); more is refused with a 400' },
+  graphql_max_calls: { kind: 'int', default: 1000, min: 1, help: 'Most action and resolver calls one GraphQL query or mutation may make (a field on a list runs once per item; a batched field once); past it the remaining fields fail with a 400 error' },
   graphql_introspection: { kind: 'bool', default: false, help: 'Allow GraphQL introspection outside dev mode (always on in dev mode)' },
   graphql_max_subscriptions: { kind: 'int', default: 100, min: 1, help: 'Operations one GraphQL WebSocket may run at once; past it a subscribe is answered with a 429 error message' },
   mounts: { kind: 'mounts', default: [], help: 'Apps served under a path prefix: [{ name, prefix, dirs, auth_mode?, cors_allowed_origins?, rate_limit? }] (JSON in env and flags)' },

@@ -111,9 +111,9 @@ async function prepare(app: App, checks: Checks, ctx: Ctx, id: string, payload: 
   if (errors.length > 0) return errors
   const own = payload.extensions?.traceparent
   const traceparent = typeof own === 'string' ? own : state.traceparent
-  const context: GraphqlContext = { credentials: state.credentials, requestId, signal: () => app.shutdownSignal, loaders: new Map(), socket: state.channels, traceparent }
+  const context: GraphqlContext = { credentials: state.credentials, requestId, signal: () => app.shutdownSignal, socket: state.channels, traceparent }
   const args: ExecutionArgs = { schema: checks.schema, document, variableValues: payload.variables ?? null, operationName: payload.operationName ?? null, contextValue: context }
-  if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return args
+  if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return { ...args, contextValue: { ...context, calls: 0 } }
   const source = await createSourceEventStream(args)
   if (!(Symbol.asyncIterator in source)) return source.errors ?? [new GraphQLError('The subscription did not start')]
   return { ...args, contextValue: { ...context, source } satisfies SubscriptionContext }

@@ -8,7 +8,7 @@ import { isFileOutput } from '../action/file.ts'
 import { ServalError } from '../errors/index.ts'
 import { pascalCase } from '../openapi/schemas.ts'
 import { fieldError } from './errors.ts'
-import { compileFields, fieldConfigs, withoutNulls } from './fields.ts'
+import { compileFields, fieldConfigs, overCalls, withoutNulls } from './fields.ts'
 import type { SocketChannels } from './streams.ts'
 import { subscriptionFields } from './subscriptions.ts'
 import { GRAPHQL_NAME, JsonScalar, TypeMapper } from './types.ts'
@@ -21,8 +21,14 @@ export interface GraphqlContext {
   readonly traceparent?: string | undefined
   /** Made on first use: aborts when the client goes away or the server shuts down. */
   readonly signal?: () => AbortSignal
-  /** The batches of this request's batched fields, by field and arguments. */
-  readonly loaders: Map<string, DataLoader<unknown, unknown>>
+  /**
+   * Pipeline calls made so far by this operation, held against
+   * `graphql_max_calls`; absent on a subscription, whose events each resolve
+   * their fields over the whole life of the socket.
+   */
+  calls?: number
+  /** The batches of this request's batched fields, by field and arguments: made by the first batched field, so a request without one allocates none. */
+  loaders?: Map<string, DataLoader<unknown, unknown>>
   /** The channels of the WebSocket carrying the operation (absent over HTTP, where subscriptions cannot run). */
   readonly socket?: SocketChannels
 }
@@ -77,12 +83,17 @@ function rootField(app: App, types: TypeMapper, action: CompiledAction, fields: 
   }
 }
 
-async function invokeAction(app: App, action: CompiledAction, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
-  try {
-    const result = await app.invoke(action, withoutNulls(values), { requestId: context.requestId, trigger: 'graphql', credentials: context.credentials, signal: context.signal, traceparent: context.traceparent })
-    if (isFileOutput(result)) throw new ServalError('not-acceptable', { detail: `${action.name} returns a file: fetch it over REST at /actions/${action.path}` })
-    return result
-  } catch (error) {
-    throw fieldError(app, error, context.requestId)
-  }
+/** One `.then` on the pipeline's promise, no async wrapper: a root field runs on every request. */
+function invokeAction(app: App, action: CompiledAction, values: Record<string, unknown>, context: GraphqlContext): Promise<unknown> {
+  const refused = overCalls(app, context)
+  if (refused) return Promise.reject(refused)
+  return app.invoke(action, withoutNulls(values), { requestId: context.requestId, trigger: 'graphql', credentials: context.credentials, signal: context.signal, traceparent: context.traceparent }).then(
+    (result) => {
+      if (isFileOutput(result)) throw fieldError(app, new ServalError('not-acceptable', { detail: `${action.name} returns a file: fetch it over REST at /actions/${action.path}` }), context.requestId)
+      return result
+    },
+    (error: unknown) => {
+      throw fieldError(app, error, context.requestId)
+    },
+  )
 }

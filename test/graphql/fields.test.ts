@@ -113,3 +113,47 @@ describe('resolver() fields', () => {
     }
   })
 })
+
+describe('graphql_max_calls', () => {
+  const doubled = { calls: 0 }
+  const limited: ActionSource[] = [
+    {
+      exportName: 'numberList',
+      action: action(
+        {
+          http: 'GET',
+          input: z.object({ to: z.number().int().max(100) }),
+          output: z.array(item),
+          fields: (field) => ({
+            double: field({ output: z.number().int() }, (_a, { parent }) => (doubled.calls++, parent.value * 2)),
+            triple: field({ output: z.number().int(), batch: true }, (_a, { parents }) => parents.map((p) => p.value * 3)),
+          }),
+        },
+        ({ to }) => Array.from({ length: to }, (_, i) => ({ value: i + 1 })),
+      ),
+    },
+  ]
+  let t: TestServer
+  beforeAll(async () => {
+    t = await createTestServer({ actions: limited }, { graphql_max_calls: 10 })
+  })
+  afterAll(() => t.close())
+
+  it('stops a list from fanning out a field past the limit: the later items fail with a 400 error, unrun', async () => {
+    // The root field is call 1: nine items make ten calls, all allowed.
+    expect((await gql(t, '{ numberList(to: 9) { double } }')).body.errors).toBeUndefined()
+    doubled.calls = 0
+    const { status, body } = await gql(t, '{ numberList(to: 12) { value double } }')
+    expect(status).toBe(200)
+    expect(doubled.calls).toBe(9)
+    expect(body.data.numberList[8]).toEqual({ value: 9, double: 18 })
+    expect(body.data.numberList[9]).toEqual({ value: 10, double: null })
+    expect(body.errors).toHaveLength(3)
+    expect(body.errors[0]).toMatchObject({ path: ['numberList', 9, 'double'], extensions: { code: 'bad-request', status: 400 } })
+    expect(body.errors[0].message).toMatch(/more than 10 .*graphql_max_calls.*batch: true/)
+  })
+
+  it('counts a batched field once, however many parents, and counts each operation afresh', async () => {
+    for (let i = 0; i < 3; i++) expect((await gql(t, '{ numberList(to: 100) { value triple } }')).body.errors).toBeUndefined()
+  })
+})

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from '../security/support.ts'
 import { actions } from './fixture.ts'
-import { gql } from './support.ts'
+import { gql, httpRequest } from './support.ts'
 
 describe('GraphQL over HTTP', () => {
   let t: TestServer
@@ -15,6 +15,17 @@ describe('GraphQL over HTTP', () => {
     const { status, body } = await gql(t, 'query($n: String!) { describeThing(name: $n, color: red, tags: ["a"]) { name count color tags where { x y } meta { source } extra } }', { n: 'box' }, bearer(await hs256({ sub: 'ann' })))
     expect(status).toBe(200)
     expect(body).toEqual({ data: { describeThing: { name: 'box', count: 2, color: 'red', tags: ['a'], where: { x: 1, y: 2 }, meta: { source: 'fixture' }, extra: 7 } } })
+  })
+
+  it('answers a GraphQL client (graphql-http): variables, a mutation with a token, and a field error with its path', async () => {
+    expect(await httpRequest(t, 'query($n: String!) { hello(name: $n) }', { n: 'Ann' })).toEqual({ data: { hello: 'Hello Ann' } })
+    const token = bearer(await hs256({ sub: 'ann' }))
+    expect(await httpRequest(t, 'mutation { movePoint(to: { x: 3, y: 4 }) { x y } }', undefined, token)).toEqual({ data: { movePoint: { x: 3, y: 4 } } })
+    const refused = await httpRequest(t, '{ hello(name: "Ann") whoami }')
+    expect(refused.data).toEqual({ hello: 'Hello Ann', whoami: null })
+    expect(refused.errors?.[0]).toMatchObject({ path: ['whoami'], extensions: { code: 'unauthorized', status: 401 } })
+    // A refused operation is a 400: the client ends with a network error carrying the answer's status.
+    await expect(httpRequest(t, '{ nothing }')).rejects.toMatchObject({ response: { status: 400 } })
   })
 
   it('runs a mutation, and answers a query over GET', async () => {

@@ -1,11 +1,33 @@
 import { createClient, type Client, type ClientOptions } from 'graphql-ws'
+import type { ExecutionResult } from 'graphql'
+import { createClient as createHttpClient } from 'graphql-http'
 import { WebSocket } from 'ws'
 import type { TestServer } from 'serval/testing'
+
+/** What graphql-http's client hands back for one operation. */
+type Result = ExecutionResult<Record<string, unknown>, unknown>
 
 /** POSTs one GraphQL operation; the status and the parsed JSON answer. */
 export async function gql(t: TestServer, query: string, variables?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const res = await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) })
   return { status: res.status, body: await res.json() }
+}
+
+/**
+ * One operation through graphql-http's client (the GraphQL over HTTP
+ * reference client: it POSTs, sends `Accept`, and reads the answer as a
+ * GraphQL client does): the result, or the error it ended with.
+ */
+export function httpRequest(t: TestServer, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Result> {
+  const client = createHttpClient({ url: `${t.url}/graphql`, headers, shouldRetry: async () => false })
+  return new Promise<Result>((resolve, reject) => {
+    let result: Result | undefined
+    client.subscribe({ query, ...(variables ? { variables } : {}) }, {
+      next: (value) => void (result = value),
+      error: reject,
+      complete: () => (result ? resolve(result) : reject(new Error('no result'))),
+    })
+  }).finally(() => client.dispose())
 }
 
 /** A graphql-ws client of `t`'s `/graphql` that never retries (a refusal is what the tests look at). */
