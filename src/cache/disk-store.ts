@@ -3,6 +3,7 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LRUCache } from 'lru-cache'
 import type { Logger } from 'pino'
+import { storageName } from './key.ts'
 import { isEntry, type CacheEntry, type CacheStore } from './store.ts'
 
 /**
@@ -36,9 +37,15 @@ export class DiskCacheStore implements CacheStore {
   }
 
   async get(key: string): Promise<CacheEntry | undefined> {
-    const entry = this.#memory.get(key) ?? (await this.#read(key))
-    if (entry === undefined) return undefined
-    if (entry.expiresAt > Date.now()) return entry
+    return this.peek(key) ?? this.#fresh(key, await this.#read(key))
+  }
+
+  peek(key: string): CacheEntry | undefined {
+    return this.#fresh(key, this.#memory.get(key))
+  }
+
+  #fresh(key: string, entry: CacheEntry | undefined): CacheEntry | undefined {
+    if (entry === undefined || entry.expiresAt > Date.now()) return entry
     this.#memory.delete(key)
     return undefined
   }
@@ -72,7 +79,7 @@ export class DiskCacheStore implements CacheStore {
   }
 
   #file(key: string): string {
-    return join(this.#dir, `${key}.json`)
+    return join(this.#dir, `${storageName(key)}.json`)
   }
 
   #track(write: Promise<void>): void {

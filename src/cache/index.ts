@@ -6,7 +6,7 @@ import { DiskCacheStore } from './disk-store.ts'
 import { RedisCacheStore } from './redis-store.ts'
 import { ResultCacheStep } from './step.ts'
 
-export { cacheKey, canonicalJson } from './key.ts'
+export { cacheKey, canonicalJson, storageName } from './key.ts'
 
 /**
  * The result cache of an app: Redis with `redis_url`, else an LRU of

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { connectRedis, redisErrorLog } from '../jobs/redis/connection.ts'
+import { storageName } from './key.ts'
 import { isEntry, type CacheEntry, type CacheStore } from './store.ts'
 
 /** After a failed connect, calls are misses for this long before the next try. */
@@ -51,7 +52,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   #key(key: string): string {
-    return `${this.#prefix}:cache:${key}`
+    return `${this.#prefix}:cache:${storageName(key)}`
   }
 
   /** The connection, opened on first use; undefined while Redis is known to be down. */
