@@ -20,8 +20,11 @@ export function serializeJson(app: App, request: FastifyRequest, action: Compile
   return serializeCapturing(serialize, () => app.settings.assets_public_base_url?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}${basePath(app.settings)}`)
 }
 
-/** Stores the assets an answer refers to, before it is sent, so every href resolves. */
-export async function storeAssets(app: App, assets: readonly Asset[]): Promise<void> {
+/**
+ * Stores the assets an answer refers to, before it is sent, so every href
+ * resolves; kept at least `until` (ms since the epoch) for a stored result.
+ */
+export async function storeAssets(app: App, assets: readonly Asset[], until?: number): Promise<void> {
   const store = assetsOf(app)
-  await Promise.all(assets.map((a) => store.put(a)))
+  await Promise.all(assets.map((a) => store.put(a, until)))
 }
