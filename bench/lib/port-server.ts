@@ -35,9 +35,9 @@ export async function spawnPortServer(script: string): Promise<{ proc: Spawned; 
  * const { rps, p50 } = await checkedLoad(port, workload, 50, 5)
  * ```
  */
-export async function checkedLoad(port: number, w: Workload, connections: number, seconds: number): Promise<{ rps: number; p50: number; loadCpu: number }> {
+export async function checkedLoad(port: number, w: Workload, connections: number, seconds: number): Promise<{ rps: number; p50: number; loadCpu: number; requests: number }> {
   const r = await wrkWorkload(port, w, connections, seconds)
   const bad = r.errors + r.timeouts + Object.entries(r.statusCounts).reduce((n, [k, v]) => n + (k === String(w.expectStatus) ? 0 : v), 0)
   if (bad > 0) throw new Error(`${w.label}: ${bad} failed requests ${JSON.stringify(r.statusCounts)}`)
-  return { rps: r.rps, p50: r.p50, loadCpu: r.loadCpu }
+  return { rps: r.rps, p50: r.p50, loadCpu: r.loadCpu, requests: r.requests }
 }

@@ -40,12 +40,12 @@ export class DiskCacheStore implements CacheStore {
     return this.peek(key) ?? this.#fresh(key, await this.#read(key))
   }
 
-  peek(key: string): CacheEntry | undefined {
-    return this.#fresh(key, this.#memory.get(key))
+  peek(key: string, now = Date.now()): CacheEntry | undefined {
+    return this.#fresh(key, this.#memory.get(key), now)
   }
 
-  #fresh(key: string, entry: CacheEntry | undefined): CacheEntry | undefined {
-    if (entry === undefined || entry.expiresAt > Date.now()) return entry
+  #fresh(key: string, entry: CacheEntry | undefined, now = Date.now()): CacheEntry | undefined {
+    if (entry === undefined || entry.expiresAt > now) return entry
     this.#memory.delete(key)
     return undefined
   }

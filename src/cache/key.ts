@@ -52,7 +52,9 @@ function objectJson(value: object): string | undefined {
   }
   const record = value as Record<string, unknown>
   const keys = Object.keys(record)
-  if (!sorted(keys)) keys.sort()
+  // The common input (sorted keys, plain values) is what JSON.stringify gives, natively.
+  if (sorted(keys) && flat(record, keys)) return JSON.stringify(record)
+  keys.sort()
   let out = '{'
   for (const k of keys) {
     const member = record[k]
@@ -62,6 +64,16 @@ function objectJson(value: object): string | undefined {
     out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${json}`
   }
   return `${out}}`
+}
+
+/** True when every member is a string, a finite number, a boolean, null or undefined: JSON.stringify's own output then. */
+function flat(record: Record<string, unknown>, keys: readonly string[]): boolean {
+  for (const k of keys) {
+    const v = record[k]
+    const t = typeof v
+    if (!(t === 'string' || t === 'boolean' || t === 'undefined' || v === null || (t === 'number' && Number.isFinite(v)))) return false
+  }
+  return true
 }
 
 /** Most inputs come with their keys in schema order, often sorted already: then there is no sort to pay. */

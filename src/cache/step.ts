@@ -52,10 +52,11 @@ export class ResultCacheStep implements ResultCache {
     // The lookup is part of the flight: a call whose lookup is still reading can never start a second run.
     const running = this.#flights.get(key)
     if (running !== undefined) return this.#join(action, scope, inv, running, compute)
-    const fresh = this.#store.peek?.(key)
+    const now = Date.now()
+    const fresh = this.#store.peek?.(key, now)
     if (fresh !== undefined) {
       this.#observe?.(action.name, true)
-      return answer(inv, scope, fresh, true)
+      return answer(inv, scope, fresh, true, now)
     }
     return this.#lead(action, scope, inv, key, compute)
   }
@@ -103,8 +104,7 @@ export class ResultCacheStep implements ResultCache {
   }
 }
 
-function answer(inv: Invocation, scope: Scope, entry: CacheEntry, hit: boolean): unknown {
-  const now = Date.now()
+function answer(inv: Invocation, scope: Scope, entry: CacheEntry, hit: boolean, now = Date.now()): unknown {
   inv.cacheInfo?.({ hit, scope, ageS: Math.max(0, Math.floor((now - entry.storedAt) / 1000)), remainingS: Math.max(0, Math.ceil((entry.expiresAt - now) / 1000)) })
   return entry.value
 }

@@ -14,14 +14,25 @@ interface Rendered {
   readonly values: { readonly labels: Record<string, string | number>; readonly value: number; readonly metricName?: string }[]
 }
 
-/** A counter whose label sets are counted in a Map: `inc` is a lookup and an add. */
+/** One label set's count. */
+interface Count<L extends string> {
+  readonly labels: Record<L, string>
+  value: number
+}
+
+/**
+ * A counter whose label sets are counted in Maps nested by label value:
+ * `inc` is one lookup per label and an add, with no key string to build
+ * and hash (label values are mostly the same few strings, hashed once).
+ */
 export class FastCounter<L extends string> {
   readonly name: string
   readonly help: string
   readonly type = 'counter' as const
   readonly aggregator = 'sum' as const
   readonly #labelNames: readonly L[]
-  readonly #counts = new Map<string, { labels: Record<L, string>; value: number }>()
+  #root = new Map<string, unknown>()
+  #counts: Count<L>[] = []
 
   constructor(options: { name: string; help: string; labelNames: readonly L[]; registers: Registry[] }) {
     this.name = options.name
@@ -32,18 +43,32 @@ export class FastCounter<L extends string> {
 
   /** Adds one to the label set of `values`, in `labelNames` order. */
   inc(...values: string[]): void {
-    const key = values.join('\u0000')
-    const entry = this.#counts.get(key)
-    if (entry !== undefined) entry.value++
-    else this.#counts.set(key, { labels: Object.fromEntries(this.#labelNames.map((n, i) => [n, values[i]!])) as Record<L, string>, value: 1 })
+    let level = this.#root
+    const last = values.length - 1
+    for (let i = 0; i < last; i++) {
+      let next = level.get(values[i]!) as Map<string, unknown> | undefined
+      if (next === undefined) level.set(values[i]!, (next = new Map()))
+      level = next
+    }
+    const leaf = values[last] ?? '' // a counter without labels has one count
+    const count = level.get(leaf) as Count<L> | undefined
+    if (count !== undefined) count.value++
+    else level.set(leaf, this.#add(values))
   }
 
   async get(): Promise<Rendered> {
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.#counts.values()].map((e) => ({ labels: e.labels, value: e.value })) }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.#counts.map((e) => ({ labels: e.labels, value: e.value })) }
   }
 
   reset(): void {
-    this.#counts.clear()
+    this.#root = new Map()
+    this.#counts = []
+  }
+
+  #add(values: readonly string[]): Count<L> {
+    const count: Count<L> = { labels: Object.fromEntries(this.#labelNames.map((n, i) => [n, values[i]!])) as Record<L, string>, value: 1 }
+    this.#counts.push(count)
+    return count
   }
 }
 
