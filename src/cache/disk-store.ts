@@ -15,17 +15,19 @@ import { isEntry, type CacheEntry, type CacheStore } from './store.ts'
  *
  * @example
  * ```ts
- * const store = new DiskCacheStore(join(dataDir, 'cache'), 10_000, logger)
+ * const store = new DiskCacheStore(join(dataDir, 'cache'), 10_000, app.functionsVersion, logger)
  * ```
  */
 export class DiskCacheStore implements CacheStore {
   readonly #dir: string
+  readonly #version: string
   readonly #log: Logger
   readonly #memory: LRUCache<string, CacheEntry>
   readonly #writes = new Set<Promise<void>>()
 
-  constructor(dir: string, maxEntries: number, log: Logger) {
+  constructor(dir: string, maxEntries: number, version: string, log: Logger) {
     this.#dir = dir
+    this.#version = version
     this.#log = log
     mkdirSync(dir, { recursive: true })
     this.#memory = new LRUCache<string, CacheEntry>({
@@ -79,7 +81,7 @@ export class DiskCacheStore implements CacheStore {
   }
 
   #file(key: string): string {
-    return join(this.#dir, `${storageName(key)}.json`)
+    return join(this.#dir, `${storageName(this.#version, key)}.json`)
   }
 
   #track(write: Promise<void>): void {

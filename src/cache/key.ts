@@ -83,34 +83,37 @@ function sorted(keys: readonly string[]): boolean {
 }
 
 /**
- * The cache key of one call: the action, the functions version, the scope
- * (with the caller's `sub` when private) and the canonical input, one per
- * line. Kept as it is in memory (a HIT pays no hash); a store that needs a
- * short name, a file or a Redis key, takes {@link storageName}. No part
- * but the first two can hold a newline unescaped, and JSON never does, so
- * two different calls never make one key.
+ * The in-memory cache key of one call: the action, the scope (with the
+ * caller's `sub` when private) and the canonical input, one per line. Kept
+ * as text and short (a HIT hashes it for the LRU's Map, no SHA-256); the
+ * functions version is not in it, as a process serves one version, but is
+ * in {@link storageName}, the name a store gives it on disk or in Redis.
+ * An action's name holds no newline and JSON never does, so the first and
+ * the last newline split a key one way only (a `sub` may hold one): two
+ * different calls never make one key.
  * `undefined` when the input cannot be keyed (see {@link canonicalJson}).
  *
  * @example
  * ```ts
- * cacheKey('add', 'zQm…', { a: 1, b: 2 }, undefined) // 'add\nzQm…\npublic\n{"a":1,"b":2}'
+ * cacheKey('add', { a: 1, b: 2 }, undefined) // 'add\npublic\n{"a":1,"b":2}'
  * ```
  */
-export function cacheKey(action: string, version: string, input: unknown, sub: string | undefined): string | undefined {
+export function cacheKey(action: string, input: unknown, sub: string | undefined): string | undefined {
   const json = canonicalJson(input)
   if (json === undefined) return undefined
-  return `${action}\n${version}\n${sub === undefined ? 'public' : `private:${sub}`}\n${json}`
+  return `${action}\n${sub === undefined ? 'public' : `private:${sub}`}\n${json}`
 }
 
 /**
- * The SHA-256 (hex) of a cache key: its file name under `data_dir/cache`
- * and its Redis key, short and safe whatever the input.
+ * The SHA-256 (hex) of the functions version and a cache key: the entry's
+ * file name under `data_dir/cache` and its Redis key, short and safe
+ * whatever the input, and different for every version.
  *
  * @example
  * ```ts
- * storageName(cacheKey('add', 'zQm…', { a: 1, b: 2 }, undefined)!) // '3f1c…'
+ * storageName('zQm…', cacheKey('add', { a: 1, b: 2 }, undefined)!) // '3f1c…'
  * ```
  */
-export function storageName(key: string): string {
-  return sha256(key, 'hex')
+export function storageName(version: string, key: string): string {
+  return sha256(`${version}\n${key}`, 'hex')
 }

@@ -20,22 +20,20 @@ type Scope = 'public' | 'private'
  *
  * @example
  * ```ts
- * const cache = new ResultCacheStep(store, app.functionsVersion, !app.security.open, logger)
+ * const cache = new ResultCacheStep(store, !app.security.open, logger)
  * ```
  */
 export class ResultCacheStep implements ResultCache {
   readonly #store: CacheStore
-  readonly #version: string
   readonly #defaultScope: Scope
   readonly #log: Logger
   readonly #flights = new Map<string, Promise<Flight>>()
   readonly #observe: ((action: string, hit: boolean) => void) | undefined
 
   /** `observe` is told every answer, HIT or MISS (metrics). */
-  constructor(store: CacheStore, version: string, authOn: boolean, log: Logger, observe?: (action: string, hit: boolean) => void) {
+  constructor(store: CacheStore, authOn: boolean, log: Logger, observe?: (action: string, hit: boolean) => void) {
     this.#observe = observe
     this.#store = store
-    this.#version = version
     this.#defaultScope = authOn ? 'private' : 'public'
     this.#log = log
   }
@@ -47,7 +45,7 @@ export class ResultCacheStep implements ResultCache {
   run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): unknown {
     const scope = action.cache?.scope ?? this.#defaultScope
     const keyed = inv.varies === undefined ? input : { input, varies: inv.varies }
-    const key = cacheKey(action.name, this.#version, keyed, scope === 'private' ? (principal?.sub ?? '') : undefined)
+    const key = cacheKey(action.name, keyed, scope === 'private' ? (principal?.sub ?? '') : undefined)
     if (key === undefined) return compute() // an input with no JSON form (a File): never cached
     // The lookup is part of the flight: a call whose lookup is still reading can never start a second run.
     const running = this.#flights.get(key)
