@@ -3,8 +3,12 @@
 //    `GET /actions/add?a=1&b=2` (the same handler, uncached): requests/s as a ratio (a hit must not be slower);
 //  - the same cached call with `If-None-Match` of its ETag: a 304 with no body, requests/s.
 // wrk drives the load (it must be installed) and its CPU is shown: a saturated generator caps the ratio.
+// The server's CPU per request (/proc utime + stime over each measurement) is the steadier number on a
+// shared machine: other processes slow the requests down, much less the CPU each one takes.
+// The server runs from the build (npm run build first; `npm run bench:cache` does).
 // Writes its section into BENCHMARKS.md between <!-- cache:start --> and <!-- cache:end -->. BENCH_QUICK=1: a smoke run.
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
+import { cpuSeconds } from './lib/proc-stats.ts'
 import { writeMarkedSection } from './lib/benchmarks-md.ts'
 import { checkedLoad, spawnPortServer } from './lib/port-server.ts'
 import { installCleanup, ROOT, stop } from './lib/procs.ts'
@@ -39,20 +43,26 @@ async function measure(): Promise<string> {
   try {
     const w = await workloads(port)
     for (const x of Object.values(w)) await checkedLoad(port, x, connections, 1) // warm-up
-    const r = { miss: [] as number[], hit: [] as number[], notModified: [] as number[], ratio: [] as number[], cpu: [] as number[] }
+    const r: Record<string, number[]> = { miss: [], hit: [], notModified: [], ratio: [], cpu: [], usMiss: [], usHit: [], usNotModified: [], usRatio: [] }
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 ? (['miss', 'hit', 'notModified'] as const) : (['notModified', 'hit', 'miss'] as const)
-      const got: Partial<Record<keyof typeof w, number>> = {}
+      const got: Partial<Record<keyof typeof w, { rps: number; us: number }>> = {}
       for (const k of order) {
+        const before = cpuSeconds(proc.pid)
         const one = await checkedLoad(port, w[k], connections, seconds)
-        got[k] = one.rps
-        r.cpu.push(one.loadCpu)
+        got[k] = { rps: one.rps, us: ((cpuSeconds(proc.pid) - before) * 1e6) / one.requests }
+        r.cpu!.push(one.loadCpu)
       }
-      r.miss.push(got.miss!)
-      r.hit.push(got.hit!)
-      r.notModified.push(got.notModified!)
-      r.ratio.push(got.hit! / got.miss!)
-      console.error(`  round ${round}: uncached ${fmt(got.miss!)}/s, HIT ${fmt(got.hit!)}/s (${(got.hit! / got.miss!).toFixed(2)}×), 304 ${fmt(got.notModified!)}/s`)
+      const { miss, hit, notModified } = got as Record<keyof typeof w, { rps: number; us: number }>
+      r.miss!.push(miss.rps)
+      r.hit!.push(hit.rps)
+      r.notModified!.push(notModified.rps)
+      r.ratio!.push(hit.rps / miss.rps)
+      r.usMiss!.push(miss.us)
+      r.usHit!.push(hit.us)
+      r.usNotModified!.push(notModified.us)
+      r.usRatio!.push(hit.us / miss.us)
+      console.error(`  round ${round}: uncached ${fmt(miss.rps)}/s ${miss.us.toFixed(1)} µs, HIT ${fmt(hit.rps)}/s ${hit.us.toFixed(1)} µs (${(hit.rps / miss.rps).toFixed(2)}×), 304 ${fmt(notModified.rps)}/s ${notModified.us.toFixed(1)} µs`)
     }
     return report(r)
   } finally {
@@ -72,9 +82,12 @@ function report(r: Record<string, number[]>): string {
     `| the same call through the result cache (HIT): requests/s | ${fmt(median(r.hit!))} |`,
     `| HIT ÷ uncached (target ≥ 1.0×) | ${median(r.ratio!).toFixed(2)}× |`,
     `| \`If-None-Match\` of its ETag (304, no body): requests/s | ${fmt(median(r.notModified!))} |`,
+    `| server CPU per request: uncached / HIT / 304 | ${median(r.usMiss!).toFixed(1)} / ${median(r.usHit!).toFixed(1)} / ${median(r.usNotModified!).toFixed(1)} µs |`,
+    `| HIT CPU ÷ uncached CPU, per round (target ≤ 1.0×) | ${median(r.usRatio!).toFixed(2)}× |`,
     `| wrk's CPU (one thread; near 100% would cap the numbers) | ${Math.round(Math.max(...r.cpu!) * 100)}% at most |`,
     '',
-    `- One server process (embedded cache: the in-memory LRU in front of data_dir), medians of ${rounds} rounds whose order alternates. \`add\` is the cheapest handler there is, so the HIT ratio shows what a lookup costs against running the pipeline; a real handler's miss costs more.`,
+    `- One server process, from the build (embedded cache: the in-memory LRU in front of data_dir), medians of ${rounds} rounds whose order alternates; load average ${loadavg().map((x) => x.toFixed(1)).join(' / ')} when it ended. \`add\` is the cheapest handler there is, so the HIT ratio shows what a lookup costs against running the pipeline; a real handler's miss costs more.`,
+    '- Server CPU per request is its utime + stime over a measurement (/proc) divided by the requests answered: other processes on the machine change it much less than requests/s.',
   ].join('\n')
 }
 

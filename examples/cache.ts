@@ -3,7 +3,7 @@
 //   curl -si 'localhost:8000/actions/slow-get-with-ttl?name=ada'   # at once, X-Cache: HIT, Age: 2
 //   curl -si 'localhost:8000/actions/slow-get-with-ttl?name=ada' -H 'if-none-match: "<etag>"'   # 304, no body
 import { setTimeout as sleep } from 'node:timers/promises'
-import { action, asset } from 'serval'
+import { action } from 'serval'
 import { z } from 'zod'
 
 export const slowGetWithTtl = action(
@@ -30,20 +30,4 @@ export const monthlyReport = action(
     store: true,
   },
   () => ({ month: new Date().toISOString().slice(0, 7), total: 42 }),
-)
-
-// Assets: bytes inside a JSON answer become a link to GET /assets/{multihash}.
-//   curl -s localhost:8000/actions/badge?label=ok     # {"label":"ok","image":{"href":".../assets/zQm…","contentType":"image/svg+xml","size":…}}
-//   curl -si <href> -H 'range: bytes=0-9'             # 206, Content-Range: bytes 0-9/…
-export const badge = action(
-  {
-    description: 'An SVG badge for `label`, sent as an asset link',
-    http: 'GET',
-    input: z.object({ label: z.string().min(1).max(40) }),
-  },
-  ({ label }) => {
-    const text = label.replace(/[<>&"]/g, '_')
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20"><text x="4" y="14">${text}</text></svg>`
-    return { label, image: asset(new TextEncoder().encode(svg), 'image/svg+xml') }
-  },
 )

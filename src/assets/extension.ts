@@ -21,14 +21,22 @@ const IMMUTABLE = 'public, max-age=31536000, immutable'
  */
 export function assetsOf(app: App): AssetStore {
   let store = stores.get(app)
-  if (!store) stores.set(app, (store = new AssetStore(join(resolve(app.cwd, app.settings.data_dir), 'assets'))))
+  if (!store) stores.set(app, (store = new AssetStore(join(resolve(app.cwd, app.settings.data_dir), 'assets'), app.settings.assets_retention_s)))
   return store
 }
+
+/** How often expired assets are removed: a tenth of the retention, between a second and an hour. */
+function sweepEveryMs(retentionS: number): number {
+  return Math.min(3_600_000, Math.max(1000, retentionS * 100))
+}
+
+const sweepers = new WeakMap<App, NodeJS.Timeout>()
 
 /**
  * The assets capability: `GET /assets/{id}` serves stored bytes with their
  * content type, an ETag (the id: the bytes never change), an immutable
- * Cache-Control and single byte ranges (206, 416).
+ * Cache-Control and single byte ranges (206, 416). A serving app sweeps
+ * expired assets (`assets_retention_s`) from `data_dir/assets`.
  *
  * @example
  * ```ts
@@ -40,6 +48,16 @@ export function assetsExtension(): Extension {
     name: 'assets',
     routes: (app) => [{ method: 'GET', path: '/assets/:id', handle: (request) => serveAsset(app, request) }],
     openapi: (doc) => addAssetsOpenApi(doc),
+    serve: (app) => {
+      const retentionS = app.settings.assets_retention_s
+      if (retentionS === 0 || sweepers.has(app)) return
+      const sweep = () => assetsOf(app).sweep().catch((err: unknown) => app.logger.warn({ err }, 'asset sweep failed'))
+      sweepers.set(app, setInterval(sweep, sweepEveryMs(retentionS)).unref())
+    },
+    stop: (app) => {
+      clearInterval(sweepers.get(app))
+      sweepers.delete(app)
+    },
   }
 }
 

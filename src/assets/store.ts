@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { access, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeWhole } from '../internal/write-whole.ts'
 import type { Asset } from './asset.ts'
@@ -7,39 +7,103 @@ import type { Asset } from './asset.ts'
 /** A base58btc multihash: anything else is not an id and never reaches the file system. */
 const ID = /^z[1-9A-HJ-NP-Za-km-z]{40,60}$/
 
+/** A `.tmp` or a lone `.type` this old is what a crash left behind. */
+const LEFTOVER_MS = 3_600_000
+
 /**
  * Content-addressed assets in `data_dir/assets`: `<id>` holds the bytes,
  * `<id>.type` the content type. Written once (tmp + rename); the same bytes
  * are never written twice.
  *
+ * Retention: an asset goes `retentionS` after the last answer that referred
+ * to it, and never before `until` (a stored result's expiry). The bytes'
+ * modification time is when that clock started: putting an asset again
+ * moves it on (one `utimes`, no write, at most once per hundredth of the
+ * retention), a stored result that outlives the retention sets it ahead.
+ * `retentionS` 0 keeps everything.
+ *
  * @example
  * ```ts
+ * const store = new AssetStore(join(dataDir, 'assets'), 604_800)
  * await store.put(asset(bytes, 'image/png'))
  * ```
  */
 export class AssetStore {
   readonly #dir: string
+  readonly #retentionMs: number
 
-  constructor(dir: string) {
+  constructor(dir: string, retentionS = 0) {
     this.#dir = dir
+    this.#retentionMs = retentionS * 1000
     mkdirSync(dir, { recursive: true })
   }
 
-  async put(asset: Asset): Promise<void> {
+  /** Stores the bytes (once), kept at least until `until` (ms since the epoch) when given. */
+  async put(asset: Asset, until?: number): Promise<void> {
     const file = join(this.#dir, asset.id)
-    if (await access(file).then(() => true, () => false)) return
+    const stamp = this.#stamp(until)
+    const found = await stat(file).catch(() => undefined)
+    // An expired copy may be going this very moment (a sweep): write it again rather than trust it.
+    if (found !== undefined && !this.#expired(found.mtimeMs, Date.now())) {
+      if (stamp === undefined || found.mtimeMs >= stamp - (until === undefined ? this.#retentionMs / 100 : 0)) return
+      if (await utimes(file, new Date(), new Date(stamp)).then(() => true, () => false)) return
+    }
     await writeFile(`${file}.type`, asset.contentType)
     await writeWhole(file, asset.bytes)
+    // Stamped after the rename: until then the new file only looks fresher than it is, never expired.
+    if (stamp !== undefined) await utimes(file, new Date(), new Date(stamp))
   }
 
-  /** The bytes and content type, or undefined for an unknown or malformed id. */
+  /** The bytes and content type, or undefined for an unknown, malformed or expired id. */
   async get(id: string): Promise<{ bytes: Buffer; contentType: string } | undefined> {
     if (!ID.test(id)) return undefined
+    const file = join(this.#dir, id)
     try {
-      const [bytes, contentType] = await Promise.all([readFile(join(this.#dir, id)), readFile(join(this.#dir, `${id}.type`), 'utf8')])
+      const [bytes, contentType, stats] = await Promise.all([readFile(file), readFile(`${file}.type`, 'utf8'), this.#retentionMs > 0 ? stat(file) : undefined])
+      if (stats !== undefined && this.#expired(stats.mtimeMs, Date.now())) return void (await this.#remove(id))
       return { bytes, contentType }
     } catch {
       return undefined
     }
+  }
+
+  /**
+   * Removes expired assets (bytes and type), and what a crash left (a
+   * `.tmp`, a `.type` without bytes) after an hour. Reads no file, only
+   * their times; returns how many assets went.
+   */
+  async sweep(): Promise<number> {
+    const now = Date.now()
+    const names = await readdir(this.#dir).catch(() => [] as string[])
+    const present = new Set(names)
+    let removed = 0
+    for (const name of names) {
+      const mtime = (await stat(join(this.#dir, name)).catch(() => undefined))?.mtimeMs
+      if (mtime === undefined) continue
+      if (ID.test(name)) {
+        if (this.#expired(mtime, now) && (await this.#remove(name))) removed++
+      } else if ((name.endsWith('.tmp') || (name.endsWith('.type') && !present.has(name.slice(0, -5)))) && mtime < now - LEFTOVER_MS) {
+        await unlink(join(this.#dir, name)).catch(() => undefined)
+      }
+    }
+    return removed
+  }
+
+  /** The modification time that makes the asset last `retentionMs` from now, and at least until `until`. */
+  #stamp(until: number | undefined): number | undefined {
+    if (this.#retentionMs === 0) return undefined
+    const now = Date.now()
+    return until === undefined ? now : Math.max(now, until - this.#retentionMs)
+  }
+
+  #expired(mtimeMs: number, now: number): boolean {
+    return this.#retentionMs > 0 && mtimeMs + this.#retentionMs <= now
+  }
+
+  async #remove(id: string): Promise<boolean> {
+    const file = join(this.#dir, id)
+    const gone = await unlink(file).then(() => true, () => false)
+    await unlink(`${file}.type`).catch(() => undefined)
+    return gone
   }
 }

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs'
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LRUCache } from 'lru-cache'
 import type { Logger } from 'pino'
+import { writeWhole } from '../internal/write-whole.ts'
+import { storageName } from './key.ts'
 import { isEntry, type CacheEntry, type CacheStore } from './store.ts'
 
 /**
@@ -14,17 +16,19 @@ import { isEntry, type CacheEntry, type CacheStore } from './store.ts'
  *
  * @example
  * ```ts
- * const store = new DiskCacheStore(join(dataDir, 'cache'), 10_000, logger)
+ * const store = new DiskCacheStore(join(dataDir, 'cache'), 10_000, app.functionsVersion, logger)
  * ```
  */
 export class DiskCacheStore implements CacheStore {
   readonly #dir: string
+  readonly #version: string
   readonly #log: Logger
   readonly #memory: LRUCache<string, CacheEntry>
   readonly #writes = new Set<Promise<void>>()
 
-  constructor(dir: string, maxEntries: number, log: Logger) {
+  constructor(dir: string, maxEntries: number, version: string, log: Logger) {
     this.#dir = dir
+    this.#version = version
     this.#log = log
     mkdirSync(dir, { recursive: true })
     this.#memory = new LRUCache<string, CacheEntry>({
@@ -36,9 +40,15 @@ export class DiskCacheStore implements CacheStore {
   }
 
   async get(key: string): Promise<CacheEntry | undefined> {
-    const entry = this.#memory.get(key) ?? (await this.#read(key))
-    if (entry === undefined) return undefined
-    if (entry.expiresAt > Date.now()) return entry
+    return this.peek(key) ?? this.#fresh(key, await this.#read(key))
+  }
+
+  peek(key: string, now = Date.now()): CacheEntry | undefined {
+    return this.#fresh(key, this.#memory.get(key), now)
+  }
+
+  #fresh(key: string, entry: CacheEntry | undefined, now = Date.now()): CacheEntry | undefined {
+    if (entry === undefined || entry.expiresAt > now) return entry
     this.#memory.delete(key)
     return undefined
   }
@@ -46,12 +56,8 @@ export class DiskCacheStore implements CacheStore {
   async set(key: string, entry: CacheEntry): Promise<void> {
     this.#memory.set(key, entry)
     const file = this.#file(key)
-    const tmp = `${file}.${process.pid}.tmp`
-    this.#track(
-      writeFile(tmp, JSON.stringify(entry))
-        .then(() => rename(tmp, file))
-        .catch((err: unknown) => this.#log.warn({ err }, 'Could not write a cache entry to disk')),
-    )
+    // writeWhole: a temporary file per write, so two sets of one key never share one.
+    this.#track(writeWhole(file, JSON.stringify(entry)).catch((err: unknown) => this.#log.warn({ err }, 'Could not write a cache entry to disk')))
   }
 
   /** Waits for the pending writes, so the next process finds them. */
@@ -72,7 +78,7 @@ export class DiskCacheStore implements CacheStore {
   }
 
   #file(key: string): string {
-    return join(this.#dir, `${key}.json`)
+    return join(this.#dir, `${storageName(this.#version, key)}.json`)
   }
 
   #track(write: Promise<void>): void {

@@ -9,6 +9,7 @@
  */
 export function ifNoneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false
+  if (header === etag) return true // what a browser sends back: no list to split
   for (const raw of header.split(',')) {
     const tag = raw.trim()
     if (tag === '*') return true

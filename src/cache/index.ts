@@ -6,7 +6,7 @@ import { DiskCacheStore } from './disk-store.ts'
 import { RedisCacheStore } from './redis-store.ts'
 import { ResultCacheStep } from './step.ts'
 
-export { cacheKey, canonicalJson } from './key.ts'
+export { cacheKey, canonicalJson, storageName } from './key.ts'
 
 /**
  * The result cache of an app: Redis with `redis_url`, else an LRU of
@@ -20,7 +20,7 @@ export { cacheKey, canonicalJson } from './key.ts'
 export function createResultCache(options: { settings: Settings; logger: Logger; version: string; authOn: boolean; cwd: string; observe?: ((action: string, hit: boolean) => void) | undefined }): ResultCache {
   const { settings, logger } = options
   const store = settings.redis_url
-    ? new RedisCacheStore(settings.redis_url, settings.redis_prefix, logger)
-    : new DiskCacheStore(join(resolve(options.cwd, settings.data_dir), 'cache'), settings.cache_max_entries, logger)
-  return new ResultCacheStep(store, options.version, options.authOn, logger, options.observe)
+    ? new RedisCacheStore(settings.redis_url, settings.redis_prefix, options.version, logger)
+    : new DiskCacheStore(join(resolve(options.cwd, settings.data_dir), 'cache'), settings.cache_max_entries, options.version, logger)
+  return new ResultCacheStep(store, options.authOn, logger, options.observe)
 }

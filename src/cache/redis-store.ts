@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { connectRedis, redisErrorLog } from '../jobs/redis/connection.ts'
+import { storageName } from './key.ts'
 import { isEntry, type CacheEntry, type CacheStore } from './store.ts'
 
 /** After a failed connect, calls are misses for this long before the next try. */
@@ -13,20 +14,22 @@ const RETRY_AFTER_MS = 5000
  *
  * @example
  * ```ts
- * const store = new RedisCacheStore('redis://127.0.0.1:6379', 'serval', logger)
+ * const store = new RedisCacheStore('redis://127.0.0.1:6379', 'serval', app.functionsVersion, logger)
  * ```
  */
 export class RedisCacheStore implements CacheStore {
   readonly #url: string
   readonly #prefix: string
+  readonly #version: string
   readonly #log: Logger
   readonly #errors: ReturnType<typeof redisErrorLog>
   #redis: Promise<Redis> | undefined
   #downUntil = 0
 
-  constructor(url: string, prefix: string, log: Logger) {
+  constructor(url: string, prefix: string, version: string, log: Logger) {
     this.#url = url
     this.#prefix = prefix
+    this.#version = version
     this.#log = log
     this.#errors = redisErrorLog(log, url)
   }
@@ -51,7 +54,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   #key(key: string): string {
-    return `${this.#prefix}:cache:${key}`
+    return `${this.#prefix}:cache:${storageName(this.#version, key)}`
   }
 
   /** The connection, opened on first use; undefined while Redis is known to be down. */

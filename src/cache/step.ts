@@ -10,6 +10,8 @@ import type { CacheEntry, CacheStore } from './store.ts'
 /** A flight's outcome: an entry to share, or a result that may not be cached (bytes, a stream). */
 type Flight = { entry: CacheEntry; hit: boolean } | { uncacheable: unknown }
 
+type Scope = 'public' | 'private'
+
 /**
  * The pipeline's result cache step: looks the call up, else runs it once
  * per key at a time (single-flight: identical calls that arrive meanwhile
@@ -18,37 +20,52 @@ type Flight = { entry: CacheEntry; hit: boolean } | { uncacheable: unknown }
  *
  * @example
  * ```ts
- * const cache = new ResultCacheStep(store, app.functionsVersion, !app.security.open, logger)
+ * const cache = new ResultCacheStep(store, !app.security.open, logger)
  * ```
  */
 export class ResultCacheStep implements ResultCache {
   readonly #store: CacheStore
-  readonly #version: string
-  readonly #defaultScope: 'public' | 'private'
+  readonly #defaultScope: Scope
   readonly #log: Logger
   readonly #flights = new Map<string, Promise<Flight>>()
   readonly #observe: ((action: string, hit: boolean) => void) | undefined
 
   /** `observe` is told every answer, HIT or MISS (metrics). */
-  constructor(store: CacheStore, version: string, authOn: boolean, log: Logger, observe?: (action: string, hit: boolean) => void) {
+  constructor(store: CacheStore, authOn: boolean, log: Logger, observe?: (action: string, hit: boolean) => void) {
     this.#observe = observe
     this.#store = store
-    this.#version = version
     this.#defaultScope = authOn ? 'private' : 'public'
     this.#log = log
   }
 
-  async run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): Promise<unknown> {
+  /**
+   * A fresh entry in memory is answered synchronously: no promise, no
+   * flight, which is what keeps a HIT as cheap as the cheapest handler.
+   */
+  run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): unknown {
     const scope = action.cache?.scope ?? this.#defaultScope
     const keyed = inv.varies === undefined ? input : { input, varies: inv.varies }
-    const key = cacheKey(action.name, this.#version, keyed, scope === 'private' ? (principal?.sub ?? '') : undefined)
+    const key = cacheKey(action.name, keyed, scope === 'private' ? (principal?.sub ?? '') : undefined)
+    if (key === undefined) return compute() // an input with no JSON form (a File): never cached
     // The lookup is part of the flight: a call whose lookup is still reading can never start a second run.
     const running = this.#flights.get(key)
-    if (running !== undefined) {
-      const flight = await running
-      this.#observe?.(action.name, 'entry' in flight)
-      return 'entry' in flight ? answer(inv, scope, flight.entry, true) : compute()
+    if (running !== undefined) return this.#join(action, scope, inv, running, compute)
+    const now = Date.now()
+    const fresh = this.#store.peek?.(key, now)
+    if (fresh !== undefined) {
+      this.#observe?.(action.name, true)
+      return answer(inv, scope, fresh, true, now)
     }
+    return this.#lead(action, scope, inv, key, compute)
+  }
+
+  async #join(action: CompiledAction, scope: Scope, inv: Invocation, running: Promise<Flight>, compute: () => unknown): Promise<unknown> {
+    const flight = await running
+    this.#observe?.(action.name, 'entry' in flight)
+    return 'entry' in flight ? answer(inv, scope, flight.entry, true) : compute()
+  }
+
+  async #lead(action: CompiledAction, scope: Scope, inv: Invocation, key: string, compute: () => unknown): Promise<unknown> {
     const flight = this.#fly(key, action.cache?.ttlMs ?? 0, compute)
     this.#flights.set(key, flight)
     try {
@@ -85,8 +102,7 @@ export class ResultCacheStep implements ResultCache {
   }
 }
 
-function answer(inv: Invocation, scope: 'public' | 'private', entry: CacheEntry, hit: boolean): unknown {
-  const now = Date.now()
+function answer(inv: Invocation, scope: Scope, entry: CacheEntry, hit: boolean, now = Date.now()): unknown {
   inv.cacheInfo?.({ hit, scope, ageS: Math.max(0, Math.floor((now - entry.storedAt) / 1000)), remainingS: Math.max(0, Math.ceil((entry.expiresAt - now) / 1000)) })
   return entry.value
 }

@@ -26,6 +26,8 @@ export interface CacheEntry {
  */
 export interface CacheStore {
   get(key: string): Promise<CacheEntry | undefined>
+  /** The entry when it is fresh (at `now`, ms) and in memory, without waiting: a store with no memory has none. */
+  peek?(key: string, now?: number): CacheEntry | undefined
   set(key: string, entry: CacheEntry): Promise<void>
   close(): Promise<void>
 }

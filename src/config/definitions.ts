@@ -86,6 +86,7 @@ export const settingDefs = {
   results_retention_s: { kind: 'int', default: 604_800, min: 1, help: 'Seconds a stored result (store: true, ?store=true) is kept' },
   results_public_base_url: { kind: 'url', help: 'Base of the Location of stored results (default: public_base_url, else the request origin)' },
   assets_public_base_url: { kind: 'url', help: 'Base of asset hrefs (default: the request origin)' },
+  assets_retention_s: { kind: 'int', default: 604_800, min: 0, help: 'Seconds an asset is kept after the last answer that referred to it, and at least as long as a stored result that does (0 = forever)' },
   cache_max_entries: { kind: 'int', default: 10_000, min: 1, help: 'Entries the embedded result cache keeps in memory (and in data_dir/cache); the least recently used go first' },
   graphql_max_depth: { kind: 'int', default: 10, min: 1, max: 100, help: 'Deepest nesting of a GraphQL operation; deeper is refused with a 400' },
   graphql_max_cost: { kind: 'int', default: 1000, min: 1, help: 'Most fields a GraphQL operation may select (per alias and fragment spread); more is refused with a 400' },

@@ -42,7 +42,9 @@ export interface Tracing {
 
 /**
  * The result cache as the pipeline sees it: `run` answers from the cache or
- * calls `compute` (the handler + output check) once per key at a time.
+ * calls `compute` (the handler + output check) once per key at a time. It
+ * returns a promise only when it must wait (a fresh entry in memory is
+ * answered synchronously).
  *
  * @example
  * ```ts
@@ -50,7 +52,7 @@ export interface Tracing {
  * ```
  */
 export interface ResultCache {
-  run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): Promise<unknown>
+  run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): unknown
   close(): Promise<void>
 }
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CacheInfo } from '../core/context.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import type { App } from '../app/app.ts'
 import { ifNoneMatch } from '../cache/etag.ts'
+import { sha256 } from '../cache/hash.ts'
 import { serializeJson, storeAssets } from './json-output.ts'
 import { sendOutput } from './send-output.ts'
 
@@ -20,10 +20,16 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  * return sendCached(app, request, reply, action, output, inv.cache)
  * ```
  */
-export async function sendCached(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, info: CacheInfo): Promise<FastifyReply> {
+export function sendCached(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, info: CacheInfo): FastifyReply | Promise<FastifyReply> {
   reply.header('x-cache', info.hit ? 'HIT' : 'MISS')
   if (output === undefined) return sendOutput(app, reply, action, output)
-  const { body, etag } = (info.hit ? rendered(action, output) : undefined) ?? (await render(app, request, action, output))
+  // A HIT from memory was rendered when it was first sent: no promise, no serialising, no hashing.
+  const memo = info.hit ? rendered(action, output) : undefined
+  if (memo !== undefined) return sendRendered(request, reply, info, memo)
+  return render(app, request, action, output).then((fresh) => sendRendered(request, reply, info, fresh))
+}
+
+function sendRendered(request: FastifyRequest, reply: FastifyReply, info: CacheInfo, { body, etag }: { body: string; etag: string }): FastifyReply {
   reply.header('cache-control', `${info.scope}, max-age=${info.remainingS}`).header('etag', etag).header('age', String(info.ageS))
   if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send()
   return reply.header('content-type', JSON_TYPE).send(body)
@@ -47,7 +53,7 @@ function rendered(action: CompiledAction, output: unknown): { body: string; etag
 async function render(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): Promise<{ body: string; etag: string }> {
   const [body, assets] = serializeJson(app, request, action, output)
   await storeAssets(app, assets)
-  const answer = { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` }
+  const answer = { body, etag: `"${sha256(body, 'base64url')}"` }
   if (assets.length === 0 && output !== null && typeof output === 'object') sent.set(output, { action, ...answer })
   return answer
 }

@@ -23,13 +23,28 @@ function stringify(value: unknown): string {
   return JSON.stringify(value)
 }
 
-/** Where asset hrefs point: `assets_public_base_url`, else the request's own origin. */
 function assetsBase({ app, request }: { app: App; request: FastifyRequest }): string {
+  return assetsOrigin(app, request)
+}
+
+/**
+ * Where asset hrefs point: `assets_public_base_url`, else the request's own
+ * origin and the app's base path (a mount's prefix).
+ *
+ * @example
+ * ```ts
+ * reply.header('location', `${assetsOrigin(app, request)}/assets/${id}`)
+ * ```
+ */
+export function assetsOrigin(app: App, request: FastifyRequest): string {
   return app.settings.assets_public_base_url?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}${basePath(app.settings)}`
 }
 
-/** Stores the assets an answer refers to, before it is sent, so every href resolves. */
-export async function storeAssets(app: App, assets: readonly Asset[]): Promise<void> {
+/**
+ * Stores the assets an answer refers to, before it is sent, so every href
+ * resolves; kept at least `until` (ms since the epoch) for a stored result.
+ */
+export async function storeAssets(app: App, assets: readonly Asset[], until?: number): Promise<void> {
   const store = assetsOf(app)
-  await Promise.all(assets.map((a) => store.put(a)))
+  await Promise.all(assets.map((a) => store.put(a, until)))
 }

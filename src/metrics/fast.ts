@@ -14,14 +14,25 @@ interface Rendered {
   readonly values: { readonly labels: Record<string, string | number>; readonly value: number; readonly metricName?: string }[]
 }
 
-/** A counter whose label sets are counted in a Map: `inc` is a lookup and an add. */
+/** One label set's count. */
+interface Count<L extends string> {
+  readonly labels: Record<L, string>
+  value: number
+}
+
+/**
+ * A counter whose label sets are counted in Maps nested by label value:
+ * `inc` is one lookup per label and an add, with no key string to build
+ * and hash (label values are mostly the same few strings, hashed once).
+ */
 export class FastCounter<L extends string> {
   readonly name: string
   readonly help: string
   readonly type = 'counter' as const
   readonly aggregator = 'sum' as const
   readonly #labelNames: readonly L[]
-  readonly #counts = new Map<string, { labels: Record<L, string>; value: number }>()
+  readonly #root = new Map<string, unknown>()
+  readonly #counts: Count<L>[] = []
 
   constructor(options: { name: string; help: string; labelNames: readonly L[]; registers: Registry[] }) {
     this.name = options.name
@@ -37,22 +48,35 @@ export class FastCounter<L extends string> {
 
   /**
    * The count of one label set (created at 0), for a caller that keeps it:
-   * adding to it later costs no key building and no lookup.
+   * adding to it later costs no lookup at all.
    */
   entry(...values: string[]): { value: number } {
-    const key = values.join('\u0000')
-    let entry = this.#counts.get(key)
-    if (entry === undefined) this.#counts.set(key, (entry = { labels: Object.fromEntries(this.#labelNames.map((n, i) => [n, values[i]!])) as Record<L, string>, value: 0 }))
-    return entry
+    let level = this.#root
+    const last = values.length - 1
+    for (let i = 0; i < last; i++) {
+      let next = level.get(values[i]!) as Map<string, unknown> | undefined
+      if (next === undefined) level.set(values[i]!, (next = new Map()))
+      level = next
+    }
+    const leaf = values[last] ?? '' // a counter without labels has one count
+    let count = level.get(leaf) as Count<L> | undefined
+    if (count === undefined) level.set(leaf, (count = this.#add(values)))
+    return count
   }
 
   async get(): Promise<Rendered> {
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.#counts.values()].map((e) => ({ labels: e.labels, value: e.value })) }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.#counts.map((e) => ({ labels: e.labels, value: e.value })) }
   }
 
   /** Zeroes every count; the label sets stay, as callers may hold their entries. */
   reset(): void {
-    for (const e of this.#counts.values()) e.value = 0
+    for (const count of this.#counts) count.value = 0
+  }
+
+  #add(values: readonly string[]): Count<L> {
+    const count: Count<L> = { labels: Object.fromEntries(this.#labelNames.map((n, i) => [n, values[i]!])) as Record<L, string>, value: 0 }
+    this.#counts.push(count)
+    return count
   }
 }
 

@@ -10,7 +10,9 @@ import { ran, runs } from './support.ts'
 const mine = action({ name: 'mine', http: 'GET', cache: { ttl: 60 } }, (_input, ctx) => ({ sub: ctx.auth?.sub ?? null, run: ran('mine') }))
 const shared = action({ name: 'shared', http: 'GET', cache: { ttl: 60, scope: 'public' } }, () => ({ run: ran('shared') }))
 const square = action({ name: 'square', cache: { ttl: 60 } }, (input: { n?: number }) => ({ n: (input.n ?? 0) ** 2, run: ran('square') }))
-const sources = [mine, shared, square].map((a) => ({ action: a, exportName: a.def.name! }))
+const when = action({ name: 'when', cache: { ttl: 60 } }, (input: { at: Date }) => ({ year: input.at.getUTCFullYear(), run: ran('when') }))
+const size = action({ name: 'size', cache: { ttl: 60 } }, (input: { file: Blob }) => ({ size: input.file.size, run: ran('size') }))
+const sources = [mine, shared, square, when, size].map((a) => ({ action: a, exportName: a.def.name! }))
 const dirs: string[] = []
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
@@ -66,6 +68,22 @@ describe('the cache is a pipeline step, not HTTP', () => {
       expect(runs.get('square')).toBe(before + 1)
     } finally {
       await t.close()
+    }
+  })
+
+  it('keys a Date by its value and never caches an input with no JSON form (a File)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serval-cache-'))
+    dirs.push(dir)
+    const app = await createApp({ actions: sources, settings: { data_dir: dir, log_level: 'silent' } })
+    try {
+      expect(await app.call('when', { at: new Date('2001-01-01') })).toMatchObject({ year: 2001 })
+      expect(await app.call('when', { at: new Date('2002-01-01') })).toMatchObject({ year: 2002 })
+      expect(await app.call('when', { at: new Date('2001-01-01') })).toMatchObject({ year: 2001, run: 1 })
+      expect(await app.call('size', { file: new Blob(['a']) })).toMatchObject({ size: 1 })
+      expect(await app.call('size', { file: new Blob(['abc']) })).toMatchObject({ size: 3 })
+      expect(runs.get('size')).toBe(2)
+    } finally {
+      await app.close()
     }
   })
 
