@@ -71,6 +71,19 @@ describe('embedded schedules: long intervals and restarts', () => {
     expect(counts.daily).toBe(1)
   })
 
+  it('runs a schedule overdue by several intervals once, not once per missed interval, then plans one interval from now', async () => {
+    const d = dataDir()
+    counts.daily = 0
+    mkdirSync(join(d, 'schedules'), { recursive: true })
+    writeFileSync(nextRunsFile(d), JSON.stringify({ daily: Date.now() - 3 * DAY })) // the service was down for three days
+    t = await createTestServer(entries(daily), { data_dir: d })
+    await eventually(() => (counts.daily === 1 ? true : undefined), 'the overdue daily run', 5000)
+    const next = await nextRunOf(t, 'daily')
+    expect(next).toBeGreaterThan(Date.now() + DAY - 60_000)
+    expect(JSON.parse(readFileSync(nextRunsFile(d), 'utf8'))).toEqual({ daily: next })
+    expect(counts.daily).toBe(1)
+  })
+
   it('reads a missing or unreadable next-runs file as empty, and never plans further than one interval', async () => {
     const d = dataDir()
     mkdirSync(join(d, 'schedules'), { recursive: true })
@@ -102,5 +115,7 @@ describe('embedded schedules: long intervals and restarts', () => {
     const next = new Date(await nextRunOf(t, 'tokyoNoon'))
     expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([3, 0])
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(DAY)
+    const info = serverInfo(t.app, { internals: true }) as { schedules: unknown[] }
+    expect(info.schedules).toEqual([{ action: 'tokyoNoon', cron: '0 12 * * *', tz: 'Asia/Tokyo', mode: 'embedded', nextRun: next.toISOString() }])
   })
 })

@@ -41,14 +41,17 @@ describe('parseSchedule', () => {
     [{ cron: '* * * * *', tz: 'Mars/Olympus' }, 'tz must be an IANA time zone'],
     [{ every: '1s', tz: 'UTC' }, 'cron schedules only'],
     [{ evry: '1s' }, 'unknown key "evry"'],
+    [{ cron: '0 0 30 2 *' }, 'cron "0 0 30 2 *" never runs'],
     ['30s', 'must be an object'],
   ])('refuses %j, naming the action and its file', async (schedule, message) => {
-    await expect(parseSchedule(await compiled(schedule))).rejects.toThrow(new RegExp(`action "job1" \\(in jobs\\.ts\\): schedule .*${message.replace(/[()]/g, '\\$&')}`))
+    await expect(parseSchedule(await compiled(schedule))).rejects.toThrow(new RegExp(`action "job1" \\(in jobs\\.ts\\): schedule .*${message.replace(/[()*]/g, '\\$&')}`))
   })
 
   it("refuses an input the action's schema rejects", async () => {
     const a = await compiled({ every: '1m', input: { n: 'two' } }, Type.Object({ n: Type.Integer() }))
     await expect(parseSchedule(a)).rejects.toThrow(/schedule input does not match the action's input schema: \/n/)
+    // A root-level issue is named "/", not left blank.
+    await expect(parseSchedule(await compiled({ every: '1m', input: 5 }))).rejects.toThrow(/input schema: \/ must be object$/)
   })
 })
 
