@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { action } from 'serval'
@@ -7,6 +7,7 @@ import { recordingFs, type RecordingFs } from '../../../test/support/journal-fs.
 import { createApp, type App } from '../../app/app.ts'
 import type { JobRecord } from '../types.ts'
 import { EmbeddedBackend } from './backend.ts'
+import { MAX_INTERRUPTIONS } from './recovery.ts'
 
 let dir: string
 let app: App
@@ -80,5 +81,42 @@ describe('EmbeddedBackend listing', () => {
     const page = await backend.list({ owner: 'alice', limit: 20, offset: 0 })
     expect(page.items.map((j) => j.id)).toEqual(['alice-1'])
     expect(reads).toBeLessThanOrEqual(1)
+  })
+})
+
+describe('EmbeddedBackend recovery after a crash', () => {
+  /** A journal as a process leaves it when it dies while the job runs: the job, then its start record. */
+  function crashedWhileRunning(id: string, interruptions: number): void {
+    mkdirSync(join(dir, 'jobs'), { recursive: true })
+    const put = { op: 'put', job: { ...job(id), status: 'queued', attempts: 0, maxAttempts: 1, interruptions } }
+    const start = { op: 'start', id, at: Date.now() }
+    writeFileSync(join(dir, 'jobs', 'journal.ndjson'), `${JSON.stringify(put)}\n${JSON.stringify(start)}\n`)
+  }
+
+  it('puts a job that was running back in the queue without using up an attempt, and runs it', async () => {
+    crashedWhileRunning('again', 1)
+    backend = EmbeddedBackend.open(app)
+    expect(await backend.get('again')).toMatchObject({ status: 'queued', attempts: 0, maxAttempts: 1 })
+    const done = finished(backend, 'again')
+    await backend.work({ workers: 1 })
+    expect(await done).toMatchObject({ status: 'succeeded', attempts: 1, output: 'probed' })
+  })
+
+  it(`fails a job whose run was interrupted ${MAX_INTERRUPTIONS} times instead of running it again (no crash loop)`, async () => {
+    crashedWhileRunning('killer', MAX_INTERRUPTIONS - 1)
+    backend = EmbeddedBackend.open(app)
+    const failed = await backend.get('killer')
+    expect(failed).toMatchObject({ status: 'failed', finishedAt: expect.any(Number) })
+    expect(failed!.error).toMatchObject({
+      status: 500,
+      instance: '/jobs/killer',
+      detail: `The job was interrupted ${MAX_INTERRUPTIONS} times (the process stopped while it ran), so it is not run again`,
+      interruptions: MAX_INTERRUPTIONS,
+    })
+    seen.unsynced = undefined
+    await backend.work({ workers: 1 })
+    await backend.close() // drains: a job that started would have run by now
+    backend = undefined
+    expect(seen.unsynced).toBeUndefined() // the handler never ran
   })
 })
