@@ -23,7 +23,12 @@ beforeEach(async () => {
     seen.startOnDisk = readFileSync(join(dir, 'jobs', 'journal.ndjson'), 'utf8').includes(`{"op":"start","id":"${ctx.requestId}"`)
     return 'probed'
   })
-  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
+  // Reports progress out of range, not a number, and without a message.
+  const reporter = action({ name: 'reporter' }, (_input, ctx) => {
+    for (const [fraction, message] of [[0.25, 'a quarter'], [1.5, 'past the end'], [-2, undefined], [Number.NaN, 'not a number'], [0.5, undefined]] as const) ctx.progress(fraction, message)
+    return 'reported'
+  })
+  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }, { action: reporter, exportName: 'reporter' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
   fs = recordingFs()
 })
 afterEach(async () => {
@@ -67,6 +72,19 @@ describe('EmbeddedBackend durability (through the fs seam)', () => {
     backend = EmbeddedBackend.open(app)
     expect(await backend.get('c')).toBeUndefined()
     expect(await backend.get('d')).toMatchObject({ status: 'queued' })
+  })
+})
+
+describe('EmbeddedBackend progress', () => {
+  it('shows progress clamped to 0..1, ignores a fraction that is not a number, and keeps a message only when given', async () => {
+    backend = EmbeddedBackend.open(app)
+    const progress: unknown[] = []
+    backend.watch((j) => j.id === 'p' && j.status === 'running' && j.progress && progress.push(j.progress))
+    const done = finished(backend, 'p')
+    await backend.work({ workers: 1 })
+    await backend.enqueue({ ...job('p'), action: 'reporter' })
+    expect(await done).toMatchObject({ output: 'reported' })
+    expect(progress).toEqual([{ fraction: 0.25, message: 'a quarter' }, { fraction: 1, message: 'past the end' }, { fraction: 0 }, { fraction: 0.5 }])
   })
 })
 
