@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +18,9 @@ const tokyoNoon = action({ name: 'tokyoNoon', http: false, schedule: { cron: '0 
 const stubborn = action({ name: 'stubborn', http: false, schedule: { every: '20ms' }, job: { timeoutMs: 10 } }, async () => {
   counts.stubborn++
   await release.promise // ignores its signal: runs on past its timeout
+})
+const failing = action({ name: 'failing', http: false, schedule: { every: '20ms' } }, () => {
+  throw new Error('the disk is full')
 })
 const entries = (...actions: ReturnType<typeof action>[]) => ({ actions: actions.map((a) => ({ action: a, exportName: a.def.name! })) })
 
@@ -117,5 +120,14 @@ describe('embedded schedules: long intervals and restarts', () => {
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(DAY)
     const info = serverInfo(t.app, { internals: true }) as { schedules: unknown[] }
     expect(info.schedules).toEqual([{ action: 'tokyoNoon', cron: '0 12 * * *', tz: 'Asia/Tokyo', mode: 'embedded', nextRun: next.toISOString() }])
+  })
+
+  it('logs a failed run as a warning naming the action and the problem, and runs again at the next tick', async () => {
+    t = await createTestServer(entries(failing), { data_dir: dataDir() })
+    const warn = vi.spyOn(t.app.logger, 'warn')
+    await eventually(() => (warn.mock.calls.length >= 2 ? true : undefined), 'two failed runs logged', 5000)
+    const [fields, message] = warn.mock.calls[0] as unknown as [{ action: string; id: string; problem: { status: number } }, string]
+    expect(fields).toMatchObject({ action: 'failing', id: expect.stringMatching(/^schedule-failing-\d+$/), problem: { status: 500 } })
+    expect(message).toMatch(/^scheduled run failed: /)
   })
 })
