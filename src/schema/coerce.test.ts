@@ -173,6 +173,12 @@ describe('query coercion: edges a client can send', () => {
     expect(coerce({ 'tags[0]': 'a', 'tags[1b]': 'b' })).toEqual({ tags: { 0: 'a', '1b': 'b' } })
   })
 
+  it('keeps a plain constructor or prototype key for the validator to see (a strict schema refuses it, never a silent drop)', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { a: { type: 'integer' } } })
+    const out = coerce({ constructor: 'x', prototype: 'y', a: '1' })
+    expect(Object.entries(out)).toEqual([['constructor', 'x'], ['prototype', 'y'], ['a', 1]])
+  })
+
   it('keeps a key whose brackets do not close the name as it is', () => {
     const coerce = compileQueryCoercer({ type: 'object' })
     expect(coerce({ 'a[b]c': '1', 'x.y': '2' })).toEqual({ 'a[b]c': '1', x: { y: '2' } })

@@ -31,6 +31,18 @@ describe('input validation settings', () => {
     expect(c.validate({ n: 1 })).toEqual({ ok: true, value: { n: 1, d: 'dflt' } })
   })
 
+  it('points at a missing property whose name has ~ and / in it (JSON Pointer escapes)', async () => {
+    const { compileInput } = await fresh()
+    const c = await compileInput({ type: 'object', properties: { 'a~b/c': { type: 'string' } }, required: ['a~b/c'] })
+    expect(c.validate({})).toEqual({ ok: false, issues: [{ path: '/a~0b~1c', message: "must have required property 'a~b/c'" }] })
+  })
+
+  it('compiles a schema with null in it (a null default)', async () => {
+    const { compileInput } = await fresh()
+    const c = await compileInput({ type: 'object', properties: { note: { type: ['string', 'null'], default: null } } })
+    expect(c.validate({})).toEqual({ ok: true, value: { note: null } })
+  })
+
   it('checks formats', async () => {
     const { compileInput } = await fresh()
     const c = await compileInput({ type: 'object', properties: { email: { type: 'string', format: 'email' } } })
