@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { action } from 'serval'
 import { recordingFs, type RecordingFs } from '../../../test/support/journal-fs.ts'
+import { gate } from '../../../test/support/jobs.ts'
 import { createApp, type App } from '../../app/app.ts'
 import type { JobRecord } from '../types.ts'
 import { EmbeddedBackend } from './backend.ts'
@@ -15,6 +16,7 @@ let fs: RecordingFs
 let backend: EmbeddedBackend | undefined
 /** What the handler saw of the journal when it started. */
 const seen: { unsynced?: boolean; startOnDisk?: boolean } = {}
+const held = { started: gate(), release: gate() }
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'serval-backend-'))
@@ -28,7 +30,12 @@ beforeEach(async () => {
     for (const [fraction, message] of [[0.25, 'a quarter'], [1.5, 'past the end'], [-2, undefined], [Number.NaN, 'not a number'], [0.5, undefined]] as const) ctx.progress(fraction, message)
     return 'reported'
   })
-  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }, { action: reporter, exportName: 'reporter' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
+  const holder = action({ name: 'holder' }, async () => {
+    held.started.open()
+    await held.release.promise
+    return 'held'
+  })
+  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }, { action: reporter, exportName: 'reporter' }, { action: holder, exportName: 'holder' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
   fs = recordingFs()
 })
 afterEach(async () => {
@@ -85,6 +92,21 @@ describe('EmbeddedBackend progress', () => {
     await backend.enqueue({ ...job('p'), action: 'reporter' })
     expect(await done).toMatchObject({ output: 'reported' })
     expect(progress).toEqual([{ fraction: 0.25, message: 'a quarter' }, { fraction: 1, message: 'past the end' }, { fraction: 0 }, { fraction: 0.5 }])
+  })
+})
+
+describe('EmbeddedBackend workers', () => {
+  it('runs no more than `workers` jobs at once, and counts the rest as queued', async () => {
+    Object.assign(held, { started: gate(), release: gate() })
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    const done = finished(backend, 'h2')
+    await backend.enqueue({ ...job('h1'), action: 'holder' })
+    await backend.enqueue({ ...job('h2'), action: 'holder' })
+    await held.started.promise
+    expect(backend.info()).toMatchObject({ mode: 'embedded', workers: 1, running: 1, queued: 1, kept: 2 })
+    held.release.open()
+    expect(await done).toMatchObject({ status: 'succeeded', output: 'held' })
   })
 })
 
