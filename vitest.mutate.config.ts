@@ -17,9 +17,9 @@ const SUITES: Record<string, string[]> = {
   errors: [...CORE, ...TOP],
   streams: [...CORE, ...TOP],
   http: [...CORE, ...TOP, 'test/security/**', 'test/settings-behaviour.test.ts'],
-  auth: ['src/auth/**', 'test/security/**', 'test/jobs-auth.test.ts', 'test/settings-behaviour.test.ts'],
-  'jobs/embedded': ['src/jobs/**', 'test/jobs-http.test.ts', 'test/jobs-auth.test.ts', 'test/properties/journal.test.ts'],
-  schedules: ['src/schedules/**', 'test/schedules.test.ts', 'test/properties/schedule.test.ts'],
+  auth: ['src/auth/**', 'test/security/**', 'test/jobs-auth.test.ts', 'test/jobs-owner.test.ts', 'test/results.test.ts', 'src/http/docs-auth.test.ts', 'test/settings-behaviour.test.ts'],
+  'jobs/embedded': ['src/jobs/**', 'test/jobs-http.test.ts', 'test/jobs-embedded.test.ts', 'test/jobs-owner.test.ts', 'test/jobs-auth.test.ts', 'test/properties/journal.test.ts'],
+  schedules: ['src/schedules/**', 'test/schedules.test.ts', 'test/schedules-embedded.test.ts', 'test/schedules-redis.test.ts', 'test/properties/schedule.test.ts'],
 }
 const targets = process.env.MUTATE?.split(',').map((t) => t.trim().replace(/^src\//, '').replace(/\/$/, ''))
 const include = targets

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,7 +9,7 @@ import { eventually } from './support/redis.ts'
 import { serverInfo } from '../src/http/system.ts'
 
 const DAY = 86_400_000
-const counts = { clock: 0, monthly: 0, daily: 0, stubborn: 0 }
+const counts = { clock: 0, monthly: 0, daily: 0, stubborn: 0, cron: 0 }
 let release = gate<void>()
 const clock = action({ name: 'clock', http: false, schedule: { every: '20ms' } }, () => void counts.clock++)
 const monthly = action({ name: 'monthly', http: false, schedule: { every: '30d' } }, () => void counts.monthly++)
@@ -19,6 +19,10 @@ const stubborn = action({ name: 'stubborn', http: false, schedule: { every: '20m
   counts.stubborn++
   await release.promise // ignores its signal: runs on past its timeout
 })
+const failing = action({ name: 'failing', http: false, schedule: { every: '20ms' } }, () => {
+  throw new Error('the disk is full')
+})
+const everySecond = action({ name: 'everySecond', http: false, schedule: { cron: '* * * * * *' } }, () => void counts.cron++)
 const entries = (...actions: ReturnType<typeof action>[]) => ({ actions: actions.map((a) => ({ action: a, exportName: a.def.name! })) })
 
 let t: TestServer | undefined
@@ -71,6 +75,19 @@ describe('embedded schedules: long intervals and restarts', () => {
     expect(counts.daily).toBe(1)
   })
 
+  it('runs a schedule overdue by several intervals once, not once per missed interval, then plans one interval from now', async () => {
+    const d = dataDir()
+    counts.daily = 0
+    mkdirSync(join(d, 'schedules'), { recursive: true })
+    writeFileSync(nextRunsFile(d), JSON.stringify({ daily: Date.now() - 3 * DAY })) // the service was down for three days
+    t = await createTestServer(entries(daily), { data_dir: d })
+    await eventually(() => (counts.daily === 1 ? true : undefined), 'the overdue daily run', 5000)
+    const next = await nextRunOf(t, 'daily')
+    expect(next).toBeGreaterThan(Date.now() + DAY - 60_000)
+    expect(JSON.parse(readFileSync(nextRunsFile(d), 'utf8'))).toEqual({ daily: next })
+    expect(counts.daily).toBe(1)
+  })
+
   it('reads a missing or unreadable next-runs file as empty, and never plans further than one interval', async () => {
     const d = dataDir()
     mkdirSync(join(d, 'schedules'), { recursive: true })
@@ -89,10 +106,12 @@ describe('embedded schedules: long intervals and restarts', () => {
     Object.assign(counts, { clock: 0, stubborn: 0 })
     release = gate()
     t = await createTestServer(entries(clock, stubborn), { data_dir: dataDir() })
+    const debug = vi.spyOn(t.app.logger, 'debug')
     await eventually(() => (counts.stubborn >= 1 ? true : undefined), 'the first stubborn run', 5000)
     const clockAt = counts.clock
     await eventually(() => (counts.clock >= clockAt + 5 ? true : undefined), 'five more clock ticks (past the 10 ms timeout)', 5000)
     expect(counts.stubborn).toBe(1)
+    expect(debug).toHaveBeenCalledWith({ action: 'stubborn' }, 'schedule tick skipped: the previous run is still running')
     release.open()
     await eventually(() => (counts.stubborn >= 2 ? true : undefined), 'the next run once the handler settled', 5000)
   })
@@ -102,5 +121,33 @@ describe('embedded schedules: long intervals and restarts', () => {
     const next = new Date(await nextRunOf(t, 'tokyoNoon'))
     expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([3, 0])
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(DAY)
+    const info = serverInfo(t.app, { internals: true }) as { schedules: unknown[] }
+    expect(info.schedules).toEqual([{ action: 'tokyoNoon', cron: '0 12 * * *', tz: 'Asia/Tokyo', mode: 'embedded', nextRun: next.toISOString() }])
+  })
+
+  it('logs a failed run as a warning naming the action and the problem, and runs again at the next tick', async () => {
+    t = await createTestServer(entries(failing), { data_dir: dataDir() })
+    const warn = vi.spyOn(t.app.logger, 'warn')
+    await eventually(() => (warn.mock.calls.length >= 2 ? true : undefined), 'two failed runs logged', 5000)
+    const [fields, message] = warn.mock.calls[0] as unknown as [{ action: string; id: string; problem: { status: number } }, string]
+    expect(fields).toMatchObject({ action: 'failing', id: expect.stringMatching(/^schedule-failing-\d+$/), problem: { status: 500 } })
+    expect(message).toMatch(/^scheduled run failed: /)
+  })
+
+  it('runs a cron schedule (a six-part pattern: every second)', async () => {
+    counts.cron = 0
+    t = await createTestServer(entries(everySecond), { data_dir: dataDir() })
+    await eventually(() => (counts.cron >= 1 ? true : undefined), 'a run of the every-second cron', 5000)
+  })
+
+  it('ignores a next-runs entry that is not a time, and plans one interval from now', async () => {
+    const d = dataDir()
+    counts.daily = 0
+    mkdirSync(join(d, 'schedules'), { recursive: true })
+    writeFileSync(nextRunsFile(d), JSON.stringify({ daily: 'soon' }))
+    t = await createTestServer(entries(daily), { data_dir: d })
+    const next = await nextRunOf(t, 'daily')
+    expect(next).toBeGreaterThan(Date.now() + DAY - 60_000)
+    expect(counts.daily).toBe(0)
   })
 })

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
 import { action } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
+import { serverInfo } from '../src/http/system.ts'
 import { deleteKeys, eventually, REDIS_URL, redisAvailable, uniquePrefix } from './support/redis.ts'
 
 const hasRedis = await redisAvailable('schedules on Redis')
@@ -25,6 +26,7 @@ describe.skipIf(!hasRedis)('schedules on Redis', () => {
     t = await createTestServer({ actions: sources(movedA) }, { ...settings, workers: 0 })
     await t.close()
     t = await createTestServer({ actions: sources(movedB) }, settings)
+    expect((serverInfo(t.app, { internals: true }) as { schedules: unknown[] }).schedules).toEqual([{ action: 'moved', every: '1s', mode: 'redis' }])
     const seen = await eventually(() => (runs.length >= 8 ? [...runs] : undefined), 'eight runs', 20_000)
     // The first runs may be ticks the old scheduler queued before the restart (more of them on a loaded
     // machine, where the first server lives longer): the last four, in time order, must be one scheduler's.

@@ -156,3 +156,56 @@ describe('query coercion: what decides a type', () => {
     expect(coerce({ 'weird]key': 'v', 'x.': 'w' })).toEqual({ 'weird]key': 'v', x: 'w' })
   })
 })
+
+describe('query coercion: edges a client can send', () => {
+  it('reads numbers only for number fields: a boolean or null field keeps "1" as text for the validator', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { b: { type: 'boolean' }, z: { type: 'null' } } })
+    expect(coerce({ b: '1', z: '0' })).toEqual({ b: '1', z: '0' })
+  })
+
+  it('wraps a single text value of a list field whole (never split into characters), and makes a list of 11 indexed entries', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } } })
+    expect(coerce({ tags: 'hello' })).toEqual({ tags: ['hello'] })
+    const indexed = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`tags[${i}]`, `t${i}`]))
+    expect(coerce(indexed)).toEqual({ tags: Array.from({ length: 11 }, (_, i) => `t${i}`) })
+    // Keys that are not all whole numbers are an object: the validator refuses it for a list.
+    expect(coerce({ 'tags[0]': 'a', 'tags[b1]': 'b' })).toEqual({ tags: { 0: 'a', b1: 'b' } })
+    expect(coerce({ 'tags[0]': 'a', 'tags[1b]': 'b' })).toEqual({ tags: { 0: 'a', '1b': 'b' } })
+  })
+
+  it('keeps a plain constructor or prototype key for the validator to see (a strict schema refuses it, never a silent drop)', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { a: { type: 'integer' } } })
+    const out = coerce({ constructor: 'x', prototype: 'y', a: '1' })
+    expect(Object.entries(out)).toEqual([['constructor', 'x'], ['prototype', 'y'], ['a', 1]])
+  })
+
+  it('keeps a key whose brackets do not close the name as it is', () => {
+    const coerce = compileQueryCoercer({ type: 'object' })
+    expect(coerce({ 'a[b]c': '1', 'x.y': '2' })).toEqual({ 'a[b]c': '1', x: { y: '2' } })
+  })
+
+  it('ends on recursive schemas through lists and extra properties too', () => {
+    const tree = { type: 'object', properties: { n: { type: 'integer' }, kids: { type: 'array', items: { $ref: '#/$defs/T' } } } }
+    const viaItems = compileQueryCoercer({ $ref: '#/$defs/T', $defs: { T: tree } })
+    expect(viaItems({ n: '1', 'kids[0][n]': '2' })).toEqual({ n: 1, kids: [{ n: 2 }] })
+    const bag = { type: 'object', properties: { n: { type: 'integer' } }, additionalProperties: { $ref: '#/$defs/B' } }
+    const viaExtra = compileQueryCoercer({ $ref: '#/$defs/B', $defs: { B: bag } })
+    expect(viaExtra({ 'x.n': '2' })).toEqual({ x: { n: 2 } })
+  })
+
+  it('treats a $ref through a missing path as untyped', () => {
+    const coerce = compileQueryCoercer({ type: 'object', properties: { lost: { $ref: '#/$defs/Missing/deeper/still' } } })
+    expect(coerce({ lost: '3' })).toEqual({ lost: '3' })
+  })
+
+  it('names the key given both ways, and says how to fix it', () => {
+    const coerce = compileQueryCoercer({ type: 'object' })
+    let thrown: unknown
+    try {
+      coerce({ 'a.b': 'x', 'a.b.c': 'y' })
+    } catch (error) {
+      thrown = error
+    }
+    expect((thrown as { errors: unknown[] }).errors).toEqual([{ path: '/a/b', message: '"a.b" is given both as a value and as an object (e.g. a.b=… and a.b[key]=…); send one' }])
+  })
+})

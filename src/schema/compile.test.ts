@@ -75,6 +75,15 @@ describe('compileInput', () => {
     const c = await compileInput(z.string())
     expect(await c.validate(1)).toEqual({ ok: false, issues: [expect.objectContaining({ path: '' })] })
   })
+
+  it('Standard Schema issue paths become JSON Pointers, whether segments are keys (zod) or { key } objects (valibot), or absent', async () => {
+    const zod = await compileInput(z.object({ 'a/b': z.array(z.number()) }))
+    expect(await zod.validate({ 'a/b': [1, 'x'] })).toEqual({ ok: false, issues: [expect.objectContaining({ path: '/a~1b/1' })] })
+    const vali = await compileInput(v.object({ list: v.array(v.number()) }))
+    expect(await vali.validate({ list: [1, 'x'] })).toEqual({ ok: false, issues: [expect.objectContaining({ path: '/list/1' })] })
+    const noPath = { '~standard': { version: 1, vendor: 'custom', validate: () => ({ issues: [{ message: 'nope' }] }) } } as never
+    expect(await (await compileInput(noPath)).validate({})).toEqual({ ok: false, issues: [{ path: '', message: 'nope' }] })
+  })
 })
 
 describe('compileOutput', () => {
@@ -157,6 +166,7 @@ describe('Standard Schema detection and JSON Schemas', () => {
     expect(isStandardSchema(z.string())).toBe(true)
     expect(isStandardSchema(type('string'))).toBe(true) // a function
     expect(isStandardSchema({ '~standard': {} })).toBe(false)
+    expect(isStandardSchema({ '~standard': null })).toBe(false)
     expect(isStandardSchema({ type: 'string' })).toBe(false)
     expect(isStandardSchema(null)).toBe(false)
     expect(isStandardSchema('x')).toBe(false)
@@ -166,6 +176,9 @@ describe('Standard Schema detection and JSON Schemas', () => {
     const s = z.object({ n: z.string().transform((x) => x.length) })
     expect(await standardToJsonSchema(s, 'input')).toMatchObject({ properties: { n: { type: 'string' } } })
     expect(await standardToJsonSchema(v.object({ a: v.number() }), 'input')).toMatchObject({ type: 'object', properties: { a: { type: 'number' } } })
+    // A valibot part with no JSON form (a custom check) leaves the rest of the schema for OpenAPI and coercion.
+    const partial = v.object({ a: v.number(), b: v.custom<string>((x) => typeof x === 'string') })
+    expect(await standardToJsonSchema(partial, 'input')).toMatchObject({ type: 'object', properties: { a: { type: 'number' } } })
   })
 
   it('gives {} for a schema with no JSON form, or a library without one', async () => {

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { action } from 'serval'
 import { recordingFs, type RecordingFs } from '../../../test/support/journal-fs.ts'
+import { gate } from '../../../test/support/jobs.ts'
 import { createApp, type App } from '../../app/app.ts'
 import type { JobRecord } from '../types.ts'
 import { EmbeddedBackend } from './backend.ts'
+import { MAX_INTERRUPTIONS } from './recovery.ts'
 
 let dir: string
 let app: App
@@ -14,6 +16,7 @@ let fs: RecordingFs
 let backend: EmbeddedBackend | undefined
 /** What the handler saw of the journal when it started. */
 const seen: { unsynced?: boolean; startOnDisk?: boolean } = {}
+const held = { started: gate(), release: gate() }
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'serval-backend-'))
@@ -22,7 +25,17 @@ beforeEach(async () => {
     seen.startOnDisk = readFileSync(join(dir, 'jobs', 'journal.ndjson'), 'utf8').includes(`{"op":"start","id":"${ctx.requestId}"`)
     return 'probed'
   })
-  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
+  // Reports progress out of range, not a number, and without a message.
+  const reporter = action({ name: 'reporter' }, (_input, ctx) => {
+    for (const [fraction, message] of [[0.25, 'a quarter'], [1.5, 'past the end'], [-2, undefined], [Number.NaN, 'not a number'], [0.5, undefined]] as const) ctx.progress(fraction, message)
+    return 'reported'
+  })
+  const holder = action({ name: 'holder' }, async () => {
+    held.started.open()
+    await held.release.promise
+    return 'held'
+  })
+  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }, { action: reporter, exportName: 'reporter' }, { action: holder, exportName: 'holder' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
   fs = recordingFs()
 })
 afterEach(async () => {
@@ -69,6 +82,34 @@ describe('EmbeddedBackend durability (through the fs seam)', () => {
   })
 })
 
+describe('EmbeddedBackend progress', () => {
+  it('shows progress clamped to 0..1, ignores a fraction that is not a number, and keeps a message only when given', async () => {
+    backend = EmbeddedBackend.open(app)
+    const progress: unknown[] = []
+    backend.watch((j) => j.id === 'p' && j.status === 'running' && j.progress && progress.push(j.progress))
+    const done = finished(backend, 'p')
+    await backend.work({ workers: 1 })
+    await backend.enqueue({ ...job('p'), action: 'reporter' })
+    expect(await done).toMatchObject({ output: 'reported' })
+    expect(progress).toEqual([{ fraction: 0.25, message: 'a quarter' }, { fraction: 1, message: 'past the end' }, { fraction: 0 }, { fraction: 0.5 }])
+  })
+})
+
+describe('EmbeddedBackend workers', () => {
+  it('runs no more than `workers` jobs at once, and counts the rest as queued', async () => {
+    Object.assign(held, { started: gate(), release: gate() })
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    const done = finished(backend, 'h2')
+    await backend.enqueue({ ...job('h1'), action: 'holder' })
+    await backend.enqueue({ ...job('h2'), action: 'holder' })
+    await held.started.promise
+    expect(backend.info()).toMatchObject({ mode: 'embedded', workers: 1, running: 1, queued: 1, kept: 2 })
+    held.release.open()
+    expect(await done).toMatchObject({ status: 'succeeded', output: 'held' })
+  })
+})
+
 describe('EmbeddedBackend listing', () => {
   it("lists one owner's jobs without reading anyone else's (a per-owner index, not a scan of the store)", async () => {
     backend = EmbeddedBackend.open(app)
@@ -80,5 +121,42 @@ describe('EmbeddedBackend listing', () => {
     const page = await backend.list({ owner: 'alice', limit: 20, offset: 0 })
     expect(page.items.map((j) => j.id)).toEqual(['alice-1'])
     expect(reads).toBeLessThanOrEqual(1)
+  })
+})
+
+describe('EmbeddedBackend recovery after a crash', () => {
+  /** A journal as a process leaves it when it dies while the job runs: the job, then its start record. */
+  function crashedWhileRunning(id: string, interruptions: number): void {
+    mkdirSync(join(dir, 'jobs'), { recursive: true })
+    const put = { op: 'put', job: { ...job(id), status: 'queued', attempts: 0, maxAttempts: 1, interruptions } }
+    const start = { op: 'start', id, at: Date.now() }
+    writeFileSync(join(dir, 'jobs', 'journal.ndjson'), `${JSON.stringify(put)}\n${JSON.stringify(start)}\n`)
+  }
+
+  it('puts a job that was running back in the queue without using up an attempt, and runs it', async () => {
+    crashedWhileRunning('again', 1)
+    backend = EmbeddedBackend.open(app)
+    expect(await backend.get('again')).toMatchObject({ status: 'queued', attempts: 0, maxAttempts: 1 })
+    const done = finished(backend, 'again')
+    await backend.work({ workers: 1 })
+    expect(await done).toMatchObject({ status: 'succeeded', attempts: 1, output: 'probed' })
+  })
+
+  it(`fails a job whose run was interrupted ${MAX_INTERRUPTIONS} times instead of running it again (no crash loop)`, async () => {
+    crashedWhileRunning('killer', MAX_INTERRUPTIONS - 1)
+    backend = EmbeddedBackend.open(app)
+    const failed = await backend.get('killer')
+    expect(failed).toMatchObject({ status: 'failed', finishedAt: expect.any(Number) })
+    expect(failed!.error).toMatchObject({
+      status: 500,
+      instance: '/jobs/killer',
+      detail: `The job was interrupted ${MAX_INTERRUPTIONS} times (the process stopped while it ran), so it is not run again`,
+      interruptions: MAX_INTERRUPTIONS,
+    })
+    seen.unsynced = undefined
+    await backend.work({ workers: 1 })
+    await backend.close() // drains: a job that started would have run by now
+    backend = undefined
+    expect(seen.unsynced).toBeUndefined() // the handler never ran
   })
 })
