@@ -1,5 +1,6 @@
 import { Ajv, type SchemaValidateFunction, type ValidateFunction } from 'ajv'
 import addFormatsImport from 'ajv-formats'
+import unevaluatedImport from 'ajv/dist/vocabularies/unevaluated/index.js'
 import { FILE_KEYWORD } from './binary.ts'
 import type { JsonSchemaObject } from './infer.ts'
 
@@ -7,6 +8,8 @@ import type { JsonSchemaObject } from './infer.ts'
 type AddFormats = (ajv: Ajv) => Ajv
 const addFormats: AddFormats =
   (addFormatsImport as unknown as { default?: AddFormats }).default ?? (addFormatsImport as unknown as AddFormats)
+// The same for the unevaluated vocabulary, which only Ajv's 2019/2020 classes load themselves.
+const unevaluatedVocabulary = ((unevaluatedImport as unknown as { default?: unknown }).default ?? unevaluatedImport) as Parameters<Ajv['addVocabulary']>[0]
 
 function makeAjv(): Ajv {
   const ajv = new Ajv({
@@ -15,6 +18,9 @@ function makeAjv(): Ajv {
     coerceTypes: false, // a JSON body is never coerced
     useDefaults: true,
     removeAdditional: false,
+    // unevaluatedProperties/Items (TypeBox's Intersect takes them): the draft-07 class ignores them unless
+    // the option is on and the vocabulary added, so a schema's `unevaluatedProperties: false` let extra keys in.
+    unevaluated: true,
     validateFormats: true,
     addUsedSchema: false,
     // Ajv's optimisation passes double compile time for no measurable gain on
@@ -22,6 +28,7 @@ function makeAjv(): Ajv {
     code: { optimize: false },
   })
   addFormats(ajv)
+  ajv.addVocabulary(unevaluatedVocabulary)
   ajv.addKeyword({ keyword: 'x-serval' })
   ajv.addKeyword({ keyword: FILE_KEYWORD, schemaType: 'boolean', validate: isFile, errors: true })
   return ajv

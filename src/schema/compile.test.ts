@@ -50,6 +50,20 @@ describe('compileInput', () => {
     expect(c.validate({ a: 'x' })).toEqual({ ok: false, issues: [{ path: '/a', message: 'must be number' }] })
   })
 
+  it('unevaluatedProperties: false refuses what no part of an intersection names (TypeBox Intersect, plain allOf)', async () => {
+    const parts = [Type.Object({ a: Type.String() }), Type.Object({ b: Type.Number() })]
+    for (const schema of [Type.Intersect(parts, { unevaluatedProperties: false }), { allOf: parts, unevaluatedProperties: false }]) {
+      const c = await compileInput(schema)
+      expect(c.validate({ a: 'x', b: 1 })).toEqual({ ok: true, value: { a: 'x', b: 1 } })
+      expect(c.validate({ a: 'x', b: 1, extra: true })).toEqual({ ok: false, issues: [{ path: '/extra', message: 'is not allowed (no part of the schema names it)' }] })
+    }
+  })
+
+  it('an output with unevaluatedProperties: false still lets extra fields through (the serialiser drops them)', async () => {
+    const out = await compileOutput(Type.Intersect([Type.Object({ a: Type.String() }), Type.Object({ b: Type.Number() })], { unevaluatedProperties: false }))
+    expect(out?.validate({ a: 'x', b: 1, extra: true })).toMatchObject({ ok: true })
+  })
+
   it.each([
     ['zod', z.object({ user: z.object({ name: z.string() }) })],
     ['valibot', v.object({ user: v.object({ name: v.string() }) })],

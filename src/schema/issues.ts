@@ -18,6 +18,9 @@ export function issuesFromAjv(errors: readonly ErrorObject[] | null | undefined)
     } else if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
       path += `/${pointerSegment(params.additionalProperty)}`
       return { path, message: 'is not allowed (no such property)' }
+    } else if (e.keyword === 'unevaluatedProperties' && typeof params.unevaluatedProperty === 'string') {
+      path += `/${pointerSegment(params.unevaluatedProperty)}`
+      return { path, message: 'is not allowed (no part of the schema names it)' }
     }
     return { path, message: e.message ?? 'is invalid' }
   })
