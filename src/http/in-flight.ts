@@ -26,6 +26,7 @@ export class HttpEntry implements InFlightEntry {
   readonly reply: FastifyReply
   readonly #app: App
   readonly #inFlight: InFlight
+  #startedAt: number | undefined
 
   constructor(app: App, inFlight: InFlight, request: FastifyRequest, reply: FastifyReply) {
     this.request = request
@@ -42,9 +43,12 @@ export class HttpEntry implements InFlightEntry {
     return this.request.method
   }
 
-  /** From Fastify's own start time of the reply: no clock read per request. */
+  /**
+   * From Fastify's own start time of the reply, so the request path reads no
+   * clock; fixed at the first read, so a listing sorts and ages it by one value.
+   */
   get startedAt(): number {
-    return Date.now() - Math.round(this.reply.elapsedTime) // whole ms, as Date.now() gives them
+    return (this.#startedAt ??= Date.now() - Math.round(this.reply.elapsedTime)) // whole ms, as Date.now() gives them
   }
 
   get path(): string {

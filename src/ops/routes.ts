@@ -64,7 +64,8 @@ async function viewOf(app: App, entry: InFlightEntry, now: number): Promise<InFl
     path: entry.path,
     sub: await subOf(app, entry),
     startedAt: new Date(entry.startedAt).toISOString(),
-    ageMs: now - entry.startedAt,
+    // A start derived from a reply's elapsed time can round a millisecond past `now`: never a negative age.
+    ageMs: Math.max(0, now - entry.startedAt),
   }
 }
 
