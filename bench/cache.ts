@@ -8,9 +8,8 @@
 // The server runs from the build (npm run build first; `npm run bench:cache` does).
 // Writes its section into BENCHMARKS.md between <!-- cache:start --> and <!-- cache:end -->. BENCH_QUICK=1: a smoke run.
 import { cpus, loadavg } from 'node:os'
-import { cpuSeconds } from './lib/proc-stats.ts'
 import { writeMarkedSection } from './lib/benchmarks-md.ts'
-import { checkedLoad, spawnPortServer } from './lib/port-server.ts'
+import { checkedLoad, checkedLoadWithCpu, spawnPortServer } from './lib/port-server.ts'
 import { installCleanup, ROOT, stop } from './lib/procs.ts'
 import { fmt, median } from './lib/stats.ts'
 import type { Workload } from './lib/workloads.ts'
@@ -48,9 +47,8 @@ async function measure(): Promise<string> {
       const order = round % 2 ? (['miss', 'hit', 'notModified'] as const) : (['notModified', 'hit', 'miss'] as const)
       const got: Partial<Record<keyof typeof w, { rps: number; us: number }>> = {}
       for (const k of order) {
-        const before = cpuSeconds(proc.pid)
-        const one = await checkedLoad(port, w[k], connections, seconds)
-        got[k] = { rps: one.rps, us: ((cpuSeconds(proc.pid) - before) * 1e6) / one.requests }
+        const one = await checkedLoadWithCpu(proc.pid, port, w[k], connections, seconds)
+        got[k] = { rps: one.rps, us: one.us }
         r.cpu!.push(one.loadCpu)
       }
       const { miss, hit, notModified } = got as Record<keyof typeof w, { rps: number; us: number }>

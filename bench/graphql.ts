@@ -10,8 +10,8 @@
 // <!-- graphql:start --> and <!-- graphql:end -->. BENCH_QUICK=1: a smoke run.
 import { cpus, loadavg } from 'node:os'
 import { wrkWorkload } from './lib/generators/wrk.ts'
-import { checkedLoad, spawnPortServer } from './lib/port-server.ts'
-import { cpuSeconds, serverPid } from './lib/proc-stats.ts'
+import { checkedLoadWithCpu, spawnPortServer } from './lib/port-server.ts'
+import { serverPid } from './lib/proc-stats.ts'
 import { installCleanup, ROOT, stop } from './lib/procs.ts'
 import { fmt, median } from './lib/stats.ts'
 import type { Workload } from './lib/workloads.ts'
@@ -66,11 +66,7 @@ async function measure(): Promise<string> {
   const { proc, port } = await spawnPortServer('bench/graphql-lib/server.ts', { build: true, cpu: SERVER_CPU })
   const pid = serverPid(proc.pid, port)
   /** One checked wrk run, with the server's CPU µs per request over it. */
-  const load = async (w: Workload) => {
-    const cpu0 = cpuSeconds(pid)
-    const r = await checkedLoad(port, w, connections, seconds, LOAD_CPU)
-    return { ...r, us: ((cpuSeconds(pid) - cpu0) / r.requests) * 1e6 }
-  }
+  const load = (w: Workload) => checkedLoadWithCpu(pid, port, w, connections, seconds, LOAD_CPU)
   try {
     const cost = await checkAndTime(port)
     console.error(`  batch: ${cost.callsPerQuery} resolver call(s) per query, p50 ${fmt(cost.p50, 2)} ms sequential`)

@@ -1,4 +1,5 @@
 import { wrkWorkload } from './generators/wrk.ts'
+import { cpuSeconds } from './proc-stats.ts'
 import { start, type Spawned } from './procs.ts'
 import type { Workload } from './workloads.ts'
 
@@ -46,4 +47,19 @@ export async function checkedLoad(port: number, w: Workload, connections: number
   const bad = r.errors + r.timeouts + Object.entries(r.statusCounts).reduce((n, [k, v]) => n + (k === String(w.expectStatus) ? 0 : v), 0)
   if (bad > 0) throw new Error(`${w.label}: ${bad} failed requests ${JSON.stringify(r.statusCounts)}`)
   return { rps: r.rps, p50: r.p50, loadCpu: r.loadCpu, requests: r.requests }
+}
+
+/**
+ * `checkedLoad`, with the server's CPU µs per answered request over the run
+ * (its utime + stime from /proc): the number a shared machine disturbs least.
+ *
+ * @example
+ * ```ts
+ * const { rps, us } = await checkedLoadWithCpu(pid, port, workload, 50, 5, 1)
+ * ```
+ */
+export async function checkedLoadWithCpu(pid: number, port: number, w: Workload, connections: number, seconds: number, cpu?: number): Promise<Awaited<ReturnType<typeof checkedLoad>> & { us: number }> {
+  const before = cpuSeconds(pid)
+  const r = await checkedLoad(port, w, connections, seconds, cpu)
+  return { ...r, us: ((cpuSeconds(pid) - before) * 1e6) / r.requests }
 }

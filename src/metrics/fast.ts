@@ -98,10 +98,6 @@ export class FastHistogram<L extends string> {
     for (const r of options.registers) r.registerMetric(this as never)
   }
 
-  observe(labelValue: string, value: number): void {
-    this.observer(labelValue)(value)
-  }
-
   /** Observes into the series of one label value, found once: for a caller that observes it again and again. */
   observer(labelValue: string): (value: number) => void {
     let s = this.#series.get(labelValue)

@@ -20,7 +20,7 @@ export interface GaugeSources {
  * @example
  * ```ts
  * const series = new MetricsSeries({ queueDepth: async () => new Map([['resize', 2]]), wsConnections: () => 0 })
- * series.request('add', 'POST', 200, 0.004)
+ * series.requests('add')('POST', 200, 0.004)
  * await series.registry.metrics() // 'serval_requests_total{action="add",method="POST",status="200"} 1 …'
  * ```
  */
@@ -43,10 +43,6 @@ export class MetricsSeries {
   /** Starts the default process metrics (CPU, memory, event loop, GC) in this registry. */
   collectProcess(): void {
     collectDefaultMetrics({ register: this.registry })
-  }
-
-  request(action: string, method: string, status: number, seconds: number): void {
-    this.requests(action)(method, status, seconds)
   }
 
   /**

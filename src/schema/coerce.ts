@@ -36,7 +36,10 @@ export function compileQueryCoercer(schema: JsonSchemaObject): QueryCoercer {
   // The common query (flat keys, an object schema) goes straight to the object's coercer, which
   // builds the one new object and drops `__proto__` itself: no copy before it.
   const flat = typesOf(resolve(root), resolve).has('object') ? compileObject(resolve(root), resolve, 0) : undefined
-  return (query) => (flat !== undefined && !hasNestedKeys(query, literalKeys) ? flat(query) : coerceRoot(expandKeys(query, literalKeys))) as Record<string, unknown>
+  return (query) => {
+    if (hasNestedKeys(query, literalKeys)) return coerceRoot(expandKeys(query, literalKeys)) as Record<string, unknown>
+    return (flat !== undefined ? flat(query) : coerceRoot(withoutProto(query))) as Record<string, unknown>
+  }
 }
 
 function hasNestedKeys(query: Record<string, unknown>, literal: Set<string>): boolean {
@@ -119,7 +122,6 @@ function compileObject(node: Node, resolve: (n: Node) => Node, depth: number): (
 
 /** Expands `a[b]=1`, `a[]=1` and `a.b=1` into nested objects; keys the schema names literally stay as they are. */
 function expandKeys(query: Record<string, unknown>, literal: Set<string>): Node {
-  if (!hasNestedKeys(query, literal)) return withoutProto(query)
   const out: Node = {}
   for (const key of Object.keys(query)) {
     const path = literal.has(key) ? [key] : splitKey(key)
