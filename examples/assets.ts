@@ -1,5 +1,6 @@
 // Assets: bytes inside a JSON answer are stored content-addressed and sent as a link (docs/caching.md#assets).
-// They are kept assets_retention_s (7 days) after the last answer that sent the link.
+// They are kept assets_retention_s (7 days) after the last answer that sent the link, in data_dir/assets,
+// or in Redis with redis_url (every instance serves every href); one asset holds at most 64 MiB.
 import { action, asset } from 'serval'
 import { z } from 'zod'
 

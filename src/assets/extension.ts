@@ -6,13 +6,15 @@ import { ifNoneMatch } from '../cache/etag.ts'
 import { ServalError } from '../errors/index.ts'
 import { byteRange } from './range.ts'
 import { addAssetsOpenApi } from './openapi.ts'
-import { AssetStore } from './store.ts'
+import { RedisAssetStore } from './redis-store.ts'
+import { FileAssetStore, type AssetStore } from './store.ts'
 
 const stores = new WeakMap<App, AssetStore>()
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 /**
- * The assets of `app`, in `data_dir/assets`.
+ * The assets of `app`: in `data_dir/assets`, or in Redis with `redis_url`
+ * (shared by every instance).
  *
  * @example
  * ```ts
@@ -21,8 +23,13 @@ const IMMUTABLE = 'public, max-age=31536000, immutable'
  */
 export function assetsOf(app: App): AssetStore {
   let store = stores.get(app)
-  if (!store) stores.set(app, (store = new AssetStore(join(resolve(app.cwd, app.settings.data_dir), 'assets'), app.settings.assets_retention_s)))
+  if (!store) stores.set(app, (store = openStore(app)))
   return store
+}
+
+function openStore(app: App): AssetStore {
+  const { redis_url: url, redis_prefix: prefix, assets_retention_s: retentionS } = app.settings
+  return url ? new RedisAssetStore(url, prefix, retentionS, app.logger) : new FileAssetStore(join(resolve(app.cwd, app.settings.data_dir), 'assets'), retentionS)
 }
 
 /** How often expired assets are removed: a tenth of the retention, between a second and an hour. */
@@ -36,7 +43,8 @@ const sweepers = new WeakMap<App, NodeJS.Timeout>()
  * The assets capability: `GET /assets/{id}` serves stored bytes with their
  * content type, an ETag (the id: the bytes never change), an immutable
  * Cache-Control and single byte ranges (206, 416). A serving app sweeps
- * expired assets (`assets_retention_s`) from `data_dir/assets`.
+ * expired assets (`assets_retention_s`) from `data_dir/assets`; Redis
+ * expires its keys itself.
  *
  * @example
  * ```ts
@@ -49,14 +57,16 @@ export function assetsExtension(): Extension {
     routes: (app) => [{ method: 'GET', path: '/assets/:id', handle: (request) => serveAsset(app, request) }],
     openapi: (doc) => addAssetsOpenApi(doc),
     serve: (app) => {
-      const retentionS = app.settings.assets_retention_s
-      if (retentionS === 0 || sweepers.has(app)) return
-      const sweep = () => assetsOf(app).sweep().catch((err: unknown) => app.logger.warn({ err }, 'asset sweep failed'))
+      const [retentionS, store] = [app.settings.assets_retention_s, assetsOf(app)]
+      if (retentionS === 0 || !store.sweep || sweepers.has(app)) return
+      const sweep = () => store.sweep!().catch((err: unknown) => app.logger.warn({ err }, 'asset sweep failed'))
       sweepers.set(app, setInterval(sweep, sweepEveryMs(retentionS)).unref())
     },
-    stop: (app) => {
+    stop: async (app) => {
       clearInterval(sweepers.get(app))
       sweepers.delete(app)
+      await stores.get(app)?.close?.()
+      stores.delete(app)
     },
   }
 }

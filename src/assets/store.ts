@@ -2,10 +2,58 @@ import { mkdirSync } from 'node:fs'
 import { readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeWhole } from '../internal/write-whole.ts'
+import { ServalError } from '../errors/index.ts'
 import type { Asset } from './asset.ts'
 
 /** A base58btc multihash: anything else is not an id and never reaches the file system. */
 const ID = /^z[1-9A-HJ-NP-Za-km-z]{40,60}$/
+
+/** True for a text shaped like an asset id (anything else is never looked up). */
+export function isAssetId(id: string): boolean {
+  return ID.test(id)
+}
+
+/**
+ * The most bytes one asset may hold (64 MiB). Assets are read whole to be
+ * served (and, with Redis, kept in its memory and sent in one command), so
+ * they are bounded; a larger output belongs in a file the action serves
+ * itself, or in object storage.
+ */
+export const MAX_ASSET_BYTES = 64 * 1024 * 1024
+
+/**
+ * Refuses an asset over {@link MAX_ASSET_BYTES}: the answer that holds it
+ * is a 500 `invalid-output` problem rather than an href that would not
+ * resolve.
+ *
+ * @example
+ * ```ts
+ * checkAssetSize(asset(bytes, 'video/mp4')) // throws past 64 MiB
+ * ```
+ */
+export function checkAssetSize(asset: Asset): void {
+  if (asset.size > MAX_ASSET_BYTES) throw new ServalError('invalid-output', { detail: `An asset may hold at most ${MAX_ASSET_BYTES} bytes; this one has ${asset.size}` })
+}
+
+/**
+ * Where assets live: files in `data_dir/assets`, or Redis with `redis_url`
+ * (every instance serves what any stored).
+ *
+ * @example
+ * ```ts
+ * await store.put(asset(bytes, 'image/png'), Date.now() + 86_400_000)
+ * const found = await store.get(id) // { bytes, contentType } | undefined
+ * ```
+ */
+export interface AssetStore {
+  /** Stores the bytes (once), kept at least until `until` (ms since the epoch) when given. */
+  put(asset: Asset, until?: number): Promise<void>
+  /** The bytes and content type, or undefined for an unknown, malformed or expired id. */
+  get(id: string): Promise<{ bytes: Buffer; contentType: string } | undefined>
+  /** Removes what has expired (Redis expires keys itself). */
+  sweep?(): Promise<number>
+  close?(): Promise<void>
+}
 
 /** A `.tmp` or a lone `.type` this old is what a crash left behind. */
 const LEFTOVER_MS = 3_600_000
@@ -24,11 +72,11 @@ const LEFTOVER_MS = 3_600_000
  *
  * @example
  * ```ts
- * const store = new AssetStore(join(dataDir, 'assets'), 604_800)
+ * const store = new FileAssetStore(join(dataDir, 'assets'), 604_800)
  * await store.put(asset(bytes, 'image/png'))
  * ```
  */
-export class AssetStore {
+export class FileAssetStore implements AssetStore {
   readonly #dir: string
   readonly #retentionMs: number
 
@@ -38,8 +86,8 @@ export class AssetStore {
     mkdirSync(dir, { recursive: true })
   }
 
-  /** Stores the bytes (once), kept at least until `until` (ms since the epoch) when given. */
   async put(asset: Asset, until?: number): Promise<void> {
+    checkAssetSize(asset)
     const file = join(this.#dir, asset.id)
     const stamp = this.#stamp(until)
     const found = await stat(file).catch(() => undefined)
@@ -54,7 +102,6 @@ export class AssetStore {
     if (stamp !== undefined) await utimes(file, new Date(), new Date(stamp))
   }
 
-  /** The bytes and content type, or undefined for an unknown, malformed or expired id. */
   async get(id: string): Promise<{ bytes: Buffer; contentType: string } | undefined> {
     if (!ID.test(id)) return undefined
     const file = join(this.#dir, id)

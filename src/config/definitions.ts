@@ -57,7 +57,7 @@ export const settingDefs = {
   rate_limit_max: { kind: 'int', default: 0, min: 0, help: 'Default requests per window per caller for every action (0 = off; actions may set rateLimit)' },
   rate_limit_window_s: { kind: 'int', default: 60, min: 1, max: 86_400, help: 'The window of rate_limit_max, in seconds' },
   trust_proxy: { kind: 'proxy', default: false, help: 'Take the client IP from X-Forwarded-For: false, true (any proxy), a hop count, or proxy addresses/CIDRs (comma-separated)' },
-  redis_url: { kind: 'url', help: 'Redis for distributed jobs, schedules and channels; unset = embedded' },
+  redis_url: { kind: 'url', help: 'Redis for distributed jobs, schedules, channels, the result cache, stored results and assets; unset = embedded' },
   redis_prefix: { kind: 'string', default: 'serval', help: 'Prefix of every Redis key Serval writes (one per app sharing a Redis)' },
   workers: { kind: 'int', default: 4, min: 0, max: 1000, help: 'Jobs this process runs at once, in all (also with redis_url); 0 = none, submit only' },
   job_retention_s: { kind: 'int', default: 86_400, min: 1, help: 'Seconds a finished job and its result are kept (per action: job.retentionS)' },
