@@ -4,6 +4,8 @@ export interface LoginPageOptions {
   readonly next: string
   /** The `error` query parameter of a failed attempt. */
   readonly error?: string | undefined
+  /** Where the form posts: `/auth/login` behind the app's prefix (`/billing/auth/login` under a mount). */
+  readonly action?: string
 }
 
 const MESSAGES: Record<string, string> = {
@@ -37,7 +39,7 @@ input, button { font: inherit; padding: .5rem; } .error { color: #b91c1c; margin
 </style>
 </head>
 <body>
-<form method="post" action="/auth/login">
+<form method="post" action="${escapeHtml(options.action ?? '/auth/login')}">
 <h1>Log in</h1>
 ${message}
 <label>Username <input name="username" autocomplete="username" required autofocus></label>

@@ -1,4 +1,5 @@
 import type { App } from '../app/app.ts'
+import { basePath } from '../config/public-url.ts'
 import { kindsOf } from './credential-kinds.ts'
 
 const BASE = 'http://serval.invalid'
@@ -28,7 +29,7 @@ export function safeNext(next: unknown, fallback = '/'): string {
 /** The parts of a request the login redirect decision reads. */
 export interface RedirectRequest {
   readonly method: string
-  /** The path and query asked for, e.g. `/reports?year=2026`. */
+  /** The path and query asked for, as the app sees it (without a mount's prefix), e.g. `/reports?year=2026`. */
   readonly url: string
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
@@ -36,7 +37,9 @@ export interface RedirectRequest {
 
 /**
  * Where to send a browser that asked for something it may not see
- * without logging in: `login_path?next=<path>` (to answer with a 303), or
+ * without logging in: `login_path?next=<path>` (to answer with a 303),
+ * both behind the app's prefix (`base_path`: `/billing/login?next=/billing/reports`
+ * under a mount, since the browser follows them from the root), or
  * undefined when sessions are off or the client is not a browser asking
  * for a page (a GET or HEAD whose `Accept` prefers `text/html` to JSON):
  * an API client gets the 401 problem instead. Call it when an action or
@@ -51,10 +54,10 @@ export interface RedirectRequest {
 export function loginRedirectFor(app: App, request: RedirectRequest): string | undefined {
   if (!kindsOf(app.security)?.sessions || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined
   if (!prefersHtml(request.headers.accept)) return undefined
-  const loginPath = app.settings.login_path
+  const [base, loginPath] = [basePath(app.settings), app.settings.login_path]
   const next = safeNext(request.url)
-  if (next.split('?')[0] === loginPath) return loginPath
-  return `${loginPath}?next=${encodeURIComponent(next)}`
+  if (next.split('?')[0] === loginPath) return `${base}${loginPath}`
+  return `${base}${loginPath}?next=${encodeURIComponent(`${base}${next}`)}`
 }
 
 /** Whether an `Accept` header names `text/html` and no JSON type ahead of it (browsers send `text/html,…,*\/*`). */

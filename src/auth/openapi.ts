@@ -7,7 +7,7 @@ import type { CredentialKinds } from './credential-security.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
 import { discoveryUrl } from './verify-oidc.ts'
 import { problemResponse } from '../openapi/schemas.ts'
-import { SESSION_COOKIE } from './session-cookie.ts'
+import { sessionCookieScope } from './session-cookie.ts'
 
 type Json = Record<string, any>
 
@@ -29,18 +29,18 @@ export function addAuthToOpenApi(doc: Json, app: App): void {
   if (s.auth_mode === 'none' && !kinds) return
   const { plain, oauth } = schemeNames(app)
   const components = (doc.components ??= {})
-  const extra = kindSchemes(kinds)
+  const extra = kindSchemes(kinds, sessionCookieScope(s).name)
   components.securitySchemes = { ...components.securitySchemes, ...(s.auth_mode === 'none' ? {} : schemes(app, oauth)), ...extra }
   components.responses = { ...components.responses, Error401: response401(), Error403: response403() }
   for (const action of app.registry.list()) secureOperations(doc, action, plain, oauth)
   if (oauth === 'devToken') doc.paths['/auth/token'] = tokenPath()
-  if (kinds?.sessions) Object.assign(doc.paths, sessionPaths())
+  if (kinds?.sessions) Object.assign(doc.paths, sessionPaths(sessionCookieScope(s).name))
 }
 
 /** The schemes a credential can come through: `plain` ones (no scopes in the document) and the OAuth2 one, if any. */
 function schemeNames(app: App): { plain: string[]; oauth: string | undefined } {
   const s = app.settings
-  const plain = [...(s.auth_mode === 'none' ? [] : ['bearer']), ...Object.keys(kindSchemes(kindsOf(app.security)))]
+  const plain = [...(s.auth_mode === 'none' ? [] : ['bearer']), ...Object.keys(kindSchemes(kindsOf(app.security), ''))]
   return { plain, oauth: s.auth_mode === 'oidc' ? 'oidc' : debugIssuerOf(app.security) ? 'devToken' : undefined }
 }
 
@@ -67,11 +67,11 @@ export function adminAccess(app: App): { security?: Json[]; responses: Json } {
 }
 
 /** The schemes of the credential kinds configured besides tokens. */
-function kindSchemes(kinds: CredentialKinds | undefined): Json {
+function kindSchemes(kinds: CredentialKinds | undefined, cookie: string): Json {
   const out: Json = {}
   if (kinds?.apiKeys) out.apiKey = { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A key whose SHA-256 is in api_keys_file' }
   if (kinds?.basic) out.basic = { type: 'http', scheme: 'basic', description: 'A user of basic_users_file' }
-  if (kinds?.sessions) out.session = { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by POST /auth/login; state-changing requests must come from this site' }
+  if (kinds?.sessions) out.session = { type: 'apiKey', in: 'cookie', name: cookie, description: 'Set by POST /auth/login; state-changing requests must come from this site' }
   return out
 }
 
@@ -145,10 +145,10 @@ function tokenPath(): Json {
 }
 
 /** `POST /auth/login` and `/auth/logout` (form or JSON). */
-function sessionPaths(): Json {
+function sessionPaths(cookieName: string): Json {
   const login = { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' }, next: { type: 'string', description: 'A same-site path to go to after a form login' } } }
   const body = { required: true, content: { 'application/json': { schema: login }, 'application/x-www-form-urlencoded': { schema: login } } }
-  const cookie = { 'Set-Cookie': { description: `${SESSION_COOKIE}=…; HttpOnly; SameSite=Lax`, schema: { type: 'string' } } }
+  const cookie = { 'Set-Cookie': { description: `${cookieName}=…; HttpOnly; SameSite=Lax`, schema: { type: 'string' } } }
   const loggedIn = { type: 'object', properties: { sub: { type: 'string' }, expiresIn: { type: 'integer' }, next: { type: 'string' } } }
   return {
     '/auth/login': {

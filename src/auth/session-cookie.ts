@@ -1,7 +1,49 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { basePath } from '../config/public-url.ts'
+import type { Settings } from '../config/definitions.ts'
 
-/** The name of the login session cookie. */
+/** The name of the login session cookie of an app served at the root (no `base_path`). */
 export const SESSION_COOKIE = 'serval_session'
+
+/**
+ * The name and `Path` of an app's session cookie. At the root:
+ * `serval_session`, `Path=/`. Under a prefix (a mount, or `base_path`
+ * behind a proxy) the cookie is the prefix's own: `Path=/billing`, and a
+ * name with the prefix in it (`serval_session_billing`), because the
+ * root's `Path=/` cookie is sent under `/billing` too: with one name, a
+ * login at one would replace the other's session, and the server could
+ * not tell which of two same-named cookies is its own.
+ *
+ * @example
+ * ```ts
+ * sessionCookieScope({ base_path: '/billing' }) // { name: 'serval_session_billing', path: '/billing' }
+ * ```
+ */
+export interface SessionCookieScope {
+  readonly name: string
+  readonly path: string
+}
+
+const scopes = new WeakMap<object, SessionCookieScope>()
+
+/**
+ * The {@link SessionCookieScope} of an app's settings (computed once per settings object).
+ *
+ * @example
+ * ```ts
+ * cookieValue(request.headers.cookie, sessionCookieScope(app.settings).name)
+ * ```
+ */
+export function sessionCookieScope(settings: Pick<Settings, 'base_path'>): SessionCookieScope {
+  let scope = scopes.get(settings)
+  if (!scope) {
+    const base = basePath(settings)
+    scopes.set(settings, (scope = { name: `${SESSION_COOKIE}${base.replace(/[^A-Za-z0-9]/g, '_')}`, path: base || '/' }))
+  }
+  return scope
+}
+
+const ROOT: SessionCookieScope = { name: SESSION_COOKIE, path: '/' }
 
 /**
  * Signs and checks session cookie values: `<id>.<HMAC-SHA256(id)>`, both
@@ -45,16 +87,18 @@ export class CookieSigner {
 
 /**
  * The `Set-Cookie` value of a session cookie: HttpOnly (no script reads
- * it), SameSite=Lax (not sent on cross-site POSTs), Path=/, Secure over
- * TLS, living `maxAgeS` seconds (0 clears it).
+ * it), SameSite=Lax (not sent on cross-site POSTs), the scope's name and
+ * Path (`serval_session`, `/` at the root), Secure over TLS, living
+ * `maxAgeS` seconds (0 clears it).
  *
  * @example
  * ```ts
  * sessionSetCookie(value, 86_400, true) // 'serval_session=…; Max-Age=86400; Path=/; HttpOnly; SameSite=Lax; Secure'
+ * sessionSetCookie(value, 86_400, false, sessionCookieScope({ base_path: '/v2' })) // 'serval_session_v2=…; Max-Age=86400; Path=/v2; …'
  * ```
  */
-export function sessionSetCookie(value: string, maxAgeS: number, secure: boolean): string {
-  return `${SESSION_COOKIE}=${value}; Max-Age=${maxAgeS}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`
+export function sessionSetCookie(value: string, maxAgeS: number, secure: boolean, scope: SessionCookieScope = ROOT): string {
+  return `${scope.name}=${value}; Max-Age=${maxAgeS}; Path=${scope.path}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`
 }
 
 /**

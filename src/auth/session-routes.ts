@@ -7,7 +7,8 @@ import { bodyField } from './body-field.ts'
 import { crossSiteRefused } from './csrf.ts'
 import { loginPage } from './login-page.ts'
 import { safeNext } from './login-redirect.ts'
-import { SESSION_COOKIE, cookieValue, sessionSetCookie } from './session-cookie.ts'
+import { basePath } from '../config/public-url.ts'
+import { cookieValue, sessionCookieScope, sessionSetCookie, type SessionCookieScope } from './session-cookie.ts'
 import type { Sessions } from './sessions.ts'
 
 interface Login {
@@ -16,6 +17,10 @@ interface Login {
   readonly sessions: Sessions
   /** Cookies get `Secure`: TLS here (`tls_cert`) or at the proxy (`public_base_url` is https). */
   readonly secure: boolean
+  /** The cookie's name and Path: the app's prefix's own under a mount. */
+  readonly cookie: SessionCookieScope
+  /** The prefix clients reach the app under (`''` at the root): the paths sent to a browser carry it. */
+  readonly base: string
 }
 
 /**
@@ -34,19 +39,20 @@ export function sessionRoutes(app: App): Route[] {
   const kinds = kindsOf(app.security)
   if (!kinds?.sessions || !kinds.basic) return []
   const s = app.settings
-  const login: Login = { app, users: kinds.basic, sessions: kinds.sessions, secure: Boolean(s.tls_cert) || Boolean(s.public_base_url?.startsWith('https:')) }
+  const secure = Boolean(s.tls_cert) || Boolean(s.public_base_url?.startsWith('https:'))
+  const login: Login = { app, users: kinds.basic, sessions: kinds.sessions, secure, cookie: sessionCookieScope(s), base: basePath(s) }
   const routes: Route[] = [
     { method: 'POST', path: '/auth/login', body: 'json-or-form', handle: (request) => logIn(login, request) },
     { method: 'POST', path: '/auth/logout', body: 'json-or-form', handle: (request) => logOut(login, request) },
   ]
-  if (!hasLoginPage(app)) routes.push({ method: 'GET', path: s.login_path, handle: (request) => showLoginPage(request) })
+  if (!hasLoginPage(app)) routes.push({ method: 'GET', path: s.login_path, handle: (request) => showLoginPage(login, request) })
   return routes
 }
 
 async function logIn(login: Login, request: RouteRequest): Promise<RouteResponse> {
   refuseCrossSite(request)
   const isForm = isFormRequest(request)
-  const next = safeNext(bodyField(request.body, 'next'))
+  const next = safeNext(bodyField(request.body, 'next'), `${login.base}/`)
   const username = bodyField(request.body, 'username') ?? ''
   const password = bodyField(request.body, 'password') ?? ''
   try {
@@ -57,12 +63,12 @@ async function logIn(login: Login, request: RouteRequest): Promise<RouteResponse
   } catch (error) {
     // No Basic challenge on a login: a browser would answer a script's failed login with its own password dialog.
     if (!isForm) throw error instanceof ServalError && error.code === 'unauthorized' ? new ServalError('unauthorized', { detail: error.detail }) : error
-    return seeOther(`${login.app.settings.login_path}?error=${formError(error)}&next=${encodeURIComponent(next)}`)
+    return seeOther(`${login.base}${login.app.settings.login_path}?error=${formError(error)}&next=${encodeURIComponent(next)}`)
   }
-  const old = cookieValue(request.headers.cookie, SESSION_COOKIE)
+  const old = cookieValue(request.headers.cookie, login.cookie.name)
   if (old !== undefined) await login.sessions.end(old)
   const cookie = await login.sessions.start(username)
-  const setCookie = sessionSetCookie(cookie.value, cookie.maxAgeS, login.secure)
+  const setCookie = sessionSetCookie(cookie.value, cookie.maxAgeS, login.secure, login.cookie)
   if (isForm) return seeOther(next, setCookie)
   return { status: 200, headers: { 'set-cookie': setCookie, 'cache-control': 'no-store' }, body: { sub: username, expiresIn: cookie.maxAgeS, next } }
 }
@@ -70,14 +76,14 @@ async function logIn(login: Login, request: RouteRequest): Promise<RouteResponse
 async function logOut(login: Login, request: RouteRequest): Promise<RouteResponse> {
   refuseCrossSite(request)
   if (request.credentials.session !== undefined) await login.sessions.end(request.credentials.session)
-  const clear = sessionSetCookie('', 0, login.secure)
-  if (isFormRequest(request) || (request.headers.accept ?? '').includes('text/html')) return seeOther(login.app.settings.login_path, clear)
+  const clear = sessionSetCookie('', 0, login.secure, login.cookie)
+  if (isFormRequest(request) || (request.headers.accept ?? '').includes('text/html')) return seeOther(`${login.base}${login.app.settings.login_path}`, clear)
   return { status: 204, headers: { 'set-cookie': clear, 'cache-control': 'no-store' } }
 }
 
-function showLoginPage(request: RouteRequest): RouteResponse {
+function showLoginPage(login: Login, request: RouteRequest): RouteResponse {
   const error = typeof request.query.error === 'string' ? request.query.error : undefined
-  const html = loginPage({ next: safeNext(request.query.next), error })
+  const html = loginPage({ next: safeNext(request.query.next, `${login.base}/`), error, action: `${login.base}/auth/login` })
   const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'" }
   return { status: 200, headers, body: new TextEncoder().encode(html) }
 }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { App } from '../../app/app.ts'
 import type { Principal } from '../../auth/principal.ts'
 import type { Credentials } from '../../core/security.ts'
-import { cookieValue, SESSION_COOKIE } from '../../auth/session-cookie.ts'
+import { cookieValue, sessionCookieScope } from '../../auth/session-cookie.ts'
 import { isUnsafeMethod, provesSameOrigin, trustedOrigins } from '../../auth/csrf.ts'
 import { peerCertificate } from './certificate.ts'
 
@@ -28,7 +28,7 @@ export function requestCredentials(app: App, request: FastifyRequest, stateChang
   if (s.api_keys_file) credentials.apiKey = single(request.headers['x-api-key'])
   if (s.basic_users_file) credentials.client = request.ip
   if (s.session_secret) {
-    credentials.session = cookieValue(request.headers.cookie, SESSION_COOKIE)
+    credentials.session = cookieValue(request.headers.cookie, sessionCookieScope(s).name)
     credentials.crossSite = stateChanging && !provesSameOrigin(request.headers, `${request.protocol}://${request.host}`, trustedOf(s))
   }
   return credentials

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../../app/app.ts'
 import { kindsOf } from '../../auth/credential-kinds.ts'
-import { SESSION_COOKIE, cookieValue, sessionSetCookie } from '../../auth/session-cookie.ts'
+import { cookieValue, sessionCookieScope, sessionSetCookie } from '../../auth/session-cookie.ts'
 
 /**
  * With sessions on, a response to a request whose session the pipeline
@@ -19,11 +19,12 @@ export function registerSessionRenewal(server: FastifyInstance, app: App): void 
   if (!sessions) return
   // As on login: TLS here, or at the proxy in front (an https public_base_url).
   const secure = Boolean(app.settings.tls_cert) || Boolean(app.settings.public_base_url?.startsWith('https:'))
+  const scope = sessionCookieScope(app.settings)
   server.addHook('onSend', async (request, reply, payload) => {
-    const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE)
+    const cookie = cookieValue(request.headers.cookie, scope.name)
     const renewal = cookie === undefined ? undefined : sessions.takeRenewal(cookie)
     // A response that sets the cookie itself (login, logout) has the last word.
-    if (renewal && !reply.hasHeader('set-cookie')) reply.header('set-cookie', sessionSetCookie(renewal.value, renewal.maxAgeS, secure))
+    if (renewal && !reply.hasHeader('set-cookie')) reply.header('set-cookie', sessionSetCookie(renewal.value, renewal.maxAgeS, secure, scope))
     return payload
   })
 }
