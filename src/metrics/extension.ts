@@ -5,6 +5,7 @@ import { ServalError } from '../errors/index.ts'
 import { jobsOf } from '../jobs/service.ts'
 import { isFinished, type JobRecord } from '../jobs/types.ts'
 import { wsConnections } from '../ws/count.ts'
+import { addMetricsOpenApi } from './openapi.ts'
 import { MetricsSeries } from './series.ts'
 
 /** How long a scrape waits for the queue depth (Redis): past it the gauge is left empty, the scrape answers. */
@@ -15,7 +16,7 @@ export const QUEUE_DEPTH_TIMEOUT_MS = 1000
  * adapters' observer hook (requests), the cache step (hits and misses),
  * the job service (finished jobs of this process) and, at scrape time,
  * the job queues and the open WebSockets. Public unless `metrics_token`
- * is set, then a bearer token.
+ * is set, then a bearer token; documented in OpenAPI with that security.
  *
  * @example
  * ```ts
@@ -36,6 +37,7 @@ export function metricsExtension(): Extension {
       app = started
     },
     routes: (served) => [metricsRoute(served, series)],
+    openapi: (doc, served) => addMetricsOpenApi(doc, served.settings.metrics_token !== undefined),
     serve(served) {
       // Process metrics start with a server, never in one-shot commands (their GC and event-loop observers live on).
       series.collectProcess()

@@ -28,8 +28,14 @@ async function start(cli: Record<string, unknown>): Promise<{ running: RunningSe
 async function conforms(doc: Doc, op: Op, response: Response): Promise<void> {
   const documented = op.responses[String(response.status)]
   expect(documented, `${response.url} answered ${response.status}, not documented`).toBeDefined()
-  const media = documented!.content && Object.values(documented!.content)[0]
+  const [type, media] = Object.entries(documented!.content ?? {})[0] ?? []
   if (!media) return
+  if (!type!.includes('json')) {
+    // A text answer (Prometheus exposition): the documented media type and its parameters, and a body.
+    expect(response.headers.get('content-type')?.replaceAll(' ', '')).toContain(type!.replaceAll(' ', ''))
+    expect((await response.text()).length).toBeGreaterThan(0)
+    return
+  }
   // The document's components beside the schema, so its local $refs resolve.
   const validate = new Ajv2020({ strict: false }).compile({ ...(media.schema as object), components: doc.components })
   const body = await response.json()
@@ -65,6 +71,15 @@ describe('with auth and admin_api, outside dev mode', () => {
     expect(sys.sort()).toEqual(['DELETE /_sys/mounts/{name}', 'GET /_sys/config', 'GET /_sys/health', 'GET /_sys/info', 'GET /_sys/mounts', 'GET /_sys/mounts/{name}', 'GET /_sys/ready', 'GET /_sys/requests', 'PATCH /_sys/config', 'POST /_sys/mounts'].sort())
     const result = await new Validator().validate(doc as never)
     expect(result.errors ?? []).toEqual([])
+  })
+
+  it('documents GET /metrics as public Prometheus text (no metrics_token), and answers as documented', async () => {
+    const op = doc.paths['/metrics']!.get!
+    expect(op.security).toEqual([])
+    expect(Object.keys(op.responses)).toEqual(['200'])
+    const scraped = await call('/metrics')
+    expect(scraped.status).toBe(200)
+    await conforms(doc, op, scraped)
   })
 
   it('declares serval:admin through the bearer scheme, with 401 and 403', () => {
@@ -110,6 +125,31 @@ describe('with auth and admin_api, outside dev mode', () => {
     expect(body.requests.length).toBeGreaterThan(0) // this very request
     const validate = new Ajv2020({ strict: false }).compile({ $ref: '#/components/schemas/InFlightRequest', components: doc.components })
     expect(body.requests.every((r) => validate(r))).toBe(true)
+  })
+})
+
+describe('with metrics_token', () => {
+  it('documents GET /metrics behind the metricsToken bearer scheme with its 401, validates, and answers as documented', async () => {
+    const token = 'scrape-token-0123456789'
+    const { running, doc } = await start({ auth_mode: 'jwt', jwt_secret: SECRET, metrics_token: token })
+    expect((await new Validator().validate(doc as never)).errors ?? []).toEqual([])
+    const op = doc.paths['/metrics']!.get!
+    expect(op.security).toEqual([{ metricsToken: [] }])
+    expect((doc.components as { securitySchemes?: Record<string, unknown> }).securitySchemes?.metricsToken).toMatchObject({ type: 'http', scheme: 'bearer' })
+    const scrape = (headers: Record<string, string> = {}) => fetch(`${running.url}/metrics`, { headers })
+    const refused = await scrape()
+    expect(refused.status).toBe(401)
+    await conforms(doc, op, refused)
+    // A valid JWT is not the metrics token.
+    await conforms(doc, op, await scrape(bearer(await hs256({ sub: 'ops', scope: 'serval:admin' }))))
+    const scraped = await scrape({ authorization: `Bearer ${token}` })
+    expect(scraped.status).toBe(200)
+    await conforms(doc, op, scraped)
+  })
+
+  it('has no GET /metrics with metrics off', async () => {
+    const { doc } = await start({ metrics: false })
+    expect(doc.paths['/metrics']).toBeUndefined()
   })
 })
 
