@@ -5,6 +5,7 @@ import { principalFromClaims } from './claims.ts'
 import { checkPredicate, requireAccess } from './enforce.ts'
 import { withGroup, type GroupPolicy } from './groups.ts'
 import type { Principal } from './principal.ts'
+import { verifiedOnce } from './request-memo.ts'
 import type { TokenVerifier } from './verifier.ts'
 
 /**
@@ -30,10 +31,18 @@ export class BearerSecurity implements Security {
     this.#groups = groups
   }
 
-  /** The verified principal of the credentials, or null without a token; applies no action's rule. */
+  /**
+   * The verified principal of the credentials, or null without a token;
+   * applies no action's rule. Verified once per HTTP request (see
+   * `verifiedOnce`): a GraphQL operation's fields share it.
+   */
   async identify(credentials: Credentials | undefined): Promise<Principal | null> {
     const token = bearerToken(credentials?.authorization)
     if (token === undefined) return null
+    return verifiedOnce(credentials, () => this.#verify(token, credentials))
+  }
+
+  async #verify(token: string, credentials: Credentials | undefined): Promise<Principal> {
     const principal = principalFromClaims(await this.#verifier.verify(token))
     // Rate-limit buckets and job listings are per sub: a token without one would share them with every other.
     if (principal.sub === '') throw unauthorized('The token has no "sub" claim (a non-empty string naming the caller)', 'invalid_token')

@@ -18,7 +18,8 @@ import { requestCredentials } from '../http/security/credentials.ts'
 export function upgradeCredentials(app: App, request: FastifyRequest): Credentials {
   // An upgrade is a GET, but the socket can then do anything: a session cookie on it needs the same-origin proof of a POST
   // (cross-site WebSocket hijacking).
-  const credentials = requestCredentials(app, request, true)
+  // A copy: the socket outlives the upgrade request, so its calls never share the request's verification.
+  const credentials = { ...requestCredentials(app, request, true) }
   const token = (request.query as Record<string, unknown> | undefined)?.access_token
   if (credentials.authorization !== undefined || typeof token !== 'string' || token === '') return credentials
   return { ...credentials, authorization: `Bearer ${token}` }

@@ -4,6 +4,7 @@ import type { Principal } from '../../auth/principal.ts'
 import type { Credentials } from '../../core/security.ts'
 import { cookieValue, sessionCookieScope } from '../../auth/session-cookie.ts'
 import { isUnsafeMethod, provesSameOrigin, trustedOrigins } from '../../auth/csrf.ts'
+import { forOneRequest } from '../../auth/request-memo.ts'
 import { peerCertificate } from './certificate.ts'
 
 /**
@@ -12,7 +13,9 @@ import { peerCertificate } from './certificate.ts'
  * and, when configured, `X-API-Key`, the session cookie with whether a
  * state-changing request (`stateChanging`: by default its method is not
  * GET/HEAD/OPTIONS) came from another origin, and the client IP. Every HTTP route that invokes actions (actions, jobs)
- * builds its credentials here, so they authenticate alike.
+ * builds its credentials here, so they authenticate alike. The object is
+ * the request's own (`forOneRequest`): its token is verified once, however
+ * many actions the request invokes.
  *
  * @example
  * ```ts
@@ -31,7 +34,7 @@ export function requestCredentials(app: App, request: FastifyRequest, stateChang
     credentials.session = cookieValue(request.headers.cookie, sessionCookieScope(s).name)
     credentials.crossSite = stateChanging && !provesSameOrigin(request.headers, `${request.protocol}://${request.host}`, trustedOf(s))
   }
-  return credentials
+  return forOneRequest(credentials)
 }
 
 const trusted = new WeakMap<App['settings'], string[]>()
