@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { LRUCache } from 'lru-cache'
 import type { Logger } from 'pino'
 import { connectRedis, redisErrorLog, unavailable, type RedisErrorLog } from '../jobs/redis/connection.ts'
 import type { Asset } from './asset.ts'
@@ -26,6 +27,9 @@ elseif ttl ~= -1 and ttl < want then
 end
 return 1`
 
+/** The longest this process trusts its own last check of a key instead of asking Redis again. */
+const MAX_TRUST_MS = 10_000
+
 type KeepingRedis = Redis & { servalAssetKeep(key: string, ttlMs: number, ...write: (string | Buffer)[]): Promise<number> }
 
 /**
@@ -36,6 +40,13 @@ type KeepingRedis = Redis & { servalAssetKeep(key: string, ttlMs: number, ...wri
  * less than a stored result that refers to it. The producer connection
  * fails fast: Redis down is a 503 at once, never a hang, and never an
  * answer whose href would not resolve.
+ *
+ * Like the file store's clock, which moves at most once per hundredth of
+ * the retention, an instance that has just made sure of a key (written or
+ * refreshed it) does not ask Redis again for the next answers that refer to
+ * it within a hundredth of the retention, and never more than 10 s: a hot
+ * asset costs one round trip per window, not one per answer, and a key
+ * removed behind its back (eviction, FLUSHDB) is written again within 10 s.
  *
  * @example
  * ```ts
@@ -48,22 +59,34 @@ export class RedisAssetStore implements AssetStore {
   readonly #prefix: string
   readonly #retentionMs: number
   readonly #errors: RedisErrorLog
+  readonly #trustMs: number
+  /** When this process last made sure of an asset's key, and until when that keeps it (ms since the epoch). */
+  readonly #checked = new LRUCache<string, { at: number; until: number }>({ max: 10_000 })
   #redis: Promise<KeepingRedis> | undefined
 
   constructor(url: string, prefix: string, retentionS: number, logger: Logger) {
     this.#url = url
     this.#prefix = prefix
     this.#retentionMs = retentionS * 1000
+    this.#trustMs = retentionS === 0 ? MAX_TRUST_MS : Math.min(MAX_TRUST_MS, this.#retentionMs / 100)
     this.#errors = redisErrorLog(logger, url)
   }
 
   async put(asset: Asset, until?: number): Promise<void> {
     checkAssetSize(asset)
+    const now = Date.now()
+    const ttlMs = this.#ttlMs(until, now)
+    const keptUntil = ttlMs === 0 ? Number.POSITIVE_INFINITY : now + ttlMs
+    const checked = this.#checked.get(asset.id)
+    // A plain answer may lag the clock by the trust window (as the file store's does); a stored result's floor never.
+    if (checked && now - checked.at < this.#trustMs && (until === undefined || checked.until >= keptUntil)) return
     const redis = await this.#connection()
-    const [key, ttlMs] = [this.#key(asset.id), this.#ttlMs(until)]
-    if ((await guard(redis.servalAssetKeep(key, ttlMs))) === 1) return
-    const bytes = Buffer.from(asset.bytes.buffer, asset.bytes.byteOffset, asset.bytes.byteLength)
-    await guard(redis.servalAssetKeep(key, ttlMs, asset.contentType, bytes))
+    const key = this.#key(asset.id)
+    if ((await guard(redis.servalAssetKeep(key, ttlMs))) !== 1) {
+      const bytes = Buffer.from(asset.bytes.buffer, asset.bytes.byteOffset, asset.bytes.byteLength)
+      await guard(redis.servalAssetKeep(key, ttlMs, asset.contentType, bytes))
+    }
+    this.#checked.set(asset.id, { at: now, until: keptUntil })
   }
 
   async get(id: string): Promise<{ bytes: Buffer; contentType: string } | undefined> {
@@ -78,9 +101,9 @@ export class RedisAssetStore implements AssetStore {
   }
 
   /** How long the key must live from now: the retention, or longer for a stored result (0: forever). */
-  #ttlMs(until: number | undefined): number {
+  #ttlMs(until: number | undefined, now: number): number {
     if (this.#retentionMs === 0) return 0
-    return Math.max(this.#retentionMs, Math.ceil((until ?? 0) - Date.now()))
+    return Math.max(this.#retentionMs, Math.ceil((until ?? 0) - now))
   }
 
   #key(id: string): string {
