@@ -20,12 +20,17 @@ const whoami = async (path: string, cookie: string) => ((await (await at(path, {
 beforeAll(async () => {
   mkdirSync(dir.path('root'))
   mkdirSync(dir.path('v2/templates'), { recursive: true })
+  mkdirSync(dir.path('v3'))
   const whoamiSource = `export const whoami = action({ http: 'GET', access: 'public', input: z.object({}) }, async (_i, ctx) => ({ sub: ctx.auth?.sub ?? null }))\n`
   dir.write('root/root.ts', `import { action } from '${SERVAL}'\nimport { z } from '${ZOD}'\n${whoamiSource}`)
   dir.write('v2/v2.ts', `import { action } from '${SERVAL}'\nimport { z } from '${ZOD}'\n${whoamiSource}export const members = action({ http: 'GET', access: 'authenticated', page: {} }, async (_i, ctx) => ({ sub: ctx.auth!.sub }))\n`)
+  dir.write('v3/v3.ts', `import { action } from '${SERVAL}'\nimport { z } from '${ZOD}'\n${whoamiSource}`)
   dir.write('v2/templates/members.njk', '<p>member {{ model.sub }}</p>')
   dir.write('users.json', JSON.stringify([{ username: 'ada', password_hash: await hashPassword('lovelace', 'scrypt'), scopes: [] }]))
-  const mounts = [{ name: 'v2', prefix: '/v2', dirs: [dir.path('v2')] }]
+  const mounts = [
+    { name: 'v2', prefix: '/v2', dirs: [dir.path('v2')] },
+    { name: 'v3', prefix: '/v3', dirs: [dir.path('v3')] },
+  ]
   const cli = { port: 0, log_level: 'silent', data_dir: dir.path('data'), mounts: JSON.stringify(mounts), basic_users_file: dir.path('users.json'), session_secret: 'session-secret-that-is-at-least-32-chars' }
   const { settings } = await loadSettings({ cli, filesOff: true, env: {} })
   running = await serve({ settings, dirs: [dir.path('root')] })
@@ -58,7 +63,7 @@ describe('sessions under a mount', () => {
     expect(await page.text()).toContain('member ada')
   })
 
-  it('keeps the root’s session and the mount’s apart: neither replaces nor stands in for the other', async () => {
+  it('keeps the root’s session and the mounts’ apart: neither replaces nor stands in for another', async () => {
     const root = pair(cookieOf(await form('/auth/login', { username: 'ada', password: 'lovelace' })))
     const mount = pair(cookieOf(await form('/v2/auth/login', { username: 'ada', password: 'lovelace' })))
     expect(root.split('=')[0]).not.toBe(mount.split('=')[0])
@@ -67,6 +72,12 @@ describe('sessions under a mount', () => {
     // A browser sends both under /v2 (the root's Path=/ covers it): the mount reads its own.
     expect(await whoami('/v2/actions/whoami', `${root}; ${mount}`)).toBe('ada')
     expect(await whoami('/actions/whoami', root)).toBe('ada')
+    // Another mount: a cookie of its own, and the first mount's is not a session there, even renamed.
+    const other = pair(cookieOf(await form('/v3/auth/login', { username: 'ada', password: 'lovelace' })))
+    expect(other.split('=')[0]).toBe('serval_session_v3')
+    expect(await whoami('/v3/actions/whoami', mount)).toBeNull()
+    expect(await whoami('/v3/actions/whoami', mount.replace('serval_session_v2', 'serval_session_v3'))).toBeNull()
+    expect(await whoami('/v3/actions/whoami', other)).toBe('ada')
   })
 
   it('documents the mount’s cookie in its OpenAPI document', async () => {
