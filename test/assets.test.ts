@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Type } from '@sinclair/typebox'
 import { base58btc } from 'multiformats/bases/base58'
 import { action, asset, loadSettings, SettingsError } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
+import { MAX_ASSET_BYTES } from '../src/assets/store.ts'
 
 const bytes = new Uint8Array(Array.from({ length: 100 }, (_, i) => i))
 const AssetRef = Type.Object({ href: Type.String(), contentType: Type.String(), size: Type.Integer() })
 const actions = [
   action({ name: 'chart', http: 'GET', output: Type.Object({ title: Type.String(), image: AssetRef }) }, () => ({ title: 'sales', image: asset(bytes, 'image/png') })),
+  action({ name: 'huge', http: 'GET' }, () => ({ video: asset(new Uint8Array(MAX_ASSET_BYTES + 1), 'video/mp4') })),
   action({ name: 'loose', http: 'GET' }, () => ({ files: [asset(new TextEncoder().encode('hello'), 'text/plain')] })),
 ].map((a) => ({ action: a, exportName: a.def.name! }))
 
@@ -69,6 +73,14 @@ describe('assets', () => {
     expect(bad.headers.get('content-type')).toContain('application/problem+json')
     // A malformed or multi-range header is ignored: the whole asset.
     expect((await fetch(image.href, { headers: { range: 'bytes=0-1,5-6' } })).status).toBe(200)
+  })
+
+  it('refuses an asset over 64 MiB with a 500 problem, writing no file', async () => {
+    const res = await t.fetch('/actions/huge')
+    expect(res.status).toBe(500)
+    expect((await res.json()).type).toBe('urn:serval:problem:invalid-output')
+    const dir = join(resolve(t.app.cwd, t.app.settings.data_dir), 'assets')
+    expect(readdirSync(dir).some((name) => name.startsWith(multihash(new Uint8Array(MAX_ASSET_BYTES + 1))))).toBe(false)
   })
 
   it('answers an unknown or malformed id with a 404 problem', async () => {
