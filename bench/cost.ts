@@ -3,7 +3,7 @@
 // short wrk runs (CPU 1) between them, reading the server's CPU time from
 // /proc around each run. CPU-µs per request is far less sensitive to other
 // work on a shared machine than req/s: use it to bisect hot-path changes.
-// Contenders: BENCH_ONLY (default fastify,serval; BENCH_SERVAL_BASE adds serval-base).
+// Contenders: BENCH_ONLY (default fastify,serval; BENCH_SERVAL_BASE adds serval-base, BENCH_SERVAL_VARIANT serval-variant).
 import { selectContenders, type Contender } from './lib/contenders.ts'
 import { wrkRun } from './lib/generators/wrk.ts'
 import { installCleanup, killAll, start, stop, waitReady, type Spawned } from './lib/procs.ts'
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const ids = (process.argv[2] ?? 'post-hello').split(',')
   const rounds = Number(process.argv[3] ?? 5)
   const seconds = Number(process.argv[4] ?? 2)
-  const only = process.env.BENCH_ONLY?.split(',') ?? ['fastify', ...(process.env.BENCH_SERVAL_BASE ? ['serval-base'] : []), 'serval']
+  const only = process.env.BENCH_ONLY?.split(',') ?? ['fastify', ...(process.env.BENCH_SERVAL_BASE ? ['serval-base'] : []), ...(process.env.BENCH_SERVAL_VARIANT ? ['serval-variant'] : []), 'serval']
   const live: Live[] = []
   for (const [i, c] of selectContenders(only).entries()) live.push(await boot(c, BASE_PORT + i))
   for (const s of live) for (const w of ids) await wrkRun(s.port, w, 50, 1, 1) // warm-up

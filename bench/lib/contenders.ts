@@ -48,12 +48,25 @@ function servalBase(): Contender[] {
   return [{ ...SERVAL, id: 'serval-base', label: 'Serval (base revision)', args: (port) => [`${base}/bin/serval.js`, ...servalServeArgs(`${base}/bench/actions`, port, ['--log-level', 'warn']).slice(1)] }]
 }
 
+/**
+ * BENCH_SERVAL_VARIANT='SERVAL_METRICS=false,SERVAL_TRACING=false' adds this
+ * checkout's Serval run with those variables (`serval-variant`): what one
+ * feature costs, bisected in one run against the default.
+ */
+function servalVariant(): Contender[] {
+  const spec = process.env.BENCH_SERVAL_VARIANT
+  if (!spec) return []
+  const env = Object.fromEntries(spec.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+  return [{ ...SERVAL, id: 'serval-variant', label: `Serval (${spec})`, env: () => env }]
+}
+
 export const CONTENDERS: readonly Contender[] = [
   script('raw', 'node:http (hand-written)'),
   script('fastify', 'Fastify 5 + Ajv'),
   script('hono', 'Hono + zod'),
   script('express', 'Express 5 + zod'),
   ...servalBase(),
+  ...servalVariant(),
   SERVAL,
 ]
 

@@ -3,7 +3,7 @@ import { fieldsOf } from '../action/resolver.ts'
 import type { Resources } from '../action/types.ts'
 import { settingDefs, type Settings } from '../config/definitions.ts'
 import { SettingsError } from '../config/parse.ts'
-import { invoke } from '../core/invoke.ts'
+import { execute, invoke } from '../core/invoke.ts'
 import { buildRegistry, type ActionSource, type CompiledAction, type Registry } from '../core/registry.ts'
 import { openSecurity, type Security } from '../core/security.ts'
 import { ActionSwitch } from '../core/switch.ts'
@@ -85,6 +85,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return draining
     },
     invoke: (action, input, inv) => invoke(app, action, input, inv),
+    execute: (action, input, inv) => execute(app, action, input, inv),
     call: (name, input) => callByName(app, name, input),
     close: () =>
       (closed ??= (async () => {

@@ -33,6 +33,11 @@ export interface App extends PipelineDeps {
   readonly actionSwitch: ActionSwitch
   /** Runs an action through the full pipeline. */
   invoke(action: CompiledAction, input: unknown, inv: Invocation): Promise<unknown>
+  /**
+   * The same pipeline for a transport's hot path: the output itself when every
+   * step was synchronous, else a promise; a synchronous step's error is thrown.
+   */
+  execute(action: CompiledAction, input: unknown, inv: Invocation): unknown
   /** Runs an action by name, as a trusted caller (no auth), and returns its checked output. */
   call(name: string, input?: unknown): Promise<unknown>
   /** True once shutdown began: readiness answers 503. */

@@ -103,7 +103,7 @@ export class ResultCacheStep implements ResultCache {
 }
 
 function answer(inv: Invocation, scope: Scope, entry: CacheEntry, hit: boolean, now = Date.now()): unknown {
-  inv.cacheInfo?.({ hit, scope, ageS: Math.max(0, Math.floor((now - entry.storedAt) / 1000)), remainingS: Math.max(0, Math.ceil((entry.expiresAt - now) / 1000)) })
+  inv.cacheInfo?.({ hit, scope, ageS: Math.max(0, Math.floor((now - entry.storedAt) / 1000)), remainingS: Math.max(0, Math.ceil((entry.expiresAt - now) / 1000)), entry })
   return entry.value
 }
 

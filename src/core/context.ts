@@ -37,6 +37,12 @@ export interface CacheInfo {
   readonly ageS: number
   /** Whole seconds the entry stays fresh (max-age). */
   readonly remainingS: number
+  /**
+   * The stored entry answered from: the same object on every answer of one
+   * entry held in memory (a new one per Redis read), so a transport may
+   * keep what it rendered of it (a body, an ETag) for the next HIT.
+   */
+  readonly entry?: object
 }
 
 const NEVER = new AbortController().signal

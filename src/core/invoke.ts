@@ -69,31 +69,64 @@ export interface ResultCache {
  * ```
  */
 export function invoke(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation): Promise<unknown> {
+  try {
+    const out = execute(deps, action, rawInput, inv)
+    return out instanceof Promise ? out : Promise.resolve(out)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+/**
+ * The same pipeline as `invoke`, for a transport's hot path: the output
+ * itself when every step was synchronous (open security, a compiled
+ * validator, a sync handler, a fresh cache entry), else a promise of it.
+ * Errors of a synchronous step are thrown, not returned as a rejection.
+ * A request that needs no promise makes none.
+ *
+ * @example
+ * ```ts
+ * const out = execute(deps, action, input, inv)
+ * return out instanceof Promise ? out.then(send, fail) : send(out)
+ * ```
+ */
+export function execute(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation): unknown {
   // One property read when tracing is off, one check while nothing records; otherwise the span wraps every step, auth included.
   const tracing = deps.tracing
   if (tracing === undefined) return pipeline(deps, action, rawInput, inv, undefined)
   if (!tracing.recording()) return pipeline(deps, action, rawInput, inv, inv.traceparent === undefined ? undefined : tracing.traceIdOf(inv))
-  return tracing.run(action, inv, (traceId) => pipeline(deps, action, rawInput, inv, traceId))
+  return tracing.run(action, inv, async (traceId) => pipeline(deps, action, rawInput, inv, traceId))
 }
 
-async function pipeline(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation, traceId: string | undefined): Promise<unknown> {
-  // Each step awaits only when it really returned a promise: the common case
-  // (open security, Ajv, a sync handler) stays on one microtask.
+// Each step continues synchronously when the one before returned a value,
+// and through `then` only when it returned a promise.
+function pipeline(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation, traceId: string | undefined): unknown {
   assertEnabled(deps.actionSwitch, action) // one property read while every action is on
-  let principal = inv.principal !== undefined ? inv.principal : deps.security.authenticate(action, inv.credentials)
-  if (principal instanceof Promise) principal = await principal
-  let checked = action.input.validate(rawInput === undefined ? {} : rawInput)
-  if (checked instanceof Promise) checked = await checked
+  const principal = inv.principal !== undefined ? inv.principal : deps.security.authenticate(action, inv.credentials)
+  if (principal instanceof Promise) return principal.then((p: Principal | null) => validated(deps, action, rawInput, inv, traceId, p))
+  return validated(deps, action, rawInput, inv, traceId, principal)
+}
+
+function validated(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation, traceId: string | undefined, principal: Principal | null): unknown {
+  const checked = action.input.validate(rawInput === undefined ? {} : rawInput)
+  if (checked instanceof Promise) return checked.then((c: Validated) => authorized(deps, action, inv, traceId, principal, c))
+  return authorized(deps, action, inv, traceId, principal, checked)
+}
+
+function authorized(deps: PipelineDeps, action: CompiledAction, inv: Invocation, traceId: string | undefined, principal: Principal | null, checked: Validated): unknown {
   if (!checked.ok) throw invalidInput(checked.issues)
-  if (!deps.security.open) await deps.security.authorize(action, principal, checked.value)
+  const value = checked.value
+  if (deps.security.open) return handled(deps, action, inv, traceId, principal, value)
+  const allowed = deps.security.authorize(action, principal, value)
+  return allowed instanceof Promise ? allowed.then(() => handled(deps, action, inv, traceId, principal, value)) : handled(deps, action, inv, traceId, principal, value)
+}
+
+function handled(deps: PipelineDeps, action: CompiledAction, inv: Invocation, traceId: string | undefined, principal: Principal | null, value: unknown): unknown {
   // Decided per action at startup: an action without `cache` pays one property read.
   if (action.cache !== undefined && deps.resultCache !== undefined && inv.noCache !== true) {
-    const value = checked.value
     return deps.resultCache.run(action, value, principal, inv, () => runHandler(deps, action, value, principal, inv, traceId))
   }
-  let out = runHandler(deps, action, checked.value, principal, inv, traceId)
-  if (out instanceof Promise) out = await out
-  return out
+  return runHandler(deps, action, value, principal, inv, traceId)
 }
 
 /** The handler and its output check; a promise only when one of them is async. */

@@ -6,6 +6,8 @@ import type { Credentials } from '../core/security.ts'
 import { sendStream } from '../streams/index.ts'
 import type { AllowTable } from './allow.ts'
 import { clientSignal } from './client-signal.ts'
+import { entryOf, type RequestRecorder } from './in-flight.ts'
+import type { RequestRecorders } from './request-metrics.ts'
 import { sendProblem } from './problem-reply.ts'
 import { requestCredentials } from './security/credentials.ts'
 import { sendCached } from './cache-reply.ts'
@@ -22,12 +24,13 @@ import { multipartFields, uploadRouteOptions } from './uploads/register.ts'
  * registerActionRoutes(server, app, allow)
  * ```
  */
-export function registerActionRoutes(server: FastifyInstance, app: App, allow: AllowTable): void {
+export function registerActionRoutes(server: FastifyInstance, app: App, allow: AllowTable, recorders?: RequestRecorders): void {
   for (const action of app.registry.list()) {
     if (action.methods.length === 0) continue
     const url = `/actions/${action.path}`
     const uploads = uploadRouteOptions(action)
-    for (const method of action.methods) server.route({ method, url, handler: makeHandler(app, action, method), ...(bodyMethod(method) ? uploads : undefined) })
+    const record = recorders?.ofAction(action)
+    for (const method of action.methods) server.route({ method, url, handler: makeHandler(app, action, method, record), ...(bodyMethod(method) ? uploads : undefined) })
     allow.add(url, action.methods)
   }
 }
@@ -39,29 +42,49 @@ function bodyMethod(method: string): boolean {
 /**
  * One route's handler. What can be decided at startup is: where the input
  * comes from (GET, and the HEAD Fastify adds for it, and DELETE read the
- * query string), and the version header's value.
+ * query string), and the version header's value. Not an async function:
+ * when the pipeline answers synchronously (most calls), the answer is
+ * sent in the same tick, with no promise made on the way.
  */
-function makeHandler(app: App, action: CompiledAction, method: string) {
+function makeHandler(app: App, action: CompiledAction, method: string, record: RequestRecorder | undefined) {
   const fromQuery = method === 'GET' || method === 'HEAD' || method === 'DELETE'
-  const version = app.functionsVersion
   const noCache = method === 'DELETE'
   const storeAll = action.def.store === true && !action.streaming
-  return async function actionHandler(request: FastifyRequest, reply: FastifyReply) {
+  return function actionHandler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | undefined {
+    let inv: HttpInvocation
+    let store: boolean
+    let output: unknown
+    if (record !== undefined) {
+      const entry = entryOf(request)
+      if (entry !== undefined) entry.record = record
+    }
     try {
       const query = request.query as Record<string, unknown>
-      const store = 'store' in query ? wantsStore(query) : storeAll
+      store = 'store' in query ? wantsStore(query) : storeAll
       const form = fromQuery ? undefined : multipartFields(request.body)
       const input = fromQuery ? action.coerceQuery(query) : form ? action.coerceQuery(form) : request.body
-      const inv = new HttpInvocation(app, request, reply, noCache)
-      const output = await app.invoke(action, input, inv)
-      if (action.streaming || isIterable(output)) return await streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
-      reply.header('x-functions-version', version)
-      if (store) return await sendStored(app, request, reply, action, output, inv.credentials)
-      return inv.cache === undefined ? sendOutput(app, reply, action, output) : sendCached(app, request, reply, action, output, inv.cache)
+      inv = new HttpInvocation(app, request, reply, noCache)
+      output = app.execute(action, input, inv)
     } catch (error) {
-      return sendProblem(app, request, reply, error)
+      return void sendProblem(app, request, reply, error)
+    }
+    // A promise resolves to the reply, as an async handler's `return reply` would.
+    if (output instanceof Promise) return output.then((out: unknown) => answer(app, request, reply, action, out, inv, store)).catch((error: unknown) => sendProblem(app, request, reply, error))
+    try {
+      const sent = answer(app, request, reply, action, output, inv, store)
+      return sent instanceof Promise ? sent.catch((error: unknown) => sendProblem(app, request, reply, error)) : undefined
+    } catch (error) {
+      return void sendProblem(app, request, reply, error)
     }
   }
+}
+
+/** Sends a call's output: a stream, a stored result, a cached answer or a plain one. */
+function answer(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, inv: HttpInvocation, store: boolean): unknown {
+  if (action.streaming || isIterable(output)) return streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
+  reply.header('x-functions-version', app.functionsVersion)
+  if (store) return sendStored(app, request, reply, action, output, inv.credentials)
+  return inv.cache === undefined ? sendOutput(app, reply, action, output) : sendCached(app, request, reply, action, output, inv.cache)
 }
 
 /**

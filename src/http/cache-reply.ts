@@ -23,37 +23,50 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 export function sendCached(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, info: CacheInfo): FastifyReply | Promise<FastifyReply> {
   reply.header('x-cache', info.hit ? 'HIT' : 'MISS')
   if (output === undefined) return sendOutput(app, reply, action, output)
-  // A HIT from memory was rendered when it was first sent: no promise, no serialising, no hashing.
-  const memo = info.hit ? rendered(action, output) : undefined
-  if (memo !== undefined) return sendRendered(request, reply, info, memo)
-  return render(app, request, action, output).then((fresh) => sendRendered(request, reply, info, fresh))
+  // An entry answered before was rendered then: no promise, no serialising, no hashing.
+  const memo = info.entry === undefined ? undefined : rendered.get(info.entry)
+  if (memo !== undefined && memo.action === action) return sendRendered(request, reply, info, memo)
+  return render(app, request, action, output, info.entry).then((fresh) => sendRendered(request, reply, info, fresh))
 }
 
-function sendRendered(request: FastifyRequest, reply: FastifyReply, info: CacheInfo, { body, etag }: { body: string; etag: string }): FastifyReply {
-  reply.header('cache-control', `${info.scope}, max-age=${info.remainingS}`).header('etag', etag).header('age', String(info.ageS))
-  if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send()
-  return reply.header('content-type', JSON_TYPE).send(body)
+/** A cached answer as sent: its body and ETag, and its last `Cache-Control` and `Age` texts (they change once a second at most). */
+interface Rendered {
+  readonly action: CompiledAction
+  readonly body: string
+  readonly etag: string
+  control: string
+  controlFor: number
+  age: string
+  ageFor: number
+}
+
+function sendRendered(request: FastifyRequest, reply: FastifyReply, info: CacheInfo, r: Rendered): FastifyReply {
+  if (r.controlFor !== info.remainingS) {
+    r.control = `${info.scope}, max-age=${info.remainingS}`
+    r.controlFor = info.remainingS
+  }
+  if (r.ageFor !== info.ageS) {
+    r.age = String(info.ageS)
+    r.ageFor = info.ageS
+  }
+  reply.header('cache-control', r.control).header('etag', r.etag).header('age', r.age)
+  if (ifNoneMatch(request.headers['if-none-match'], r.etag)) return reply.code(304).send()
+  return reply.header('content-type', JSON_TYPE).send(r.body)
 }
 
 /**
- * Bodies and ETags of cached outputs already sent: a HIT from the in-memory
- * cache hands back the very same output object, which then costs no
- * serialisation and no hashing. Only a HIT reads it (a handler may return
- * one object again, changed, on a later MISS, which renders it anew); an
+ * What was sent of each stored entry, by the entry (see `CacheInfo.entry`):
+ * a HIT from memory hands back the very same entry, whose answer then costs
+ * no serialisation and no hashing, whatever its output (a number too). An
  * output with assets is rendered each time (its hrefs follow the request's
- * origin); a Redis HIT is a new object.
+ * origin); a Redis HIT is a new entry, rendered anew.
  */
-const sent = new WeakMap<object, { action: CompiledAction; body: string; etag: string }>()
+const rendered = new WeakMap<object, Rendered>()
 
-function rendered(action: CompiledAction, output: unknown): { body: string; etag: string } | undefined {
-  const memo = output !== null && typeof output === 'object' ? sent.get(output) : undefined
-  return memo?.action === action ? memo : undefined
-}
-
-async function render(app: App, request: FastifyRequest, action: CompiledAction, output: unknown): Promise<{ body: string; etag: string }> {
+async function render(app: App, request: FastifyRequest, action: CompiledAction, output: unknown, entry: object | undefined): Promise<Rendered> {
   const [body, assets] = serializeJson(app, request, action, output)
   await storeAssets(app, assets)
-  const answer = { body, etag: `"${sha256(body, 'base64url')}"` }
-  if (assets.length === 0 && output !== null && typeof output === 'object') sent.set(output, { action, ...answer })
+  const answer: Rendered = { action, body, etag: `"${sha256(body, 'base64url')}"`, control: '', controlFor: -1, age: '', ageFor: -1 }
+  if (assets.length === 0 && entry !== undefined) rendered.set(entry, answer)
   return answer
 }

@@ -11,6 +11,17 @@ import { requestCredentials } from './security/credentials.ts'
 
 const ACTIONS = '/actions/'
 
+/** Counts one answered request: its method, status and seconds taken (the metrics capability's recorder). */
+export type RequestRecorder = (method: string, status: number, seconds: number) => void
+
+/**
+ * Which recorder counts a request: the route's handler names its own
+ * (`entry.record`, set once per call, no lookup); a request answered
+ * before any handler ran (a 404, a refusal, a body the parser refused)
+ * is looked up as it ends.
+ */
+export type RecorderOf = (request: FastifyRequest) => RequestRecorder | undefined
+
 /**
  * One HTTP request in flight. What only an operator's listing or the drain
  * reads (id, method, start, path, action, credentials) is read then, from
@@ -24,15 +35,23 @@ const ACTIONS = '/actions/'
 export class HttpEntry implements InFlightEntry {
   readonly request: FastifyRequest
   readonly reply: FastifyReply
+  /** The recorder of the route that answers, when its handler ran (see `RecorderOf`). */
+  record: RequestRecorder | undefined
   readonly #app: App
   readonly #inFlight: InFlight
+  readonly #recorderOf: RecorderOf | undefined
+  /** `performance.now()` at arrival: the one clock read per request, for the metrics and the listing. */
+  readonly #start: number
   #startedAt: number | undefined
 
-  constructor(app: App, inFlight: InFlight, request: FastifyRequest, reply: FastifyReply) {
+  constructor(app: App, inFlight: InFlight, request: FastifyRequest, reply: FastifyReply, recorderOf?: RecorderOf) {
     this.request = request
     this.reply = reply
+    this.record = undefined
     this.#app = app
     this.#inFlight = inFlight
+    this.#recorderOf = recorderOf
+    this.#start = performance.now()
   }
 
   get id(): string {
@@ -43,12 +62,9 @@ export class HttpEntry implements InFlightEntry {
     return this.request.method
   }
 
-  /**
-   * From Fastify's own start time of the reply, so the request path reads no
-   * clock; fixed at the first read, so a listing sorts and ages it by one value.
-   */
+  /** Fixed at the first read, so a listing sorts and ages it by one value. */
   get startedAt(): number {
-    return (this.#startedAt ??= Date.now() - Math.round(this.reply.elapsedTime)) // whole ms, as Date.now() gives them
+    return (this.#startedAt ??= Date.now() - Math.round(performance.now() - this.#start)) // whole ms, as Date.now() gives them
   }
 
   get path(): string {
@@ -70,10 +86,13 @@ export class HttpEntry implements InFlightEntry {
     return this.request.raw.socket
   }
 
-  /** The response closed (finished, aborted or hijacked): the request is no longer in flight. */
+  /** The response closed (finished, aborted or hijacked): the request is no longer in flight, and is counted. */
   ended(): void {
     this.#inFlight.delete(this)
-    ;(this.socket as Socket & { [LAST_END]?: number })[LAST_END] = performance.now()
+    const now = performance.now()
+    ;(this.socket as Socket & { [LAST_END]?: number })[LAST_END] = now
+    const record = this.record ?? this.#recorderOf?.(this.request)
+    if (record !== undefined) record(this.request.method, this.reply.raw.statusCode, (now - this.#start) / 1000)
   }
 }
 
@@ -90,12 +109,12 @@ export const upgradedSockets = new WeakSet<Socket>()
  * server.addHook('onRequest', (request, reply, done) => (trackRequest(app, request, reply), done()))
  * ```
  */
-export function trackRequest(app: App, inFlight: InFlight, request: FastifyRequest, reply: FastifyReply): HttpEntry | undefined {
+export function trackRequest(app: App, inFlight: InFlight, request: FastifyRequest, reply: FastifyReply, recorderOf?: RecorderOf): HttpEntry | undefined {
   if (request.raw.headers.upgrade !== undefined) {
     upgradedSockets.add(request.raw.socket)
     return undefined
   }
-  const entry = new HttpEntry(app, inFlight, request, reply)
+  const entry = new HttpEntry(app, inFlight, request, reply, recorderOf)
   ;(request as unknown as Record<symbol, HttpEntry>)[ENTRY] = entry
   inFlight.add(entry)
   ;(reply.raw as ServerResponse & { [ENTRY]?: HttpEntry })[ENTRY] = entry
@@ -176,6 +195,15 @@ export function decorateInFlight(server: FastifyInstance): void {
   server.decorateRequest(ENTRY as never, undefined as never)
 }
 
-function entryOf(request: FastifyRequest): HttpEntry | undefined {
+/**
+ * The in-flight entry of a request (undefined for a WebSocket upgrade).
+ *
+ * @example
+ * ```ts
+ * const entry = entryOf(request)
+ * if (entry) entry.record = recorder
+ * ```
+ */
+export function entryOf(request: FastifyRequest): HttpEntry | undefined {
   return (request as unknown as Record<symbol, HttpEntry | undefined>)[ENTRY]
 }

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { AjvCompiler } from '@fastify/ajv-compiler'
 import type { App } from '../app/app.ts'
 import { ServalError } from '../errors/index.ts'
@@ -14,6 +14,7 @@ import { clientErrorHandler, registerHttpSecurity } from './security/index.ts'
 import { registerSystemRoutes } from './system.ts'
 import { refuseDraining } from './drain.ts'
 import { decorateInFlight, registerConcurrencyLimit, trackRequest } from './in-flight.ts'
+import { requestRecorders } from './request-metrics.ts'
 import { opsOf } from '../ops/state.ts'
 import { registerWebSockets } from '../ws/register.ts'
 import { registerGraphql } from '../graphql/register.ts'
@@ -77,9 +78,12 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   const state = { listening: false }
   const { inFlight } = opsOf(app)
   decorateInFlight(server)
+  // Metrics are counted as each response closes, from the in-flight entry: no onResponse hook, which would make Fastify add listeners to every response.
+  const recorders = requestRecorders(app)
+  const recorderOf = recorders?.of
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
-    trackRequest(app, inFlight, request, reply) // /_sys/requests, max_concurrency, the drain
+    trackRequest(app, inFlight, request, reply, recorderOf) // /_sys/requests, max_concurrency, the drain, metrics
     if (app.draining) return refuseDraining(app, request, reply)
     if (request.url.length > s.max_url_length) return void sendProblem(app, request, reply, new ServalError('uri-too-long', { detail: `The URL is over ${s.max_url_length} characters` }))
     done()
@@ -90,7 +94,6 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
       done()
     })
   }
-  const observeUnmatched = observeRequests(server, app)
   registerJsonParser(server, s.max_json_depth)
   registerMultipart(server, app)
   server.setErrorHandler((error, request, reply) => sendProblem(app, request, reply, error))
@@ -98,9 +101,8 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
   await registerHttpSecurity(server, app) // before any route: rate limiting attaches to routes as they are added
   registerSystemRoutes(server, app, state)
   const allow = new AllowTable()
-  registerActionRoutes(server, app, allow)
+  registerActionRoutes(server, app, allow, recorders)
   server.setNotFoundHandler((request, reply) => {
-    observeUnmatched?.(request, reply)
     return sendProblem(
       app,
       request,
@@ -138,37 +140,6 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
  */
 export async function startServing(app: App): Promise<void> {
   for (const ext of app.extensions) await ext.serve?.(app)
-}
-
-/**
- * Tells the extensions that observe requests (metrics) of each answered
- * request, from Fastify's onResponse hook: added only when one listens.
- * Each route gets its own hook, with its recorders asked for once as the
- * route is added (the action is known then, so the label set stays
- * bounded and a request reads no route options). Unmatched URLs ('' as
- * the action) have no route: the returned function, which the not-found
- * handler calls, counts each once its answer is sent, so no global hook
- * runs on every other request.
- */
-function observeRequests(server: FastifyInstance, app: App): ((request: FastifyRequest, reply: FastifyReply) => void) | undefined {
-  const observers = app.extensions.flatMap((ext) => (ext.observer?.requests ? [ext.observer] : []))
-  if (observers.length === 0) return undefined
-  const actions = new Map(app.registry.list().map((a) => [`/actions/${a.path}`, a.name]))
-  const hookFor = (action: string) => {
-    const record = observers.map((o) => o.requests!(action))
-    return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      const seconds = reply.elapsedTime / 1000
-      for (let i = 0; i < record.length; i++) record[i]!(request.method, reply.statusCode, seconds)
-      done()
-    }
-  }
-  server.addHook('onRoute', (route) => {
-    const own = route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse]
-    route.onResponse = [...own, hookFor(actions.get(route.url ?? '') ?? '') as never]
-  })
-  const unmatched = hookFor('')
-  const noop = () => {}
-  return (request, reply) => void reply.raw.once('finish', () => unmatched(request, reply, noop))
 }
 
 /** How often Node looks for timed-out requests: a quarter of the timeout, between 250 ms and Node's own 30 s. */

@@ -13,7 +13,9 @@ import { jobStatus, submit } from '../../test/support/jobs.ts'
 const add = action({ http: 'GET', input: z.object({ a: z.coerce.number(), b: z.coerce.number() }) }, ({ a, b }) => a + b)
 const cached = action({ http: 'GET', cache: { ttl: 60 } }, () => 'same')
 const work = action({}, () => 'done')
+const echo = action({ input: z.object({ text: z.string() }) }, async ({ text }) => text)
 const actions = [
+  { action: echo, exportName: 'echo' },
   { action: add, exportName: 'add' },
   { action: cached, exportName: 'cached' },
   { action: work, exportName: 'work' },
@@ -54,6 +56,24 @@ describe('GET /metrics', () => {
     expect(m.get('serval_requests_total{action="",method="GET",status="404"}')).toBe(1)
     expect(m.get('serval_request_duration_seconds_count{action="add"}')).toBe(4)
     expect(m.get('serval_request_duration_seconds_bucket{le="+Inf",action="add"}')).toBe(4)
+  })
+
+  it("counts a request its action's route refused before the handler under that action, and other routes under ''", async () => {
+    const before = await scrape()
+    const refused = await t.fetch('/actions/echo', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' })
+    expect(refused.status).toBe(415)
+    const ok = await t.fetch('/actions/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' })
+    expect(ok.status).toBe(200)
+    expect((await t.fetch('/actions/add?a=1&b=2', { method: 'HEAD' })).status).toBe(200)
+    expect((await t.fetch('/_sys/health')).status).toBe(200)
+    const m = await scrape()
+    const delta = (key: string) => (m.get(key) ?? 0) - (before.get(key) ?? 0)
+    expect(delta('serval_requests_total{action="echo",method="POST",status="415"}')).toBe(1)
+    expect(delta('serval_requests_total{action="echo",method="POST",status="200"}')).toBe(1)
+    expect(delta('serval_requests_total{action="add",method="HEAD",status="200"}')).toBe(1)
+    expect(delta('serval_requests_total{action="",method="GET",status="200"}')).toBeGreaterThanOrEqual(1) // the health check (and the first scrape)
+    // Durations are measured, not zero: the sum of two answered calls is above nothing.
+    expect(m.get('serval_request_duration_seconds_sum{action="echo"}')).toBeGreaterThan(0)
   })
 
   it('counts cache hits and misses', async () => {

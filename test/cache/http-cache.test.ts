@@ -10,6 +10,7 @@ const Sum = Type.Object({ a: Type.Number(), b: Type.Number() })
 const actions = [
   action({ name: 'add', http: ['GET', 'POST'], input: Sum, output: Type.Object({ sum: Type.Number(), run: Type.Number() }), cache: { ttl: 60 } }, ({ a, b }) => ({ sum: a + b, run: ran('add') })),
   action({ name: 'plain', http: 'GET' }, () => ({ run: ran('plain') })),
+  action({ name: 'count', http: 'GET', input: Type.Object({ n: Type.Number() }), output: Type.Number(), cache: { ttl: 60 } }, ({ n }) => n * 10 + ran('count')),
   action({ name: 'flaky', http: 'GET', cache: { ttl: 60 } }, () => {
     if (ran('flaky') === 1) throw new ActionError(503, 'not yet')
     return { ok: true }
@@ -47,6 +48,21 @@ describe('the result cache over HTTP', () => {
     expect(second.headers.get('etag')).toBe(first.headers.get('etag'))
     expect(Number(second.headers.get('cache-control')!.split('max-age=')[1])).toBeLessThanOrEqual(60)
     expect(runs.get('add')).toBe(1)
+  })
+
+  it('answers a HIT of a number output with the body and ETag of its MISS, and a 304 to that ETag', async () => {
+    const miss = await t.fetch('/actions/count?n=4')
+    const missBody = await miss.text()
+    expect([miss.headers.get('x-cache'), missBody]).toEqual(['MISS', '41'])
+    const other = await t.fetch('/actions/count?n=5') // another entry of the same action is rendered apart
+    expect([other.headers.get('x-cache'), await other.text()]).toEqual(['MISS', '52'])
+    for (let i = 0; i < 2; i++) {
+      const hit = await t.fetch('/actions/count?n=4')
+      expect([hit.headers.get('x-cache'), await hit.text(), hit.headers.get('etag')]).toEqual(['HIT', missBody, miss.headers.get('etag')])
+    }
+    const again = await t.fetch('/actions/count?n=4', { headers: { 'if-none-match': miss.headers.get('etag')! } })
+    expect(again.status).toBe(304)
+    expect(runs.get('count')).toBe(2)
   })
 
   it('keys the canonical input: a POST body with its keys in another order is the same entry', async () => {
