@@ -34,7 +34,8 @@ export function requestCredentials(app: App, request: FastifyRequest, stateChang
     credentials.session = cookieValue(request.headers.cookie, sessionCookieScope(s).name)
     credentials.crossSite = stateChanging && !provesSameOrigin(request.headers, `${request.protocol}://${request.host}`, trustedOf(s))
   }
-  return forOneRequest(credentials)
+  // Only a request with a token has something to verify once: the others pay nothing for the memo.
+  return authorization === undefined ? credentials : forOneRequest(credentials)
 }
 
 const trusted = new WeakMap<App['settings'], string[]>()
