@@ -12,7 +12,7 @@ import { median } from './lib/stats.ts'
 import { verifyContender } from './lib/verify.ts'
 import { WORKLOADS } from './lib/workloads.ts'
 
-const BASE_PORT = 18440
+const BASE_PORT = Number(process.env.BENCH_PORT ?? 18440) // BENCH_PORT: another base, so two A/B runs can share a machine
 
 interface Live {
   c: Contender

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { TrackedResponse } from './tracked-response.ts'
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https'
 import type { Duplex } from 'node:stream'
 import type { App } from '../app/app.ts'
@@ -216,6 +217,7 @@ function nodeServer(s: Settings, https: HttpsOptions | undefined): Server {
     connectionsCheckingInterval: checkingInterval(s.request_timeout_s),
     requestTimeout: s.request_timeout_s * 1000,
     keepAliveTimeout: 72_000, // Fastify's default: longer than common proxies' idle timeouts
+    ServerResponse: TrackedResponse, // ends each in-flight entry as its response closes
   }
   const server = https ? createHttpsServer({ ...options, ...https }) : createServer(options)
   server.setTimeout(0)

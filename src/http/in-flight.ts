@@ -7,6 +7,7 @@ import { ServalError } from '../errors/index.ts'
 import { opsOf } from '../ops/state.ts'
 import type { InFlight, InFlightEntry } from '../ops/in-flight.ts'
 import { sendProblem } from './problem-reply.ts'
+import { TrackedResponse } from './tracked-response.ts'
 import { requestCredentials } from './security/credentials.ts'
 
 const ACTIONS = '/actions/'
@@ -117,8 +118,13 @@ export function trackRequest(app: App, inFlight: InFlight, request: FastifyReque
   const entry = new HttpEntry(app, inFlight, request, reply, recorderOf)
   ;(request as unknown as Record<symbol, HttpEntry>)[ENTRY] = entry
   inFlight.add(entry)
-  ;(reply.raw as ServerResponse & { [ENTRY]?: HttpEntry })[ENTRY] = entry
-  reply.raw.on('close', responseClosed) // one shared listener, no closure per request
+  const res = reply.raw
+  if (res instanceof TrackedResponse) res.closingEntry = entry // Serval's own servers: no listener per response
+  else {
+    // Another server's responses (inject(), a custom serverFactory): one shared listener, no closure per request.
+    ;(res as ServerResponse & { [ENTRY]?: HttpEntry })[ENTRY] = entry
+    res.on('close', responseClosed)
+  }
   return entry
 }
 

@@ -15,6 +15,7 @@ import { registerSystemRoutes } from './system.ts'
 import { refuseDraining } from './drain.ts'
 import { decorateInFlight, registerConcurrencyLimit, trackRequest } from './in-flight.ts'
 import { requestRecorders } from './request-metrics.ts'
+import { TrackedResponse } from './tracked-response.ts'
 import { opsOf } from '../ops/state.ts'
 import { registerWebSockets } from '../ws/register.ts'
 import { registerGraphql } from '../graphql/register.ts'
@@ -67,11 +68,11 @@ export async function buildHttpServer(app: App, options: HttpOptions = {}): Prom
     // Node's parser refuses longer request lines + headers; clientErrorHandler answers 431.
     // Node checks request timeouts only every connectionsCheckingInterval (30 s by default):
     // check at a quarter of request_timeout_s, so a stalled client gets its 408 on time.
-    http: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s) },
+    http: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s), ServerResponse: TrackedResponse },
     clientErrorHandler,
     schemaController: { compilersFactory: { buildValidator: validators } },
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
-    ...(options.https ? { https: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s), ...options.https } } : {}),
+    ...(options.https ? { https: { maxHeaderSize: s.max_header_size, connectionsCheckingInterval: checkingInterval(s.request_timeout_s), ServerResponse: TrackedResponse, ...options.https } } : {}),
   } as never) as unknown as FastifyInstance
   // Fastify's own lines (listening at, onClose failures) go to the app's logger too.
   ;(server as { log: unknown }).log = app.logger
