@@ -176,3 +176,34 @@ describe('the handler context', () => {
     expect(await app.invoke(app.registry.get('work')!, {}, inv)).toBe('done')
   })
 })
+
+describe('execute, the hot-path form of the pipeline', () => {
+  const add = action({ input: z.object({ a: z.number(), b: z.number() }) }, ({ a, b }) => a + b)
+  const later = action({}, async () => 'later')
+  const boom = action({}, () => {
+    throw new Error('boom')
+  })
+  const slowAuth: Security = { open: false, authenticate: async () => ({ sub: 'u', scopes: [], groups: [], claims: {} }) as never, authorize: () => undefined }
+
+  it('answers with the output itself when every step is synchronous, and a promise only when one is not', async () => {
+    const app = await appWith({ add, later })
+    expect(app.execute(app.registry.get('add')!, { a: 1, b: 2 }, inv)).toBe(3)
+    const pending = app.execute(app.registry.get('later')!, {}, inv)
+    expect(pending).toBeInstanceOf(Promise)
+    expect(await pending).toBe('later')
+    const authed = await appWith({ add }, { security: slowAuth })
+    const viaAuth = authed.execute(authed.registry.get('add')!, { a: 2, b: 2 }, { requestId: 'r2', trigger: 'test' })
+    expect(viaAuth).toBeInstanceOf(Promise)
+    expect(await viaAuth).toBe(4)
+  })
+
+  it("throws a synchronous step's error, where invoke rejects with the same error", async () => {
+    const app = await appWith({ add, boom })
+    expect(() => app.execute(app.registry.get('add')!, { a: 'x', b: 2 }, inv)).toThrow(expect.objectContaining({ code: 'invalid-input', status: 422 }))
+    expect(() => app.execute(app.registry.get('boom')!, {}, inv)).toThrow('boom')
+    const rejected = app.invoke(app.registry.get('boom')!, {}, inv)
+    expect(rejected).toBeInstanceOf(Promise) // never a synchronous throw from invoke
+    expect((await outcome(rejected)).error?.message).toBe('boom')
+    expect((await outcome(app.invoke(app.registry.get('add')!, { a: 'x' }, inv))).error?.code).toBe('invalid-input')
+  })
+})
