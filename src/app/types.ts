@@ -35,7 +35,8 @@ export interface App extends PipelineDeps {
   invoke(action: CompiledAction, input: unknown, inv: Invocation): Promise<unknown>
   /**
    * The same pipeline for a transport's hot path: the output itself when every
-   * step was synchronous, else a promise; a synchronous step's error is thrown.
+   * step was synchronous, else a promise; a synchronous step's error is thrown,
+   * except a refused input, which is returned as an `InputRefusal` (src/core/refusal.ts).
    */
   execute(action: CompiledAction, input: unknown, inv: Invocation): unknown
   /** Runs an action by name, as a trusted caller (no auth), and returns its checked output. */

@@ -2,6 +2,7 @@ import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { action, createApp, ServalError, type ActionSource, type AnyAction, type Security } from 'serval'
+import { InputRefusal } from './refusal.ts'
 
 const sources = (actions: Record<string, AnyAction>): ActionSource[] => Object.entries(actions).map(([exportName, a]) => ({ action: a, exportName }))
 
@@ -79,6 +80,28 @@ describe('invoke: input and security', () => {
     const app = await appWith({ echo })
     expect(await app.invoke(app.registry.get('echo')!, undefined, inv)).toEqual({ a: 7 })
     const { error } = await outcome(app.invoke(app.registry.get('echo')!, { a: 'x' }, inv))
+    expect(error).toMatchObject({ code: 'invalid-input', status: 422, errors: [expect.objectContaining({ path: '/a' })] })
+  })
+
+  it('execute returns a refused input as an InputRefusal, not thrown; invoke rejects with the same 422 as its error', async () => {
+    const app = await appWith({ echo })
+    const refused = app.execute(app.registry.get('echo')!, { a: 'x', b: 1 }, inv)
+    expect(refused).toBeInstanceOf(InputRefusal)
+    const issues = (refused as InputRefusal).issues
+    expect(issues.map((i) => i.path)).toEqual(['/b', '/a'])
+    const { error } = await outcome(app.invoke(app.registry.get('echo')!, { a: 'x', b: 1 }, inv))
+    expect(error).toBeInstanceOf(ServalError)
+    expect(error).toMatchObject({ code: 'invalid-input', status: 422, detail: 'b: is not allowed (no such property) (and 1 more)', errors: issues })
+    expect((refused as InputRefusal).error()).toMatchObject({ code: 'invalid-input', detail: error!.detail, errors: issues })
+  })
+
+  it('after an asynchronous step a refused input is thrown: no promise resolves to a refusal', async () => {
+    const security: Security = { open: true, authenticate: async () => null, authorize: () => undefined }
+    const app = await appWith({ echo }, { security })
+    const out = app.execute(app.registry.get('echo')!, { a: 'x' }, { requestId: 'r', trigger: 'test', credentials: {} })
+    expect(out).toBeInstanceOf(Promise)
+    const { value, error } = await outcome(out as Promise<unknown>)
+    expect(value).toBeUndefined()
     expect(error).toMatchObject({ code: 'invalid-input', status: 422, errors: [expect.objectContaining({ path: '/a' })] })
   })
 

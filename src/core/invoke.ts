@@ -2,8 +2,9 @@ import type { Logger } from 'pino'
 import type { Principal } from '../auth/principal.ts'
 import type { Resources } from '../action/types.ts'
 import { isRedirect } from '../action/redirect.ts'
-import { invalidInput, invalidOutput, type Validated } from '../schema/index.ts'
+import { invalidOutput, type Validated } from '../schema/index.ts'
 import { Context, type Invocation } from './context.ts'
+import { InputRefusal, raiseRefusal } from './refusal.ts'
 import type { CompiledAction } from './registry.ts'
 import type { Security } from './security.ts'
 import { assertEnabled, type ActionSwitch } from './switch.ts'
@@ -60,8 +61,8 @@ export interface ResultCache {
  * The invocation pipeline every transport calls: authenticate → validate →
  * authorize → handler → check output. Returns the checked output (for a
  * streaming handler, an async iterable of checked items). Errors are thrown
- * as `ServalError`s or whatever the handler threw; transports normalise
- * them with `toProblem`.
+ * as `ServalError`s or whatever the handler threw (invalid input included:
+ * `invalid-input`, 422); transports normalise them with `toProblem`.
  *
  * @example
  * ```ts
@@ -71,7 +72,8 @@ export interface ResultCache {
 export function invoke(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation): Promise<unknown> {
   try {
     const out = execute(deps, action, rawInput, inv)
-    return out instanceof Promise ? out : Promise.resolve(out)
+    if (out instanceof Promise) return out
+    return out instanceof InputRefusal ? Promise.reject(out.error()) : Promise.resolve(out)
   } catch (error) {
     return Promise.reject(error)
   }
@@ -82,11 +84,14 @@ export function invoke(deps: PipelineDeps, action: CompiledAction, rawInput: unk
  * itself when every step was synchronous (open security, a compiled
  * validator, a sync handler, a fresh cache entry), else a promise of it.
  * Errors of a synchronous step are thrown, not returned as a rejection.
+ * An input its synchronous validator refused is returned as an
+ * `InputRefusal`, not thrown: the 422 is an answer, and needs no Error.
  * A request that needs no promise makes none.
  *
  * @example
  * ```ts
  * const out = execute(deps, action, input, inv)
+ * if (out instanceof InputRefusal) return send422(out.issues)
  * return out instanceof Promise ? out.then(send, fail) : send(out)
  * ```
  */
@@ -95,26 +100,29 @@ export function execute(deps: PipelineDeps, action: CompiledAction, rawInput: un
   const tracing = deps.tracing
   if (tracing === undefined) return pipeline(deps, action, rawInput, inv, undefined)
   if (!tracing.recording()) return pipeline(deps, action, rawInput, inv, inv.traceparent === undefined ? undefined : tracing.traceIdOf(inv))
-  return tracing.run(action, inv, async (traceId) => pipeline(deps, action, rawInput, inv, traceId))
+  // The span sees a refusal as the error it is.
+  return tracing.run(action, inv, async (traceId) => raiseRefusal(pipeline(deps, action, rawInput, inv, traceId)))
 }
 
 // Each step continues synchronously when the one before returned a value,
-// and through `then` only when it returned a promise.
+// and through `then` only when it returned a promise. A refused input is
+// returned (an `InputRefusal`) while every step so far was synchronous, and
+// thrown inside a `then`, so a promise never resolves to a refusal.
 function pipeline(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation, traceId: string | undefined): unknown {
   assertEnabled(deps.actionSwitch, action) // one property read while every action is on
   const principal = inv.principal !== undefined ? inv.principal : deps.security.authenticate(action, inv.credentials)
-  if (principal instanceof Promise) return principal.then((p: Principal | null) => validated(deps, action, rawInput, inv, traceId, p))
+  if (principal instanceof Promise) return principal.then((p: Principal | null) => raiseRefusal(validated(deps, action, rawInput, inv, traceId, p)))
   return validated(deps, action, rawInput, inv, traceId, principal)
 }
 
 function validated(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation, traceId: string | undefined, principal: Principal | null): unknown {
   const checked = action.input.validate(rawInput === undefined ? {} : rawInput)
-  if (checked instanceof Promise) return checked.then((c: Validated) => authorized(deps, action, inv, traceId, principal, c))
+  if (checked instanceof Promise) return checked.then((c: Validated) => raiseRefusal(authorized(deps, action, inv, traceId, principal, c)))
   return authorized(deps, action, inv, traceId, principal, checked)
 }
 
 function authorized(deps: PipelineDeps, action: CompiledAction, inv: Invocation, traceId: string | undefined, principal: Principal | null, checked: Validated): unknown {
-  if (!checked.ok) throw invalidInput(checked.issues)
+  if (!checked.ok) return new InputRefusal(checked.issues)
   const value = checked.value
   if (deps.security.open) return handled(deps, action, inv, traceId, principal, value)
   const allowed = deps.security.authorize(action, principal, value)

@@ -8,7 +8,8 @@ import type { AllowTable } from './allow.ts'
 import { clientSignal } from './client-signal.ts'
 import { entryOf, type RequestRecorder } from './in-flight.ts'
 import type { RequestRecorders } from './request-metrics.ts'
-import { sendProblem } from './problem-reply.ts'
+import { InputRefusal } from '../core/refusal.ts'
+import { sendProblem, sendRefusal } from './problem-reply.ts'
 import { requestCredentials } from './security/credentials.ts'
 import { sendCached } from './cache-reply.ts'
 import { sendOutput } from './send-output.ts'
@@ -79,8 +80,9 @@ function makeHandler(app: App, action: CompiledAction, method: string, record: R
   }
 }
 
-/** Sends a call's output: a stream, a stored result, a cached answer or a plain one. */
+/** Sends a call's output: a refused input's 422, a stream, a stored result, a cached answer or a plain one. */
 function answer(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, inv: HttpInvocation, store: boolean): unknown {
+  if (output instanceof InputRefusal) return sendRefusal(app, request, reply, output)
   if (action.streaming || isIterable(output)) return streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
   reply.header('x-functions-version', app.functionsVersion)
   if (store) return sendStored(app, request, reply, action, output, inv.credentials)

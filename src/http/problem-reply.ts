@@ -1,11 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { compileSerializer } from '../schema/serialize.ts'
 import { problemSchema } from '../openapi/schemas.ts'
-import { problemFor } from '../app/problem.ts'
+import { clientPath, problemFor } from '../app/problem.ts'
 import { problemHeaders, type Problem } from '../errors/index.ts'
 import type { App } from '../app/app.ts'
+import type { InputRefusal } from '../core/refusal.ts'
+import { invalidInputProblem } from '../schema/index.ts'
 
-const PROBLEM_TYPE = 'application/problem+json'
+// With the charset Fastify would add, so it has nothing to append per reply.
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
 
 // Compiled once, like every output: problem documents are the 4xx hot path.
 const serializeProblem = compileSerializer({ ...problemSchema, additionalProperties: true })
@@ -23,6 +26,22 @@ const serializeProblem = compileSerializer({ ...problemSchema, additionalPropert
 export function sendProblem(app: App, request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const problem = problemFor(app, error, { instance: pathOf(request.url), requestId: String(request.id) })
   return writeProblem(reply, problem, problemHeaders(error))
+}
+
+/**
+ * Sends the 422 of an input the pipeline refused (`execute` returned an
+ * `InputRefusal`): the problem `sendProblem` would send for
+ * `refusal.error()`, made without the error. Nothing is logged, as for
+ * every client error.
+ *
+ * @example
+ * ```ts
+ * if (output instanceof InputRefusal) return sendRefusal(app, request, reply, output)
+ * ```
+ */
+export function sendRefusal(app: App, request: FastifyRequest, reply: FastifyReply, refusal: InputRefusal): FastifyReply {
+  const problem = invalidInputProblem(refusal.issues, { instance: clientPath(app, pathOf(request.url)), requestId: String(request.id) })
+  return reply.code(problem.status).header('content-type', PROBLEM_TYPE).send(serializeProblem(problem))
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import { ServalError, type ProblemIssue } from '../errors/index.ts'
+import { errorCodes, problemType, ServalError, type Problem, type ProblemIssue } from '../errors/index.ts'
 import { allowExtraProperties, compileJsonSchema } from './ajv.ts'
 import { hasBinary, withFileChecks } from './binary.ts'
 import type { JsonSchemaObject, SchemaLike } from './infer.ts'
@@ -82,6 +82,32 @@ async function compileStandard(schema: StandardSchemaV1, direction: 'input' | 'o
  */
 export function invalidInput(issues: ProblemIssue[]): ServalError {
   return new ServalError('invalid-input', { detail: summariseIssues(issues), errors: issues })
+}
+
+const INVALID_INPUT = errorCodes['invalid-input']
+const INVALID_INPUT_TYPE = problemType('invalid-input')
+
+/**
+ * The problem document of `invalidInput(issues)`, built without the error:
+ * the same members, in the same order, as `toProblem` gives for it in every
+ * mode (an input problem hides nothing). For a transport that received the
+ * pipeline's refusal as a value (`InputRefusal`), so a 422 needs no Error.
+ *
+ * @example
+ * ```ts
+ * invalidInputProblem(issues, { instance: '/actions/add', requestId: 'r1' }) // deep-equals toProblem(invalidInput(issues), { devMode, instance, requestId })
+ * ```
+ */
+export function invalidInputProblem(issues: ProblemIssue[], where: { instance: string; requestId: string }): Problem {
+  return {
+    type: INVALID_INPUT_TYPE,
+    title: INVALID_INPUT.title,
+    status: INVALID_INPUT.status,
+    detail: summariseIssues(issues),
+    instance: where.instance,
+    requestId: where.requestId,
+    errors: issues,
+  }
 }
 
 /** The 500 raised when a handler's output breaks its schema; the issues are logged, not sent. */

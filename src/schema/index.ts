@@ -3,6 +3,7 @@ export {
   compileInput,
   compileOutput,
   invalidInput,
+  invalidInputProblem,
   invalidOutput,
   type CompiledSchema,
   type CompiledOutput,

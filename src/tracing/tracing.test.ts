@@ -43,6 +43,7 @@ const traced = action({ http: 'GET', output: z.object({ traceId: z.string().null
 const refuse = action({ http: 'GET' }, () => {
   throw new ActionError(409, 'no')
 })
+const needs = action({ http: 'GET', input: z.object({ n: z.number() }) }, ({ n }) => n)
 const order = action({}, async (_in) => {
   await orders.publish({ id: 7 })
   return 'published'
@@ -57,7 +58,7 @@ const spans = (name: string): ReadableSpan[] => exporter.getFinishedSpans().filt
 beforeAll(async () => {
   const { settings } = await loadSettings({ cli: { log_level: 'silent', port: 0, host: '127.0.0.1', data_dir: dataDir }, filesOff: true, env: {} })
   const channels = channelsSetup([{ channel: orders, exportName: 'orders' }], settings)
-  const sources = Object.entries({ traced, refuse, order, work }).map(([exportName, a]) => ({ action: a, exportName }))
+  const sources = Object.entries({ traced, refuse, needs, order, work }).map(([exportName, a]) => ({ action: a, exportName }))
   const app = await createApp({ actions: [...sources, ...channels.actions], settings, extensions: [...(await defaultExtensions(settings)), channels.extension] })
   running = await listen(app)
 })
@@ -97,6 +98,15 @@ describe('a span per invocation', () => {
     const [span] = spans('refuse')
     expect(span!.status.code).toBe(SpanStatusCode.ERROR)
     expect(span!.attributes['serval.status']).toBe(409)
+  })
+
+  it('marks a call whose input is refused as failed, with 422', async () => {
+    const res = await fetch(url('/actions/needs?n=x'))
+    expect(res.status).toBe(422)
+    expect(await res.json()).toMatchObject({ type: 'urn:serval:problem:invalid-input', errors: [expect.objectContaining({ path: '/n' })] })
+    const [span] = spans('needs')
+    expect(span!.status.code).toBe(SpanStatusCode.ERROR)
+    expect(span!.attributes['serval.status']).toBe(422)
   })
 
   it('carries the trace into a job submitted over HTTP', async () => {

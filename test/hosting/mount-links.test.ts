@@ -44,6 +44,9 @@ describe('URLs a mount hands back carry its prefix', () => {
   it('problem instance: the URL the client called', async () => {
     const refused = (await (await post('/v2/actions/refuse')).json()) as { instance: string }
     expect(refused.instance).toBe('/v2/actions/refuse')
+    const invalid = await post('/v2/actions/refuse', 5) // a 422 the pipeline refuses before the handler
+    expect(invalid.status).toBe(422)
+    expect(((await invalid.json()) as { instance: string }).instance).toBe('/v2/actions/refuse')
     const missing = (await (await at('/v2/actions/nope?x=1')).json()) as { instance: string }
     expect(missing.instance).toBe('/v2/actions/nope')
     // The root app is not under the prefix.

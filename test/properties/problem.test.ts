@@ -11,6 +11,19 @@ const fail = action({}, () => {
   throw next
 })
 
+// A schema most JSON breaks, in several places at once: its 422 comes from the pipeline's refusal, made without an error.
+const strict = action(
+  {
+    input: {
+      type: 'object',
+      properties: { n: { type: 'integer', maximum: 9 }, s: { type: 'string', maxLength: 3 }, 'a/b~c': { type: 'array', items: { type: 'boolean' } } },
+      required: ['n'],
+      additionalProperties: false,
+    },
+  },
+  () => 'ok',
+)
+
 const codes = Object.keys(errorCodes) as ErrorCode[]
 const text = fc.string({ unit: 'binary', maxLength: 80 })
 // Members the problem itself owns; extensions never carry them (see docs/testing.md).
@@ -29,8 +42,8 @@ const servalError = fc.record(
 let h: HttpApp
 let dev: HttpApp
 beforeAll(async () => {
-  h = await httpApp({ fail })
-  dev = await httpApp({ fail }, { dev_mode: true })
+  h = await httpApp({ fail, strict })
+  dev = await httpApp({ fail, strict }, { dev_mode: true })
 })
 afterAll(async () => {
   await h.close()
@@ -66,6 +79,28 @@ describe('problem documents (properties)', () => {
       }),
       { numRuns: 150 },
     )
+  })
+
+  it('a refused input is answered, byte for byte, with the problem every other transport makes of its error, in both modes', async () => {
+    const key = fc.oneof(fc.constantFrom('n', 's', 'a/b~c', 'x'), fc.string({ unit: 'binary', maxLength: 6 }))
+    const body = fc.oneof(fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), fc.jsonValue({ maxDepth: 1 }))
+    let refused = 0
+    await fc.assert(
+      fc.asyncProperty(body, async (input) => {
+        for (const [server, devMode] of [[h, false], [dev, true]] as const) {
+          const res = await server.server.inject({ method: 'POST', url: '/actions/strict?q=1', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(input) })
+          if (res.statusCode !== 422) continue // valid, or refused by the JSON parser (a __proto__ key)
+          refused++
+          const error = await server.app.invoke(server.app.registry.get('strict')!, input, { requestId: 'r', trigger: 'test', principal: null }).then(() => undefined, (e: unknown) => e)
+          const requestId = String(res.headers['x-request-id'])
+          expect(res.body).toBe(JSON.stringify(toProblem(error, { devMode, instance: '/actions/strict', requestId })))
+          expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8')
+          expect(res.headers['x-functions-version']).toBeUndefined()
+        }
+      }),
+      { numRuns: 150 },
+    )
+    expect(refused).toBeGreaterThan(150)
   })
 
   it('toProblem gives the same document for any ServalError, without a transport', () => {
