@@ -25,6 +25,22 @@ describeBoth('invoking actions over HTTP', (send) => {
     expect((await send()('POST', '/actions/json-schema-sum', { body: { values: [1, 2, 3.5] } })).json).toBe(6.5)
   })
 
+  it('sends X-Functions-Version on every answer of an action route, problems included (SPEC §7)', async () => {
+    const version = (await send()('GET', '/_sys/info')).json.functionsVersion as string
+    expect(version).toMatch(/^z/)
+    const answers = [
+      await send()('POST', '/actions/echo', { body: { name: 'Ada' } }), // 200
+      await send()('POST', '/actions/echo', { body: { name: 1 } }), // 422, refused by the schema
+      await send()('POST', '/actions/teapot', { body: {} }), // 418, thrown by the handler
+      await send()('POST', '/actions/explode', { body: {} }), // 500
+      await send()('POST', '/actions/echo', { body: 'not json', headers: { 'content-type': 'text/plain' } }), // 415, before the handler
+    ]
+    expect(answers.map((r) => r.status)).toEqual([200, 422, 418, 500, 415])
+    for (const r of answers) expect(r.headers['x-functions-version']).toBe(version)
+    // A URL no action answers is not an action's response.
+    expect((await send()('GET', '/actions/no-such-action')).headers['x-functions-version']).toBeUndefined()
+  })
+
   it('coerces GET query strings through the schema: numbers, booleans, repeated keys, nested keys', async () => {
     const res = await send()('GET', '/actions/search?q=cats&page=2&exact=true&tags=a&tags=b&filter[min]=1.5&filter.max=9')
     expect(res.status).toBe(200)

@@ -49,12 +49,14 @@ function bodyMethod(method: string): boolean {
  */
 function makeHandler(app: App, action: CompiledAction, method: string, record: RequestRecorder | undefined) {
   const fromQuery = method === 'GET' || method === 'HEAD' || method === 'DELETE'
+  const version = app.functionsVersion
   const noCache = method === 'DELETE'
   const storeAll = action.def.store === true && !action.streaming
   return function actionHandler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | undefined {
     let inv: HttpInvocation
     let store: boolean
     let output: unknown
+    reply.header('x-functions-version', version) // on every answer of the route, a problem too
     if (record !== undefined) {
       const entry = entryOf(request)
       if (entry !== undefined) entry.record = record
@@ -84,7 +86,6 @@ function makeHandler(app: App, action: CompiledAction, method: string, record: R
 function answer(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, inv: HttpInvocation, store: boolean): unknown {
   if (output instanceof InputRefusal) return sendRefusal(app, request, reply, output)
   if (action.streaming || isIterable(output)) return streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
-  reply.header('x-functions-version', app.functionsVersion)
   if (store) return sendStored(app, request, reply, action, output, inv.credentials)
   return inv.cache === undefined ? sendOutput(app, reply, action, output) : sendCached(app, request, reply, action, output, inv.cache)
 }

@@ -8,6 +8,8 @@ import type { InputRefusal } from '../core/refusal.ts'
 import { invalidInputProblem } from '../schema/index.ts'
 
 // With the charset Fastify would add, so it has nothing to append per reply.
+const VERSION = 'x-functions-version'
+const ACTIONS = '/actions/'
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
 
 // Compiled once, like every output: problem documents are the 4xx hot path.
@@ -24,6 +26,8 @@ const serializeProblem = compileSerializer({ ...problemSchema, additionalPropert
  * ```
  */
 export function sendProblem(app: App, request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  // An action's route answers with its version, also when it refuses before the handler ran (415, 413, 429, 503).
+  if (!reply.hasHeader(VERSION) && request.routeOptions.url?.startsWith(ACTIONS) === true) reply.header(VERSION, app.functionsVersion)
   const problem = problemFor(app, error, { instance: pathOf(request.url), requestId: String(request.id) })
   return writeProblem(reply, problem, problemHeaders(error))
 }

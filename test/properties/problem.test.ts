@@ -95,7 +95,7 @@ describe('problem documents (properties)', () => {
           const requestId = String(res.headers['x-request-id'])
           expect(res.body).toBe(JSON.stringify(toProblem(error, { devMode, instance: '/actions/strict', requestId })))
           expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8')
-          expect(res.headers['x-functions-version']).toBeUndefined()
+          expect(res.headers['x-functions-version']).toBe(server.app.functionsVersion) // SPEC §7: on every action response, errors included
         }
       }),
       { numRuns: 150 },
