@@ -6,6 +6,12 @@
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+
+// The young generation keeps its first size while everything loads: start-up
+// garbage would grow it to its maximum, RSS an idle server keeps for nothing.
+// Long-running commands let it grow once started (src/internal/young-generation.ts).
+if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('semi-space'))) setFlagsFromString('--semi-space-growth-factor=1')
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const argv = process.argv.slice(2)

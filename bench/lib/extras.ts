@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { servalServeArgs } from './contenders.ts'
 import { ROOT, assertPortFree, start, stop, waitReady } from './procs.ts'
-import { rssMb, serverPid } from './proc-stats.ts'
+import { cpuSeconds, rssMb, serverPid } from './proc-stats.ts'
 import { median } from './stats.ts'
 import { generateServeApp, generateTypecheckApps } from './generate.ts'
 
@@ -31,21 +31,25 @@ export interface Extras {
 
 const PORT = 18490
 
-/** Spawn to first 200 on /_sys/ready, then the server's RSS. Unpinned, like a real deploy. */
-async function coldStartOnce(dir: string): Promise<{ ms: number; rss: number }> {
+/**
+ * Spawn to first 200 on /_sys/ready, then the server's RSS and the CPU it
+ * used to get there (less disturbed than wall time on a busy machine). Unpinned, like a real deploy.
+ */
+export async function coldStartOnce(dir: string): Promise<{ ms: number; rss: number; cpuMs: number }> {
   await assertPortFree(PORT)
   const t0 = performance.now()
   const proc = start(process.execPath, servalServeArgs(dir, PORT, ['--log-level', 'warn']))
   try {
     await waitReady(proc, PORT, '/_sys/ready', 200, 20000)
     const ms = performance.now() - t0
-    return { ms, rss: rssMb(serverPid(proc.pid, PORT)) }
+    const pid = serverPid(proc.pid, PORT)
+    return { ms, rss: rssMb(pid), cpuMs: cpuSeconds(pid) * 1000 }
   } finally {
     await stop(proc)
   }
 }
 
-async function coldStart(app: string, dir: string, runs: number): Promise<ColdStart> {
+export async function coldStart(app: string, dir: string, runs: number): Promise<ColdStart> {
   const times: number[] = []
   const rss: number[] = []
   try {

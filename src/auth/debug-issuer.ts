@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Security } from '../core/security.ts'
-import { DEV_ISSUER } from './verify-hs256.ts'
+import { DEV_ISSUER } from './issuers.ts'
 
 /** The dev-mode token issuer: its own HS256 key (never jwt_secret's), the password it asks for, the `aud` it writes. */
 export interface DebugIssuer {

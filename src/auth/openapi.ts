@@ -5,7 +5,7 @@ import { ADMIN_SCOPE } from './principal.ts'
 import { kindsOf } from './credential-kinds.ts'
 import type { CredentialKinds } from './credential-security.ts'
 import { debugIssuerOf } from './debug-issuer.ts'
-import { discoveryUrl } from './verify-oidc.ts'
+import { discoveryUrl } from './issuers.ts'
 import { problemResponse } from '../openapi/schemas.ts'
 import { sessionCookieScope } from './session-cookie.ts'
 

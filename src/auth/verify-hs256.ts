@@ -1,13 +1,14 @@
 import { createHmac } from 'node:crypto'
 import { decodeJwt, jwtVerify, type JWTVerifyOptions } from 'jose'
 import { unauthorized } from './challenge.ts'
+import { DEV_ISSUER } from './issuers.ts'
 import { tokenError, type Claims, type TokenVerifier } from './verifier.ts'
 
 /**
  * The `iss` of tokens from the dev-mode token endpoint. `serval-debug` is
  * what older versions wrote, with `jwt_secret` itself: refused alike.
  */
-export const DEV_ISSUER = 'serval-dev'
+export { DEV_ISSUER }
 const DEV_ISSUERS = new Set([DEV_ISSUER, 'serval-debug'])
 const DEV_KEY_LABEL = 'serval dev-mode token key v1'
 

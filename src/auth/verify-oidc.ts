@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose'
 import { ServalError } from '../errors/index.ts'
+import { discoveryUrl } from './issuers.ts'
 import { tokenError, type Claims, type TokenVerifier } from './verifier.ts'
 
 /** What the OIDC verifier needs. */
@@ -68,17 +69,7 @@ async function discoverIssuer(options: OidcOptions): Promise<Issuer> {
   return { issuer: doc.issuer, keys }
 }
 
-/**
- * Where an issuer publishes its OpenID Connect discovery document.
- *
- * @example
- * ```ts
- * discoveryUrl('https://login.example.com/') // 'https://login.example.com/.well-known/openid-configuration'
- * ```
- */
-export function discoveryUrl(issuerUrl: string): string {
-  return `${issuerUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`
-}
+export { discoveryUrl }
 
 /**
  * An issuer's discovery document, the two fields Serval uses: `issuer`

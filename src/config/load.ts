@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { parse as parseDotenv } from 'dotenv'
 import { settingDefs, type SettingDef, type SettingName, type Settings } from './definitions.ts'
 import { parseSetting, SettingsError } from './parse.ts'
-import { ensureTypeScript } from '../discovery/typescript.ts'
+import { moduleUrl } from '../discovery/typescript.ts'
 
 /** Where an effective setting came from, as `serval config` prints it. */
 export type SettingSource = 'default' | `flag --${string}` | `env ${string}` | `.env ${string}` | `file ${string}`
@@ -136,8 +135,7 @@ async function readConfigValues(path: string, name: string): Promise<unknown> {
   try {
     if (name.endsWith('.json')) return JSON.parse(readFileSync(path, 'utf8'))
     if (name.endsWith('.yaml') || name.endsWith('.yml')) return (await import('yaml')).parse(readFileSync(path, 'utf8'))
-    await ensureTypeScript(path)
-    const mod = (await import(pathToFileURL(path).href)) as { default?: unknown }
+    const mod = (await import(await moduleUrl(path))) as { default?: unknown }
     return mod.default
   } catch (cause) {
     throw new SettingsError(name, `cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`)

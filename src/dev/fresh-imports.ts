@@ -1,13 +1,15 @@
 import * as nodeModule from 'node:module'
 import { resolve, sep } from 'node:path'
 import { FRESH_PARAM } from '../discovery/discover.ts'
+import { CACHE_URL_PART } from '../discovery/ts-cache.ts'
 
 /** Serval's own code (src/ or dist/): this module's folder's parent. */
 const SERVAL_CODE = new URL('../', import.meta.url).href
 
 // A resolve hook, run by Node on its loader thread: a module imported with
 // ?serval-gen=N passes N on to every relative file it imports (never to
-// node_modules, nor to Serval's own modules), so a reload re-imports the whole graph of the user's own
+// node_modules, nor to Serval's own modules; the builds of users' TypeScript
+// files under node_modules/.cache/serval/ts are users' files), so a reload re-imports the whole graph of the user's own
 // files, not just the entry files. Stateless: the generation travels in the
 // parent's URL, so concurrent loads (a reload, a deploy) never mix.
 // Serval itself is shared by every generation even when it is not under
@@ -17,11 +19,12 @@ const SERVAL_CODE = new URL('../', import.meta.url).href
 const HOOKS = `
 const PARAM = ${JSON.stringify(FRESH_PARAM)}
 const SERVAL = ${JSON.stringify(SERVAL_CODE)}
+const BUILDS = ${JSON.stringify(CACHE_URL_PART)}
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context)
   const parent = context.parentURL
   if (!parent || !parent.includes(PARAM + '=') || !result.url.startsWith('file:')) return result
-  if (result.url.includes('/node_modules/') || result.url.includes('?') || result.url.startsWith(SERVAL)) return result
+  if ((result.url.includes('/node_modules/') && !result.url.includes(BUILDS)) || result.url.includes('?') || result.url.startsWith(SERVAL)) return result
   const generation = new URL(parent).searchParams.get(PARAM)
   return generation ? { ...result, url: result.url + '?' + PARAM + '=' + generation } : result
 }

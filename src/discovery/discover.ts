@@ -1,12 +1,10 @@
 import { readdirSync, statSync } from 'node:fs'
 import { basename, extname, join, relative, resolve, sep } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { isAction } from '../action/define.ts'
 import type { AnyAction } from '../action/types.ts'
 import type { ActionSource } from '../core/registry.ts'
 import { ServalError } from '../errors/index.ts'
-import { preloadPackages } from './preload.ts'
-import { ensureTypeScript, needsTypeScriptLoader } from './typescript.ts'
+import { moduleUrl, prepareTypeScript } from './typescript.ts'
 
 /** The query parameter that makes an import URL, and every relative import below it, a fresh module (see src/dev/fresh-imports.ts). */
 export const FRESH_PARAM = 'serval-gen'
@@ -88,7 +86,7 @@ export async function discoverActions(dirs: readonly string[], cwd = process.cwd
   const seen = new Set<AnyAction>()
   const sources: ActionSource[] = []
   const files = sourceFiles(dirs, cwd, options)
-  if (needsTypeScriptLoader(files)) await preloadPackages(files)
+  await prepareTypeScript(files, (file, cause) => loadError(file, cwd, cause))
   for (const file of files) {
     const mod = await importFile(file, cwd, options.generation)
     for (const [exportName, value] of Object.entries(mod)) {
@@ -112,13 +110,16 @@ export async function discoverActions(dirs: readonly string[], cwd = process.cwd
  */
 export async function importFile(file: string, cwd: string, generation?: string): Promise<Record<string, unknown>> {
   try {
-    await ensureTypeScript(file)
-    const url = pathToFileURL(file).href
+    const url = await moduleUrl(file)
     return (await import(generation ? `${url}?${FRESH_PARAM}=${generation}` : url)) as Record<string, unknown>
   } catch (cause) {
-    const msg = cause instanceof Error ? cause.message : String(cause)
-    throw new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}${moduleHint(cause)}`, cause })
+    throw loadError(file, cwd, cause)
   }
+}
+
+function loadError(file: string, cwd: string, cause: unknown): ServalError {
+  const msg = cause instanceof Error ? cause.message : String(cause)
+  return new ServalError('internal', { title: 'Cannot load actions', detail: `Cannot load ${relative(cwd, file)}: ${msg}${moduleHint(cause)}`, cause })
 }
 
 /**

@@ -31,6 +31,11 @@ interface Entry {
 }
 
 const managers = new WeakMap<App, MountManager>()
+// Dirs some mount of this process has imported. The first load of a dir
+// imports its files as they are; only a later one (a redeploy, a dev reload,
+// a second mount of the same dir) needs a fresh generation, and with it the
+// import hook, which costs a loader thread and slows every import after it.
+const imported = new Set<string>()
 
 /**
  * The mounts of a host: the configured ones, and those deployed and
@@ -153,7 +158,9 @@ export class MountManager {
     const settings: Settings = mountSettings(root.settings, spec, dirs)
     const logger: Logger = root.logger.child({ mount: spec.name })
     forgetRequired(dirs)
-    return loadApp({ settings, dirs, logger, cwd: root.cwd, discover: { generation: nextGeneration() } })
+    const fresh = dirs.some((d) => imported.has(d))
+    for (const d of dirs) imported.add(d)
+    return loadApp({ settings, dirs, logger, cwd: root.cwd, discover: fresh ? { generation: nextGeneration() } : {} })
   }
 
   #view(entry: Entry): MountView {

@@ -166,7 +166,7 @@ describe('/_sys/mounts', () => {
     expect((await asAdmin('/_sys/mounts/broken')).status).toBe(404)
   })
 
-  it('deploys (201 + Location) and undeploys (204) under a stream of requests to another mount, with no error', async () => {
+  it('deploys (201 + Location) the files as they are now, and undeploys (204), under a stream of requests to another mount, with no error', async () => {
     let on = true
     const seen = { ok: 0, failed: 0 }
     const stream = (async () => {
@@ -177,11 +177,13 @@ describe('/_sys/mounts', () => {
       }
     })()
     for (let round = 0; round < 3; round++) {
+      // Each deploy loads the files as they are now (the first one imports them plainly, the later ones afresh).
+      dir.write('deploy/shop/shop.ts', actionFile('buy', `shop ${round}`))
       const created = await deploy({ name: 'shop', prefix: '/shop', dirs: ['shop'] })
       expect(created.status).toBe(201)
       expect(created.headers.get('location')).toBe('/_sys/mounts/shop')
       expect(((await created.json()) as { actions: number }).actions).toBe(3)
-      expect(await (await at('/shop/actions/buy')).json()).toBe('shop')
+      expect(await (await at('/shop/actions/buy')).json()).toBe(`shop ${round}`)
       expect((await asAdmin('/_sys/mounts/shop')).status).toBe(200)
       expect((await asAdmin('/_sys/mounts/shop', { method: 'DELETE' })).status).toBe(204)
       expect((await at('/shop/actions/buy')).status).toBe(404)

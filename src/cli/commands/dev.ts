@@ -3,6 +3,7 @@ import { devAuthEnv } from '../../auth/secrets.ts'
 import { startDevServer } from '../../dev/index.ts'
 import { functionDirs, settingsFor } from '../context.ts'
 import { serveCommand, waitForSignal } from './serve.ts'
+import { releaseYoungGeneration } from '../../internal/young-generation.ts'
 
 /**
  * `serval dev [DIR...]`: serve in dev mode; with reload on (the default
@@ -27,5 +28,6 @@ export async function devCommand(dirs: string[], opts: Record<string, unknown>):
     `Serval dev on ${url} (${app.registry.size} actions; docs at ${url}/docs); reloading on change`,
   )
   logger.warn('dev mode: error details are sent to clients; do not use in production')
+  releaseYoungGeneration()
   return waitForSignal({ ...dev.running, close: () => dev.close(), app })
 }

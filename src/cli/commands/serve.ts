@@ -1,3 +1,4 @@
+import { releaseYoungGeneration } from '../../internal/young-generation.ts'
 import { createLogger } from '../../ops/logger.ts'
 import { serve, type RunningServer } from '../../http/listen.ts'
 import { openResources } from '../../resources/index.ts'
@@ -19,6 +20,7 @@ export async function serveCommand(dirs: string[], opts: Record<string, unknown>
     `Serval listening on ${running.url} (${app.registry.size} actions; docs at ${running.url}/docs)`,
   )
   if (settings.dev_mode) logger.warn('dev mode: error details are sent to clients; do not use in production')
+  releaseYoungGeneration()
   const stopped = waitForSignal(running)
   await whenResourcesOpen(running)
   return stopped

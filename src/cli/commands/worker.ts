@@ -4,6 +4,7 @@ import { loadApp } from '../../app/load.ts'
 import { redact } from '../../jobs/redis/index.ts'
 import { openResources } from '../../resources/index.ts'
 import { CliExit, EXIT, functionDirs, settingsFor } from '../context.ts'
+import { releaseYoungGeneration } from '../../internal/young-generation.ts'
 
 /**
  * `serval worker [DIR...]`: runs jobs and schedule ticks from Redis
@@ -34,6 +35,7 @@ export async function workerCommand(dirs: string[], opts: Record<string, unknown
     throw error
   }
   logger.info({ workers: settings.workers, redis: redact(settings.redis_url), actions: app.registry.size }, `Serval worker running up to ${settings.workers} jobs at once`)
+  releaseYoungGeneration()
   return untilSignal(app)
 }
 
