@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import { isFileOutput } from '../action/file.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { Invocation } from '../core/context.ts'
-import type { ResultCache } from '../core/invoke.ts'
+import { NOT_IN_MEMORY, type ResultCache } from '../core/invoke.ts'
 import type { CompiledAction } from '../core/registry.ts'
 import { cacheKey } from './key.ts'
 import type { CacheEntry, CacheStore } from './store.ts'
@@ -28,6 +28,7 @@ export class ResultCacheStep implements ResultCache {
   readonly #defaultScope: Scope
   readonly #log: Logger
   readonly #flights = new Map<string, Promise<Flight>>()
+  readonly #inputs = new InputKeys()
   readonly #observe: ((action: string, hit: boolean) => void) | undefined
 
   /** `observe` is told every answer, HIT or MISS (metrics). */
@@ -47,6 +48,7 @@ export class ResultCacheStep implements ResultCache {
     const keyed = inv.varies === undefined ? input : { input, varies: inv.varies }
     const key = cacheKey(action.name, keyed, scope === 'private' ? (principal?.sub ?? '') : undefined)
     if (key === undefined) return compute() // an input with no JSON form (a File): never cached
+    if (inv.inputKey !== undefined && principal === null && inv.varies === undefined) this.#inputs.remember(action, inv.inputKey, key)
     // The lookup is part of the flight: a call whose lookup is still reading can never start a second run.
     const running = this.#flights.get(key)
     if (running !== undefined) return this.#join(action, scope, inv, running, compute)
@@ -57,6 +59,16 @@ export class ResultCacheStep implements ResultCache {
       return answer(inv, scope, fresh, true, now)
     }
     return this.#lead(action, scope, inv, key, compute)
+  }
+
+  peekInput(action: CompiledAction, inv: Invocation & { inputKey: string }): unknown {
+    const key = this.#inputs.keyOf(action, inv.inputKey)
+    if (key === undefined || this.#flights.has(key)) return NOT_IN_MEMORY
+    const now = Date.now()
+    const fresh = this.#store.peek?.(key, now)
+    if (fresh === undefined) return NOT_IN_MEMORY
+    this.#observe?.(action.name, true)
+    return answer(inv, action.cache?.scope ?? this.#defaultScope, fresh, true, now)
   }
 
   async #join(action: CompiledAction, scope: Scope, inv: Invocation, running: Promise<Flight>, compute: () => unknown): Promise<unknown> {
@@ -113,4 +125,31 @@ function cacheable(value: unknown): boolean {
   if (Array.isArray(value)) return true
   const proto: unknown = Object.getPrototypeOf(value)
   return (proto === Object.prototype || proto === null) && !isFileOutput(value)
+}
+
+/** How many raw inputs (URLs) per action lead to a key; past it, the oldest are forgotten. */
+const INPUT_KEYS_PER_ACTION = 10_000
+
+/**
+ * The raw inputs (`Invocation.inputKey`: a GET's URL) whose validated
+ * input made a cache key, per action: the same text always coerces and
+ * validates to the same input, so a repeated one can skip both. Only
+ * calls without a principal and without `varies` are remembered (the key
+ * depends on nothing else then). Bounded: a flood of distinct URLs only
+ * pushes out the oldest.
+ */
+class InputKeys {
+  readonly #byAction = new WeakMap<CompiledAction, Map<string, string>>()
+
+  remember(action: CompiledAction, inputKey: string, key: string): void {
+    let keys = this.#byAction.get(action)
+    if (keys === undefined) this.#byAction.set(action, (keys = new Map()))
+    if (keys.get(inputKey) === key) return
+    if (keys.size >= INPUT_KEYS_PER_ACTION) keys.delete(keys.keys().next().value!)
+    keys.set(inputKey, key)
+  }
+
+  keyOf(action: CompiledAction, inputKey: string): string | undefined {
+    return this.#byAction.get(action)?.get(inputKey)
+  }
 }

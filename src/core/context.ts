@@ -18,6 +18,18 @@ export interface Invocation {
   readonly traceparent?: string | undefined
   /** Skip the result cache: neither read nor write it (HTTP `DELETE`). */
   readonly noCache?: boolean
+  /**
+   * The input is text fields (a query string, a form): the pipeline coerces
+   * them through the action's input schema (numbers, booleans, lists,
+   * nested keys) before validating.
+   */
+  readonly textInput?: boolean
+  /**
+   * A text that stands for the raw input exactly (HTTP GET: the URL): the
+   * result cache answers a repeated one from memory before coercing and
+   * validating it again, once the same text was validated to the same key.
+   */
+  readonly inputKey?: string
   /** Told how a cached action's result was found, so a transport can say so (X-Cache, Age). */
   cacheInfo?(info: CacheInfo): void
 }

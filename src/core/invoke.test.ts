@@ -220,9 +220,8 @@ describe('execute, the hot-path form of the pipeline', () => {
     expect(await viaAuth).toBe(4)
   })
 
-  it("throws a synchronous step's error, where invoke rejects with the same error", async () => {
+  it("throws a synchronous step's error (a refused input is returned, see above), where invoke rejects with the same error", async () => {
     const app = await appWith({ add, boom })
-    expect(() => app.execute(app.registry.get('add')!, { a: 'x', b: 2 }, inv)).toThrow(expect.objectContaining({ code: 'invalid-input', status: 422 }))
     expect(() => app.execute(app.registry.get('boom')!, {}, inv)).toThrow('boom')
     const rejected = app.invoke(app.registry.get('boom')!, {}, inv)
     expect(rejected).toBeInstanceOf(Promise) // never a synchronous throw from invoke

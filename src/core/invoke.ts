@@ -54,8 +54,16 @@ export interface Tracing {
  */
 export interface ResultCache {
   run(action: CompiledAction, input: unknown, principal: Principal | null, inv: Invocation, compute: () => unknown): unknown
+  /**
+   * The fresh entry in memory that `inv.inputKey` led to the last time it was
+   * validated, answered as `run` would; `NOT_IN_MEMORY` when there is none.
+   */
+  peekInput?(action: CompiledAction, inv: Invocation & { inputKey: string }): unknown
   close(): Promise<void>
 }
+
+/** `ResultCache.peekInput`'s answer when nothing in memory stands for the input. */
+export const NOT_IN_MEMORY: unique symbol = Symbol('serval.notInMemory')
 
 /**
  * The invocation pipeline every transport calls: authenticate → validate →
@@ -116,7 +124,15 @@ function pipeline(deps: PipelineDeps, action: CompiledAction, rawInput: unknown,
 }
 
 function validated(deps: PipelineDeps, action: CompiledAction, rawInput: unknown, inv: Invocation, traceId: string | undefined, principal: Principal | null): unknown {
-  const checked = action.input.validate(rawInput === undefined ? {} : rawInput)
+  // A repeated GET of a cached action, without auth rules that read the input: the text that was validated
+  // to a key before leads to its entry, with no coercing, validating or keying again.
+  const cache = deps.resultCache
+  if (inv.inputKey !== undefined && action.cache !== undefined && cache?.peekInput !== undefined && principal === null && deps.security.open && inv.noCache !== true && inv.varies === undefined) {
+    const hit = cache.peekInput(action, inv as Invocation & { inputKey: string })
+    if (hit !== NOT_IN_MEMORY) return hit
+  }
+  const input = inv.textInput === true ? action.coerceQuery(rawInput as Record<string, unknown>) : rawInput
+  const checked = action.input.validate(input === undefined ? {} : input)
   if (checked instanceof Promise) return checked.then((c: Validated) => raiseRefusal(authorized(deps, action, inv, traceId, principal, c)))
   return authorized(deps, action, inv, traceId, principal, checked)
 }

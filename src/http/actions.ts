@@ -52,6 +52,8 @@ function makeHandler(app: App, action: CompiledAction, method: string, record: R
   const version = app.functionsVersion
   const noCache = method === 'DELETE'
   const storeAll = action.def.store === true && !action.streaming
+  // A GET's URL is its whole input: a cached action's repeated URL is answered from memory before coercion.
+  const keyByUrl = action.cache !== undefined && (method === 'GET' || method === 'HEAD')
   return function actionHandler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | undefined {
     let inv: HttpInvocation
     let store: boolean
@@ -65,9 +67,8 @@ function makeHandler(app: App, action: CompiledAction, method: string, record: R
       const query = request.query as Record<string, unknown>
       store = 'store' in query ? wantsStore(query) : storeAll
       const form = fromQuery ? undefined : multipartFields(request.body)
-      const input = fromQuery ? action.coerceQuery(query) : form ? action.coerceQuery(form) : request.body
-      inv = new HttpInvocation(app, request, reply, noCache)
-      output = app.execute(action, input, inv)
+      inv = new HttpInvocation(app, request, reply, noCache, fromQuery || form !== undefined, keyByUrl ? request.url : undefined)
+      output = app.execute(action, fromQuery ? query : (form ?? request.body), inv)
     } catch (error) {
       return void sendProblem(app, request, reply, error)
     }
@@ -100,6 +101,8 @@ class HttpInvocation implements Invocation {
   readonly trigger = 'http' as const
   readonly credentials: Credentials
   readonly noCache: boolean
+  readonly textInput: boolean
+  readonly inputKey: string | undefined
   readonly traceparent: string | undefined
   /** How the result cache answered, for a cached action. */
   cache: CacheInfo | undefined
@@ -107,9 +110,11 @@ class HttpInvocation implements Invocation {
   readonly #reply: FastifyReply
   #signal: AbortSignal | undefined
 
-  constructor(app: App, request: FastifyRequest, reply: FastifyReply, noCache: boolean) {
+  constructor(app: App, request: FastifyRequest, reply: FastifyReply, noCache: boolean, textInput: boolean, inputKey: string | undefined) {
     this.requestId = request.id
     this.noCache = noCache
+    this.textInput = textInput
+    this.inputKey = inputKey
     this.traceparent = request.headers.traceparent as string | undefined
     this.cache = undefined
     this.credentials = requestCredentials(app, request)

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Type } from '@sinclair/typebox'
+import { z } from 'zod'
 import { action, ActionError } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { gate } from '../support/jobs.ts'
@@ -10,6 +11,7 @@ const Sum = Type.Object({ a: Type.Number(), b: Type.Number() })
 const actions = [
   action({ name: 'add', http: ['GET', 'POST'], input: Sum, output: Type.Object({ sum: Type.Number(), run: Type.Number() }), cache: { ttl: 60 } }, ({ a, b }) => ({ sum: a + b, run: ran('add') })),
   action({ name: 'plain', http: 'GET' }, () => ({ run: ran('plain') })),
+  action({ name: 'double', http: 'GET', input: z.object({ n: z.coerce.number().transform((n) => (ran('double-validated'), n)) }), cache: { ttl: 60 } }, ({ n }) => ({ twice: n * 2, run: ran('double') })),
   action({ name: 'count', http: 'GET', input: Type.Object({ n: Type.Number() }), output: Type.Number(), cache: { ttl: 60 } }, ({ n }) => n * 10 + ran('count')),
   action({ name: 'flaky', http: 'GET', cache: { ttl: 60 } }, () => {
     if (ran('flaky') === 1) throw new ActionError(503, 'not yet')
@@ -63,6 +65,40 @@ describe('the result cache over HTTP', () => {
     const again = await t.fetch('/actions/count?n=4', { headers: { 'if-none-match': miss.headers.get('etag')! } })
     expect(again.status).toBe(304)
     expect(runs.get('count')).toBe(2)
+  })
+
+  it('answers a repeated URL from memory without validating its input again; another spelling of the same input is validated once, then also a HIT', async () => {
+    const calls = async (url: string) => {
+      const res = await t.fetch(url)
+      return [res.headers.get('x-cache'), await res.json()]
+    }
+    expect(await calls('/actions/double?n=21')).toEqual(['MISS', { twice: 42, run: 1 }])
+    expect(await calls('/actions/double?n=21')).toEqual(['HIT', { twice: 42, run: 1 }])
+    expect(await calls('/actions/double?n=21')).toEqual(['HIT', { twice: 42, run: 1 }])
+    expect(runs.get('double-validated')).toBe(1) // the URL was validated once
+    expect(await calls('/actions/double?n=21.0')).toEqual(['HIT', { twice: 42, run: 1 }]) // the same input, spelled otherwise
+    expect(runs.get('double-validated')).toBe(2)
+    expect(await calls('/actions/double?n=21.0')).toEqual(['HIT', { twice: 42, run: 1 }])
+    expect(runs.get('double-validated')).toBe(2)
+    expect((await t.fetch('/actions/double?n=x')).status).toBe(422) // a refused input is never remembered
+    expect((await t.fetch('/actions/double?n=x')).status).toBe(422)
+    expect(runs.get('double')).toBe(1)
+  })
+
+  it('lets a repeated URL miss once its entry expired, and runs the handler again', async () => {
+    const first = await t.fetch('/actions/double?n=5')
+    expect(first.headers.get('x-cache')).toBe('MISS')
+    expect((await t.fetch('/actions/double?n=5')).headers.get('x-cache')).toBe('HIT')
+    const before = runs.get('double')
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 }) // past the 60 s ttl; only the clock moves
+    try {
+      const late = await t.fetch('/actions/double?n=5')
+      expect(late.headers.get('x-cache')).toBe('MISS')
+      expect(runs.get('double')).toBe(before! + 1)
+      expect((await t.fetch('/actions/double?n=5')).headers.get('x-cache')).toBe('HIT')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('keys the canonical input: a POST body with its keys in another order is the same entry', async () => {
