@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +17,8 @@ let backend: EmbeddedBackend | undefined
 /** What the handler saw of the journal when it started. */
 const seen: { unsynced?: boolean; startOnDisk?: boolean } = {}
 const held = { started: gate(), release: gate() }
+/** Runs of `flaky` so far: its first run fails (a 500, so it is retried), later ones succeed. */
+let flakyRuns = 0
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'serval-backend-'))
@@ -35,7 +37,12 @@ beforeEach(async () => {
     await held.release.promise
     return 'held'
   })
-  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }, { action: reporter, exportName: 'reporter' }, { action: holder, exportName: 'holder' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
+  flakyRuns = 0
+  const flaky = action({ name: 'flaky', job: { retry: { attempts: 2, backoff: { type: 'fixed', delayMs: 5000 } } } }, () => {
+    if (++flakyRuns === 1) throw new Error('the first run fails')
+    return 'second time'
+  })
+  app = await createApp({ actions: [{ action: probe, exportName: 'probe' }, { action: reporter, exportName: 'reporter' }, { action: holder, exportName: 'holder' }, { action: flaky, exportName: 'flaky' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
   fs = recordingFs()
 })
 afterEach(async () => {
@@ -47,9 +54,24 @@ afterEach(async () => {
 const job = (id: string) => ({ id, action: 'probe', input: {}, principal: null, trigger: 'job' as const, createdAt: Date.now() })
 
 function finished(b: EmbeddedBackend, id: string): Promise<JobRecord> {
+  return reached(b, id, (j) => j.status === 'succeeded')
+}
+
+/** Resolves with the first change to job `id` that `test` accepts. */
+function reached(b: EmbeddedBackend, id: string, test: (job: JobRecord) => boolean): Promise<JobRecord> {
   return new Promise((resolve) => {
-    const stop = b.watch((j) => j.id === id && j.status === 'succeeded' && (stop(), resolve(j)))
+    const stop = b.watch((j) => j.id === id && test(j) && (stop(), resolve(j)))
   })
+}
+
+/** Lets a turn of the event loop pass: a job that was going to start has started (its `start` record is applied when it starts). */
+const turn = () => new Promise((resolve) => setImmediate(resolve))
+
+/** A journal holding queued jobs, as a process leaves it (to open a backend on). */
+function journalOf(...jobs: { id: string; action: string }[]): void {
+  mkdirSync(join(dir, 'jobs'), { recursive: true })
+  const lines = jobs.map((j) => JSON.stringify({ op: 'put', job: { ...job(j.id), action: j.action, status: 'queued', attempts: 0, maxAttempts: 1, interruptions: 0 } }))
+  writeFileSync(join(dir, 'jobs', 'journal.ndjson'), `${lines.join('\n')}\n`)
 }
 
 describe('EmbeddedBackend durability (through the fs seam)', () => {
@@ -158,5 +180,139 @@ describe('EmbeddedBackend recovery after a crash', () => {
     await backend.close() // drains: a job that started would have run by now
     backend = undefined
     expect(seen.unsynced).toBeUndefined() // the handler never ran
+  })
+})
+
+describe('EmbeddedBackend depth', () => {
+  it("counts each action's queued jobs, 0 for an action with none, and a job whose action the app no longer has", async () => {
+    journalOf({ id: 'old', action: 'renamed-away' })
+    backend = EmbeddedBackend.open(app)
+    await backend.enqueue(job('p1'))
+    await backend.enqueue(job('p2'))
+    await backend.enqueue({ ...job('r1'), action: 'reporter' })
+    expect(await backend.depth()).toEqual(new Map([['probe', 2], ['reporter', 1], ['holder', 0], ['flaky', 0], ['renamed-away', 1]]))
+  })
+
+  it('leaves running jobs out of the depth', async () => {
+    Object.assign(held, { started: gate(), release: gate() })
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    await backend.enqueue({ ...job('h1'), action: 'holder' })
+    await held.started.promise
+    await backend.enqueue({ ...job('h2'), action: 'holder' })
+    expect((await backend.depth()).get('holder')).toBe(1)
+    const done = finished(backend, 'h2')
+    held.release.open()
+    await done
+    expect((await backend.depth()).get('holder')).toBe(0)
+  })
+})
+
+describe('EmbeddedBackend shutdown', () => {
+  it('puts a running job back in the queue when the app shuts down, without using up an attempt, and starts no other', async () => {
+    Object.assign(held, { started: gate(), release: gate() })
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    await backend.enqueue({ ...job('h1'), action: 'holder' })
+    await held.started.promise
+    await backend.enqueue(job('next'))
+    const requeued = reached(backend, 'h1', (j) => j.status === 'queued')
+    await app.close()
+    expect(await requeued).toMatchObject({ attempts: 0 })
+    held.release.open()
+    await turn()
+    expect(await backend.get('next')).toMatchObject({ status: 'queued', attempts: 0 })
+  })
+})
+
+describe('EmbeddedBackend timers (a fake clock: setTimeout, setInterval and Date)', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] }))
+  afterEach(() => void vi.useRealTimers())
+
+  it('runs a failed job again once its backoff has passed, not before', async () => {
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    const retrying = reached(backend, 'f', (j) => j.status === 'queued' && j.attempts === 1)
+    await backend.enqueue({ ...job('f'), action: 'flaky' })
+    expect(await retrying).toMatchObject({ error: { status: 500 } })
+    vi.advanceTimersByTime(4999)
+    await turn()
+    expect(await backend.get('f')).toMatchObject({ status: 'queued', attempts: 1 })
+    const done = finished(backend, 'f')
+    vi.advanceTimersByTime(1)
+    expect(await done).toMatchObject({ attempts: 2, output: 'second time' })
+  })
+
+  it('cancelling a job that waits for its retry ends it, and its timer goes with it', async () => {
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    const retrying = reached(backend, 'f', (j) => j.status === 'queued' && j.attempts === 1)
+    await backend.enqueue({ ...job('f'), action: 'flaky' })
+    await retrying
+    const timers = vi.getTimerCount()
+    expect(await backend.cancel('f')).toMatchObject({ status: 'cancelled' })
+    expect(vi.getTimerCount()).toBe(timers - 1)
+    vi.advanceTimersByTime(5000)
+    await turn()
+    expect(await backend.get('f')).toMatchObject({ status: 'cancelled', attempts: 1 })
+    expect(flakyRuns).toBe(1)
+  })
+
+  it('close leaves no timer behind (a pending retry would keep the process alive for its backoff)', async () => {
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    const retrying = reached(backend, 'f', (j) => j.status === 'queued' && j.attempts === 1)
+    await backend.enqueue({ ...job('f'), action: 'flaky' })
+    await retrying
+    expect(vi.getTimerCount()).toBe(2) // the retry and the sweeper
+    await backend.close()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it("puts a job whose start record could not be written back in the queue (no attempt used) and tries it again a second later", async () => {
+    backend = EmbeddedBackend.open(app, { fs })
+    await backend.enqueue(job('s'))
+    fs.failWrite(1) // the next write is the start record's
+    const requeued = reached(backend, 's', (j) => j.status === 'queued')
+    const failedStart = reached(backend, 's', (j) => j.status === 'running').then(() => requeued)
+    await backend.work({ workers: 1 })
+    expect(await failedStart).toMatchObject({ attempts: 0 })
+    vi.advanceTimersByTime(999)
+    await turn()
+    expect(await backend.get('s')).toMatchObject({ status: 'queued', attempts: 0 })
+    const done = finished(backend, 's')
+    vi.advanceTimersByTime(1)
+    expect(await done).toMatchObject({ attempts: 1, output: 'probed' })
+  })
+
+  it('a backend closed while a start record fails does not schedule it again (no timer left)', async () => {
+    backend = EmbeddedBackend.open(app, { fs })
+    await backend.enqueue(job('s'))
+    fs.failWrite(1)
+    await backend.work({ workers: 1 })
+    await backend.close()
+    expect(vi.getTimerCount()).toBe(0)
+    backend = EmbeddedBackend.open(app)
+    expect(await backend.get('s')).toMatchObject({ status: 'queued', attempts: 0 })
+  })
+
+  it('keeps a finished job for its retention (the app\'s, or its action\'s) and removes it at the next sweep, every half of the shortest retention', async () => {
+    const brief = action({ name: 'brief', job: { retentionS: 4 } }, () => 'brief')
+    const probe = action({ name: 'probe' }, () => 'probed')
+    const kept = await createApp({ actions: [{ action: probe, exportName: 'probe' }, { action: brief, exportName: 'brief' }], settings: { data_dir: dir, log_level: 'silent', job_retention_s: 10 } as never, cwd: dir })
+    backend = EmbeddedBackend.open(kept)
+    await backend.work({ workers: 2 }) // the sweep runs every 2 s from now
+    const done = [finished(backend, 'p'), finished(backend, 'b')]
+    await backend.enqueue(job('p'))
+    await backend.enqueue({ ...job('b'), action: 'brief' })
+    await Promise.all(done)
+    vi.advanceTimersByTime(3999)
+    expect(await backend.get('b')).toMatchObject({ status: 'succeeded' })
+    vi.advanceTimersByTime(1)
+    expect(await backend.get('b')).toBeUndefined()
+    vi.advanceTimersByTime(5999)
+    expect(await backend.get('p')).toMatchObject({ status: 'succeeded' })
+    vi.advanceTimersByTime(1)
+    expect(await backend.get('p')).toBeUndefined()
   })
 })
