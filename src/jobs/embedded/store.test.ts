@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { recordingFs } from '../../../test/support/journal-fs.ts'
 import { OwnerIndex } from './owners.ts'
 import type { StoredJob } from './state.ts'
 import { JobStore } from './store.ts'
@@ -51,6 +52,42 @@ describe('JobStore listing (per-owner index)', () => {
     const reopened = JobStore.open(dir).store
     expect(reopened.list(page('carol')).items.map((j) => j.id)).toEqual(live)
     expect(reopened.list(page('carol', { status: 'running' })).items).toHaveLength(1)
+    await reopened.close()
+  })
+})
+
+describe('JobStore changes', () => {
+  it('shows each change (not the put of a new job) to the watchers until they stop watching', async () => {
+    const { store } = JobStore.open(dir)
+    const seen: string[] = []
+    const stop = store.watch((j) => seen.push(`${j.id} ${j.status}`))
+    const a = job('dan')
+    await store.put(a)
+    store.change({ op: 'start', id: a.id, at: 1 })
+    stop()
+    store.change({ op: 'end', id: a.id, at: 2, status: 'succeeded', output: 1 })
+    expect(seen).toEqual([`${a.id} running`]) // a put is not a change: the job is new
+    expect(store.get(a.id)).toMatchObject({ status: 'succeeded', output: 1 })
+    await store.close()
+  })
+
+  it('reports a failed journal write to onError; a put that failed leaves no job, in the store or its listing', async () => {
+    const fs = recordingFs()
+    const { store } = JobStore.open(dir, { fs })
+    const errors: unknown[] = []
+    store.onError = (error) => errors.push(error)
+    const kept = job('erin')
+    await store.put(kept)
+    fs.failWrite(1)
+    const lost = job('erin')
+    await expect(store.put(lost)).rejects.toMatchObject({ code: 'ENOSPC' })
+    expect(errors).toMatchObject([{ code: 'ENOSPC' }])
+    expect(store.get(lost.id)).toBeUndefined()
+    expect(store.size).toBe(1)
+    expect(store.list(page('erin')).items.map((j) => j.id)).toEqual([kept.id])
+    await store.close()
+    const reopened = JobStore.open(dir).store
+    expect(reopened.list(page('erin')).items.map((j) => j.id)).toEqual([kept.id])
     await reopened.close()
   })
 })
