@@ -316,3 +316,26 @@ describe('EmbeddedBackend timers (a fake clock: setTimeout, setInterval and Date
     expect(await backend.get('p')).toBeUndefined()
   })
 })
+
+describe('EmbeddedBackend work', () => {
+  it('reports no workers and nothing running before it works, and keeps the first options when asked to work again', async () => {
+    backend = EmbeddedBackend.open(app)
+    expect(backend.info()).toMatchObject({ mode: 'embedded', workers: 0, running: 0, queued: 0, kept: 0, dataDir: join(dir, 'jobs') })
+    await backend.work({ workers: 1 })
+    await backend.work({ workers: 5 })
+    expect(backend.info().workers).toBe(1)
+  })
+
+  it('runs only the jobs `only` lets it (`serval run --job`), queued ones included', async () => {
+    journalOf({ id: 'mine-old', action: 'probe' }, { id: 'theirs-old', action: 'probe' })
+    backend = EmbeddedBackend.open(app)
+    const done = [finished(backend, 'mine-old'), finished(backend, 'mine-new')]
+    await backend.work({ workers: 2, only: (id) => id.startsWith('mine') })
+    await backend.enqueue(job('theirs-new'))
+    await backend.enqueue(job('mine-new'))
+    await Promise.all(done)
+    await turn()
+    expect(await backend.get('theirs-old')).toMatchObject({ status: 'queued' })
+    expect(await backend.get('theirs-new')).toMatchObject({ status: 'queued' })
+  })
+})
