@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pino } from 'pino'
 import { action } from 'serval'
 import { recordingFs, type RecordingFs } from '../../../test/support/journal-fs.ts'
 import { gate } from '../../../test/support/jobs.ts'
@@ -191,6 +192,7 @@ describe('EmbeddedBackend depth', () => {
     await backend.enqueue(job('p2'))
     await backend.enqueue({ ...job('r1'), action: 'reporter' })
     expect(await backend.depth()).toEqual(new Map([['probe', 2], ['reporter', 1], ['holder', 0], ['flaky', 0], ['renamed-away', 1]]))
+    expect(backend.info()).toMatchObject({ queued: 4, running: 0, kept: 4 })
   })
 
   it('leaves running jobs out of the depth', async () => {
@@ -337,5 +339,129 @@ describe('EmbeddedBackend work', () => {
     await turn()
     expect(await backend.get('theirs-old')).toMatchObject({ status: 'queued' })
     expect(await backend.get('theirs-new')).toMatchObject({ status: 'queued' })
+  })
+})
+
+describe('EmbeddedBackend edges', () => {
+  /** An app like the shared one whose log lines are kept in `lines`. */
+  async function loggedApp(lines: Record<string, unknown>[]): Promise<App> {
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) })
+    return createApp({ actions: [{ action: action({ name: 'probe' }, () => 'probed'), exportName: 'probe' }], settings: { data_dir: dir } as never, cwd: dir, logger })
+  }
+
+  it('opens a journal with an unreadable record (and changes to it) and says so; logs a failed write and a start record that could not be written', async () => {
+    mkdirSync(join(dir, 'jobs'), { recursive: true })
+    writeFileSync(join(dir, 'jobs', 'journal.ndjson'), `{"op":"put","job":{not json\n${JSON.stringify({ op: 'start', id: 'lost', at: 1 })}\n`)
+    const lines: Record<string, unknown>[] = []
+    backend = EmbeddedBackend.open(await loggedApp(lines), { fs })
+    expect(await backend.get('lost')).toBeUndefined()
+    expect(lines).toMatchObject([{ level: 40, skipped: 1, msg: 'job journal: skipped unreadable records' }])
+    fs.failWrite(1)
+    await expect(backend.enqueue(job('full'))).rejects.toMatchObject({ status: 503, detail: 'The job could not be stored' })
+    expect(lines[1]).toMatchObject({ level: 50, err: { message: expect.stringContaining('ENOSPC') }, msg: 'job journal write failed' })
+    await backend.enqueue(job('s'))
+    fs.failWrite(1)
+    const requeued = reached(backend, 's', (j) => j.status === 'queued')
+    await backend.work({ workers: 1 })
+    await requeued
+    expect(lines.slice(2)).toMatchObject([
+      { level: 50, msg: 'job journal write failed' },
+      { level: 50, jobId: 's', err: { message: expect.stringContaining('ENOSPC') }, msg: 'job not started: its start record could not be written' },
+    ])
+  })
+
+  it('leaves the lock free when its journal cannot be opened', async () => {
+    mkdirSync(join(dir, 'jobs', 'journal.ndjson'), { recursive: true }) // a directory where the file should be
+    expect(() => EmbeddedBackend.open(app)).toThrow(/EISDIR/)
+    rmSync(join(dir, 'jobs', 'journal.ndjson'), { recursive: true })
+    backend = EmbeddedBackend.open(app)
+    expect(backend.info().kept).toBe(0)
+  })
+
+  it('cancel answers undefined for an unknown job, and leaves a finished job as it ended', async () => {
+    backend = EmbeddedBackend.open(app)
+    expect(await backend.cancel('nope')).toBeUndefined()
+    await backend.work({ workers: 1 })
+    const done = finished(backend, 'd')
+    await backend.enqueue(job('d'))
+    await done
+    expect(await backend.cancel('d')).toMatchObject({ status: 'succeeded', output: 'probed' })
+    expect(await backend.get('d')).toMatchObject({ status: 'succeeded', output: 'probed', error: undefined })
+  })
+
+  it('cancels a queued job with a problem that names it', async () => {
+    backend = EmbeddedBackend.open(app)
+    await backend.enqueue(job('q'))
+    await backend.cancel('q')
+    expect(await backend.get('q')).toMatchObject({ status: 'cancelled', error: { status: 409, instance: '/jobs/q' } })
+  })
+
+  it('fails a job whose action the app no longer has, naming it, without a retry', async () => {
+    journalOf({ id: 'old', action: 'renamed-away' })
+    backend = EmbeddedBackend.open(app)
+    const failed = reached(backend, 'old', (j) => j.status === 'failed')
+    await backend.work({ workers: 1 })
+    expect(await failed).toMatchObject({ attempts: 1, error: { type: 'urn:serval:problem:job-failed', detail: 'This app has no action "renamed-away" any more', instance: '/jobs/old' } })
+  })
+
+  it('ignores progress reported after the job ended', async () => {
+    let report: ((fraction: number) => void) | undefined
+    const late = action({ name: 'late' }, (_input, ctx) => {
+      report = ctx.progress
+      return 'early'
+    })
+    const lateApp = await createApp({ actions: [{ action: late, exportName: 'late' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
+    backend = EmbeddedBackend.open(lateApp)
+    await backend.work({ workers: 1 })
+    const done = finished(backend, 'l')
+    await backend.enqueue({ ...job('l'), action: 'late' })
+    await done
+    const changes: JobRecord[] = []
+    backend.watch((j) => changes.push(j))
+    report!(0.9)
+    expect(changes).toEqual([])
+    expect((await backend.get('l'))!.progress).toBeUndefined()
+  })
+
+  it('starts ready jobs in the order they were submitted, across actions', async () => {
+    Object.assign(held, { started: gate(), release: gate() })
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    await backend.enqueue({ ...job('h'), action: 'holder' })
+    await held.started.promise
+    const starts: string[] = []
+    backend.watch((j) => j.status === 'running' && !starts.includes(j.id) && starts.push(j.id))
+    const done = finished(backend, 'p2')
+    await backend.enqueue(job('p1'))
+    await backend.enqueue({ ...job('r1'), action: 'reporter' })
+    await backend.enqueue(job('p2'))
+    held.release.open()
+    await done
+    expect(starts).toEqual(['p1', 'r1', 'p2'])
+  })
+
+  it('does not run a finished job again after a restart', async () => {
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    const done = finished(backend, 'once')
+    await backend.enqueue(job('once'))
+    await done
+    await backend.close()
+    backend = EmbeddedBackend.open(app)
+    expect(await backend.get('once')).toMatchObject({ status: 'succeeded', attempts: 1, output: 'probed' })
+  })
+
+  it(`counts every crash: a job that was running at ${MAX_INTERRUPTIONS - 1} restarts in a row is failed at the next one`, async () => {
+    const crash = () => appendFileSync(join(dir, 'jobs', 'journal.ndjson'), `${JSON.stringify({ op: 'start', id: 'k', at: Date.now() })}\n`)
+    journalOf({ id: 'k', action: 'probe' })
+    for (let restart = 1; restart < MAX_INTERRUPTIONS; restart++) {
+      crash()
+      backend = EmbeddedBackend.open(app)
+      expect(await backend.get('k'), `restart ${restart}`).toMatchObject({ status: 'queued', attempts: 0 })
+      await backend.close()
+    }
+    crash()
+    backend = EmbeddedBackend.open(app)
+    expect(await backend.get('k')).toMatchObject({ status: 'failed', error: { type: 'urn:serval:problem:job-failed', interruptions: MAX_INTERRUPTIONS } })
   })
 })
