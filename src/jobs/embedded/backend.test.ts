@@ -260,6 +260,15 @@ describe('EmbeddedBackend timers (a fake clock: setTimeout, setInterval and Date
     expect(flakyRuns).toBe(1)
   })
 
+  it('working a second time starts no second sweeper', async () => {
+    backend = EmbeddedBackend.open(app)
+    await backend.work({ workers: 1 })
+    await backend.work({ workers: 1 })
+    expect(vi.getTimerCount()).toBe(1)
+    await backend.close()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
   it('close leaves no timer behind (a pending retry would keep the process alive for its backoff)', async () => {
     backend = EmbeddedBackend.open(app)
     await backend.work({ workers: 1 })
@@ -370,6 +379,33 @@ describe('EmbeddedBackend edges', () => {
     ])
   })
 
+  it('says nothing about a clean journal', async () => {
+    const lines: Record<string, unknown>[] = []
+    backend = EmbeddedBackend.open(await loggedApp(lines))
+    await backend.enqueue(job('a'))
+    await backend.close()
+    backend = EmbeddedBackend.open(await loggedApp(lines))
+    expect(lines).toEqual([])
+  })
+
+  it("aborts a running handler's signal with a 503 'stopping' reason when the backend closes", async () => {
+    let reason: unknown
+    const listening = gate()
+    const listens = action({ name: 'listens' }, (_input, ctx) => new Promise((resolve) => {
+      ctx.signal.addEventListener('abort', () => resolve((reason = ctx.signal.reason)))
+      listening.open()
+    }))
+    const own = await createApp({ actions: [{ action: listens, exportName: 'listens' }], settings: { data_dir: dir, log_level: 'silent' } as never, cwd: dir })
+    backend = EmbeddedBackend.open(own)
+    await backend.work({ workers: 1 })
+    await backend.enqueue({ ...job('x'), action: 'listens' })
+    await listening.promise
+    await backend.close()
+    backend = undefined
+    expect(reason).toMatchObject({ status: 503, detail: 'The job runner is stopping' })
+    expect((reason as { toProblem(): { detail: string } }).toProblem().detail).toBe('The job runner is stopping')
+  })
+
   it('leaves the lock free when its journal cannot be opened', async () => {
     mkdirSync(join(dir, 'jobs', 'journal.ndjson'), { recursive: true }) // a directory where the file should be
     expect(() => EmbeddedBackend.open(app)).toThrow(/EISDIR/)
@@ -397,7 +433,9 @@ describe('EmbeddedBackend edges', () => {
   })
 
   it('fails a job whose action the app no longer has, naming it, without a retry', async () => {
-    journalOf({ id: 'old', action: 'renamed-away' })
+    mkdirSync(join(dir, 'jobs'), { recursive: true })
+    const put = { op: 'put', job: { ...job('old'), action: 'renamed-away', status: 'queued', attempts: 0, maxAttempts: 3, interruptions: 0 } }
+    writeFileSync(join(dir, 'jobs', 'journal.ndjson'), `${JSON.stringify(put)}\n`)
     backend = EmbeddedBackend.open(app)
     const failed = reached(backend, 'old', (j) => j.status === 'failed')
     await backend.work({ workers: 1 })

@@ -330,4 +330,37 @@ describe('Journal failures and close', () => {
     expect(readdirSync('/proc/self/fd')).toHaveLength(fds)
     expect(open().records).toEqual([{ n: 1 }])
   })
+
+  it('refuses to write once the file was removed under it', async () => {
+    const { journal } = open()
+    await journal.commit({ n: 1 })
+    rmSync(path)
+    await expect(journal.commit({ n: 2 })).rejects.toThrow(/replaced or removed by another process/)
+    await journal.close()
+  })
+
+  it('appends the records when the snapshot itself cannot be made, leaving no temp file', async () => {
+    writeFileSync(path, Array.from({ length: 20 }, (_, n) => `{"old":${n},"pad":"${'x'.repeat(100)}"}\n`).join(''))
+    const { journal } = open({ snapshot: () => { throw new Error('no snapshot') }, policy: { minBytes: 1000, ratio: 2 } })
+    await journal.commit({ n: 'new' })
+    await journal.close()
+    expect(existsSync(`${path}.tmp`)).toBe(false)
+    expect(open().records).toHaveLength(21)
+  })
+
+  it('a compaction leaves no file open', async () => {
+    writeFileSync(path, Array.from({ length: 20 }, (_, n) => `{"old":${n},"pad":"${'x'.repeat(100)}"}\n`).join(''))
+    const { journal } = open({ snapshot: () => [{ live: 1 }], policy: { minBytes: 1000, ratio: 2 } })
+    const fds = readdirSync('/proc/self/fd').length
+    await journal.commit({ n: 'new' })
+    expect(readFileSync(path, 'utf8')).toBe('{"live":1}\n')
+    expect(readdirSync('/proc/self/fd')).toHaveLength(fds)
+    await journal.close()
+  })
+
+  it('reads a blank line as nothing (not as an unreadable record)', () => {
+    writeFileSync(path, '{"n":1}\n\n{"n":2}\n')
+    expect(open()).toMatchObject({ records: [{ n: 1 }, { n: 2 }], skipped: 0 })
+  })
 })
+

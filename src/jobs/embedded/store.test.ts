@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { recordingFs } from '../../../test/support/journal-fs.ts'
@@ -88,6 +88,33 @@ describe('JobStore changes', () => {
     await store.close()
     const reopened = JobStore.open(dir).store
     expect(reopened.list(page('erin')).items.map((j) => j.id)).toEqual([kept.id])
+    await reopened.close()
+  })
+})
+
+describe('JobStore over time', () => {
+  it("still lists an owner's live jobs after most of them were removed (the index is rebuilt from the live ones)", async () => {
+    const { store } = JobStore.open(dir)
+    const jobs = Array.from({ length: 10 }, () => job('fay'))
+    for (const j of jobs) await store.put(j)
+    for (const j of jobs.slice(0, 8)) store.change({ op: 'del', id: j.id })
+    expect(store.list(page('fay')).items.map((j) => j.id)).toEqual([jobs[9]!.id, jobs[8]!.id])
+    await store.close()
+  })
+
+  it('a compacted journal holds every live job as it is now', async () => {
+    const { store } = JobStore.open(dir, { policy: { minBytes: 2000, ratio: 2 } })
+    const jobs = Array.from({ length: 30 }, () => job('gus'))
+    for (const j of jobs) await store.put(j)
+    for (const j of jobs.slice(0, 10)) await store.commit({ op: 'start', id: j.id, at: 5 })
+    for (const j of jobs.slice(0, 5)) await store.commit({ op: 'end', id: j.id, at: 6, status: 'succeeded', output: j.id })
+    for (const j of jobs.slice(20)) await store.commit({ op: 'del', id: j.id })
+    const before = Array.from(store.values(), (j) => ({ ...j }))
+    await store.close()
+    expect(statSync(join(dir, 'journal.ndjson')).size).toBeLessThan(30 * 400) // it was compacted
+    const reopened = JobStore.open(dir).store
+    expect(Array.from(reopened.values())).toEqual(before)
+    expect(before).toHaveLength(20)
     await reopened.close()
   })
 })
