@@ -37,7 +37,7 @@ describe('bearerToken', () => {
       } catch (e) {
         error = e
       }
-      expect(error, JSON.stringify(header)).toMatchObject({ status: 401, headers: { 'www-authenticate': expect.stringContaining('error="invalid_request"') } })
+      expect(error, JSON.stringify(header)).toMatchObject({ status: 401, detail: 'The Authorization header must be "Bearer <token>"', headers: { 'www-authenticate': expect.stringContaining('error="invalid_request"') } })
     }
   })
 })

@@ -42,6 +42,7 @@ describe('cookieValue', () => {
     expect(cookieValue('xserval_session=1; serval_sessionx=2', 'serval_session')).toBeUndefined()
     expect(cookieValue('=serval_session; serval_session', 'serval_session')).toBeUndefined()
     expect(cookieValue('a=b=c', 'a')).toBe('b=c')
+    expect(cookieValue('serval_sessionX; other=1', 'serval_session')).toBeUndefined() // a part without '='
     expect(cookieValue('', 'a')).toBeUndefined()
     expect(cookieValue(undefined, 'a')).toBeUndefined()
   })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { recordingFs } from '../../../test/support/journal-fs.ts'
@@ -102,19 +102,22 @@ describe('JobStore over time', () => {
     await store.close()
   })
 
-  it('a compacted journal holds every live job as it is now', async () => {
+  it('a compacted journal holds every live job as it is now, and no longer the removed ones', async () => {
     const { store } = JobStore.open(dir, { policy: { minBytes: 2000, ratio: 2 } })
-    const jobs = Array.from({ length: 30 }, () => job('gus'))
-    for (const j of jobs) await store.put(j)
-    for (const j of jobs.slice(0, 10)) await store.commit({ op: 'start', id: j.id, at: 5 })
-    for (const j of jobs.slice(0, 5)) await store.commit({ op: 'end', id: j.id, at: 6, status: 'succeeded', output: j.id })
-    for (const j of jobs.slice(20)) await store.commit({ op: 'del', id: j.id })
+    const early = Array.from({ length: 10 }, () => job('gus'))
+    for (const j of early) await store.put(j)
+    for (const j of early.slice(0, 2)) await store.commit({ op: 'start', id: j.id, at: 5 })
+    await store.commit({ op: 'end', id: early[0]!.id, at: 6, status: 'succeeded', output: 'done' })
+    for (const j of early.slice(2)) await store.commit({ op: 'del', id: j.id })
+    for (let i = 0; i < 30; i++) await store.put(job('gus'))
     const before = Array.from(store.values(), (j) => ({ ...j }))
     await store.close()
-    expect(statSync(join(dir, 'journal.ndjson')).size).toBeLessThan(30 * 400) // it was compacted
+    const text = readFileSync(join(dir, 'journal.ndjson'), 'utf8')
+    expect(text).not.toContain('"op":"del"') // rewritten since the removals
     const reopened = JobStore.open(dir).store
     expect(Array.from(reopened.values())).toEqual(before)
-    expect(before).toHaveLength(20)
+    expect(before).toHaveLength(32)
+    expect(reopened.get(early[0]!.id)).toMatchObject({ status: 'succeeded', output: 'done' })
     await reopened.close()
   })
 })
