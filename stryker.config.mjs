@@ -3,6 +3,9 @@
 // Not part of .ci/run: a full run takes far longer than the CI budget.
 const all = ['core', 'schema', 'http', 'errors', 'auth', 'jobs/embedded', 'streams', 'schedules']
 const targets = process.env.MUTATE ? process.env.MUTATE.split(',').map((t) => t.trim().replace(/^src\//, '').replace(/\/$/, '')) : all
+// One cache and report per target set: Stryker rewrites its incremental file with only the run's own
+// mutants, so a shared file would lose one folder's results to the next folder's run.
+const label = process.env.MUTATE ? targets.join('+').replaceAll('/', '-') : 'all'
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -21,10 +24,10 @@ export default {
   // Static mutants (module-level constants) would rerun every test per mutant.
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: `reports/mutation/${label}/stryker-incremental.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `reports/mutation/${label}/index.html` },
+  jsonReporter: { fileName: `reports/mutation/${label}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   thresholds: { high: 90, low: 80, break: null },
   timeoutMS: 5_000,

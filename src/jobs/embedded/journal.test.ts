@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { recordingFs } from '../../../test/support/journal-fs.ts'
@@ -184,3 +184,183 @@ describe('Journal', () => {
     expect(before).toBe('{"n":1}\n')
   })
 })
+
+describe('Journal failures and close', () => {
+  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+
+  it('reports a failed write to onError, with the error the commit rejects with', async () => {
+    const fs = recordingFs()
+    const { journal } = open({ fs })
+    const reported: unknown[] = []
+    journal.onError = (error) => reported.push(error)
+    fs.failWrite(1)
+    const failed = await journal.commit({ n: 1 }).catch((error: unknown) => error)
+    expect(failed).toMatchObject({ code: 'ENOSPC' })
+    expect(reported).toEqual([failed])
+    await journal.close()
+  })
+
+  it('names the failed sync in the error that refuses later writes', async () => {
+    const fs = recordingFs()
+    const { journal } = open({ fs })
+    fs.failSync()
+    await expect(journal.commit({ n: 1 })).rejects.toThrow(/EIO/)
+    await expect(journal.commit({ n: 2 })).rejects.toThrow('the job journal could not be synced (EIO: i/o error, fdatasync); reopen it')
+    await journal.close()
+  })
+
+  it('refuses writes until reopened when a failed write cannot be cut back either (the file may hold half a line)', async () => {
+    const fs = recordingFs()
+    const { journal } = open({ fs })
+    await journal.commit({ n: 1 })
+    fs.failWrite(1)
+    fs.truncate = () => {
+      throw Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' })
+    }
+    await expect(journal.commit({ n: 2 })).rejects.toThrow(/ENOSPC/)
+    await expect(journal.commit({ n: 3 })).rejects.toThrow(/could not be synced \(ENOSPC.*reopen it/)
+    await journal.close()
+    expect(readFileSync(path, 'utf8').startsWith('{"n":1}\n')).toBe(true)
+    expect(readFileSync(path, 'utf8')).not.toContain('"n":3')
+  })
+
+  it('a compaction that cannot be written leaves the journal as it was, removes its temp file, and appends the records instead', async () => {
+    const fs = recordingFs()
+    writeFileSync(path, Array.from({ length: 20 }, (_, n) => `{"old":${n},"pad":"${'x'.repeat(100)}"}\n`).join(''))
+    const { journal } = open({ fs, snapshot: () => [{ live: true }], policy: { minBytes: 1000, ratio: 2 } })
+    const reported: unknown[] = []
+    journal.onError = (error) => reported.push(error)
+    fs.writeAt = async () => {
+      throw enospc()
+    }
+    await journal.commit({ n: 'new' })
+    expect(reported).toMatchObject([{ code: 'ENOSPC' }])
+    expect(existsSync(`${path}.tmp`)).toBe(false)
+    expect(fs.events.some((e) => e.call === 'rename')).toBe(false)
+    await journal.close()
+    const records = open().records
+    expect(records).toHaveLength(21)
+    expect(records[20]).toEqual({ n: 'new' })
+  })
+
+  it('a compaction syncs the snapshot before it replaces the journal, and syncs the directory after', async () => {
+    const fs = recordingFs()
+    const calls: string[] = []
+    const syncDir = fs.syncDir
+    fs.syncDir = async (d) => {
+      await syncDir(d)
+      calls.push(`syncDir ${d}`)
+    }
+    writeFileSync(path, Array.from({ length: 20 }, (_, n) => `{"old":${n},"pad":"${'x'.repeat(100)}"}\n`).join(''))
+    const { journal } = open({ fs, snapshot: () => [{ live: 1 }, { live: 2 }], policy: { minBytes: 1000, ratio: 2 } })
+    await journal.commit({ n: 'new' })
+    const order = fs.events.filter((e) => e.call === 'fsync' || e.call === 'rename').map((e) => e.call)
+    expect(order).toEqual(['fsync', 'rename'])
+    expect(calls).toEqual([`syncDir ${dir}`])
+    expect(readFileSync(path, 'utf8')).toBe('{"live":1}\n{"live":2}\n')
+    await journal.commit({ n: 'after' }) // the new file is the journal now (not "replaced by another process")
+    await journal.close()
+    expect(open().records).toEqual([{ live: 1 }, { live: 2 }, { n: 'after' }])
+  })
+
+  it('refuses writes until reopened when the directory cannot be synced after a compaction', async () => {
+    const fs = recordingFs()
+    fs.syncDir = async () => {
+      throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })
+    }
+    writeFileSync(path, Array.from({ length: 20 }, (_, n) => `{"old":${n},"pad":"${'x'.repeat(100)}"}\n`).join(''))
+    const { journal } = open({ fs, snapshot: () => [{ live: 1 }], policy: { minBytes: 1000, ratio: 2 } })
+    await expect(journal.commit({ n: 'new' })).rejects.toThrow(/EIO/)
+    await expect(journal.commit({ n: 'next' })).rejects.toThrow("the job journal's directory could not be synced (EIO: i/o error, fsync); reopen it")
+    await journal.close()
+  })
+
+  it('close waits for a sync in flight: the commit resolves and its record is kept', async () => {
+    const fs = recordingFs()
+    let release!: () => void
+    const syncing = new Promise<void>((resolve) => (release = resolve))
+    let started!: () => void
+    const inSync = new Promise<void>((resolve) => (started = resolve))
+    const datasync = fs.datasync
+    fs.datasync = async (fd) => {
+      started()
+      await syncing
+      return datasync(fd)
+    }
+    const { journal } = open({ fs })
+    const committed = journal.commit({ n: 1 })
+    await inSync
+    const closed = journal.close()
+    release()
+    await Promise.all([committed, closed])
+    expect(open().records).toEqual([{ n: 1 }])
+  })
+
+  it('close writes what was only appended, and closing twice is harmless', async () => {
+    const { journal } = open()
+    journal.append({ n: 1 })
+    await journal.close()
+    await journal.close()
+    expect(open().records).toEqual([{ n: 1 }])
+  })
+
+  it('a record appended while a write is in flight is written and synced by itself once that write ends (no later commit needed)', async () => {
+    const fs = recordingFs()
+    const syncs: (() => void)[] = []
+    const datasync = fs.datasync
+    fs.datasync = async (fd) => {
+      await datasync(fd)
+      syncs.shift()?.()
+    }
+    const secondSync = new Promise<void>((resolve) => syncs.push(() => undefined, resolve))
+    const { journal } = open({ fs })
+    const first = journal.commit({ n: 1 })
+    await new Promise((resolve) => setImmediate(resolve)) // the first write has begun
+    journal.append({ n: 2 })
+    await first
+    await secondSync
+    expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n')
+    await journal.close()
+  })
+
+  it('leaves no file open when replaying it fails', () => {
+    writeFileSync(path, '{"n":1}\n')
+    const fds = readdirSync('/proc/self/fd').length
+    expect(() => open({ onRecord: () => { throw new Error('bad record') } })).toThrow('bad record')
+    expect(readdirSync('/proc/self/fd')).toHaveLength(fds)
+    expect(open().records).toEqual([{ n: 1 }])
+  })
+
+  it('refuses to write once the file was removed under it', async () => {
+    const { journal } = open()
+    await journal.commit({ n: 1 })
+    rmSync(path)
+    await expect(journal.commit({ n: 2 })).rejects.toThrow(/replaced or removed by another process/)
+    await journal.close()
+  })
+
+  it('appends the records when the snapshot itself cannot be made, leaving no temp file', async () => {
+    writeFileSync(path, Array.from({ length: 20 }, (_, n) => `{"old":${n},"pad":"${'x'.repeat(100)}"}\n`).join(''))
+    const { journal } = open({ snapshot: () => { throw new Error('no snapshot') }, policy: { minBytes: 1000, ratio: 2 } })
+    await journal.commit({ n: 'new' })
+    await journal.close()
+    expect(existsSync(`${path}.tmp`)).toBe(false)
+    expect(open().records).toHaveLength(21)
+  })
+
+  it('a compaction leaves no file open', async () => {
+    writeFileSync(path, Array.from({ length: 20 }, (_, n) => `{"old":${n},"pad":"${'x'.repeat(100)}"}\n`).join(''))
+    const { journal } = open({ snapshot: () => [{ live: 1 }], policy: { minBytes: 1000, ratio: 2 } })
+    const fds = readdirSync('/proc/self/fd').length
+    await journal.commit({ n: 'new' })
+    expect(readFileSync(path, 'utf8')).toBe('{"live":1}\n')
+    expect(readdirSync('/proc/self/fd')).toHaveLength(fds)
+    await journal.close()
+  })
+
+  it('reads a blank line as nothing (not as an unreadable record)', () => {
+    writeFileSync(path, '{"n":1}\n\n{"n":2}\n')
+    expect(open()).toMatchObject({ records: [{ n: 1 }, { n: 2 }], skipped: 0 })
+  })
+})
+

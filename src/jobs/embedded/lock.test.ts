@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ServalError } from '../../errors/index.ts'
 import { acquireLock, isLockedError } from './lock.ts'
 import { ROOT } from '../../../test/support/cli.ts'
 
@@ -111,4 +112,43 @@ describe('acquireLock', () => {
       await Promise.all(racers.map((r) => kill(r.child)))
     }
   }, 60_000)
+
+  it('names the holder from its file (trimmed), or "another process" when the file is empty', () => {
+    const release = acquireLock(path)
+    writeFileSync(path, ' 4242\n')
+    expect(refusal()).toMatchObject({ status: 503, title: 'Job store in use', detail: expect.stringContaining(`in use by process 4242 (${path})`) })
+    truncateSync(path, 0)
+    expect(refusal()).toMatchObject({ detail: expect.stringContaining(`in use by another process (${path})`) })
+    release()
+  })
+
+  it("writes its own pid over what a dead holder left", () => {
+    writeFileSync(path, '999999999')
+    const release = acquireLock(path)
+    expect(readFileSync(path, 'utf8')).toBe(String(process.pid))
+    release()
+  })
+
+  it('releasing twice is harmless (the second call closes nothing)', () => {
+    const release = acquireLock(path)
+    release()
+    const other = acquireLock(path)
+    expect(() => release()).not.toThrow()
+    expect(() => acquireLock(path)).toThrow(/in use/) // the second release did not drop the new holder's lock
+    other()
+  })
+
+  it('a refused lock leaves no file open', () => {
+    const release = acquireLock(path)
+    const fds = readdirSync('/proc/self/fd').length
+    for (let i = 0; i < 5; i++) expect(isLockedError(refusal())).toBe(true)
+    expect(readdirSync('/proc/self/fd')).toHaveLength(fds)
+    release()
+  })
+
+  it('isLockedError is true only for the lock refusal', () => {
+    expect(isLockedError(new ServalError('unavailable', { detail: 'The job runner is stopping' }))).toBe(false)
+    expect(isLockedError(Object.assign(new Error('x'), { title: 'Job store in use' }))).toBe(false)
+    expect(isLockedError(undefined)).toBe(false)
+  })
 })

@@ -42,4 +42,22 @@ describe('ReadyQueues', () => {
     expect(taken).toEqual(Array.from({ length: 50 }, (_, n) => `j${n * 100}`))
     expect(q.capacity).toBeLessThanOrEqual(2048)
   })
+
+  it('still takes the oldest across actions after a long run on one action (its consumed slots were dropped)', () => {
+    const q = new ReadyQueues()
+    for (let i = 0; i < 2000; i++) q.push('a', `a${i}`, 2 * i)
+    q.push('b', 'b0', 1)
+    for (let i = 0; i < 1024; i++) expect(q.take((action) => action === 'a', () => true)).toBe(`a${i}`)
+    expect(q.capacity).toBeLessThan(2000) // compacted
+    expect(q.take(() => true, () => true)).toBe('b0')
+    expect(q.take(() => true, () => true)).toBe('a1024')
+  })
+
+  it('counts the slots it holds', () => {
+    const q = new ReadyQueues()
+    for (let i = 0; i < 10; i++) q.push(i % 2 ? 'a' : 'b', `j${i}`, i)
+    expect(q.capacity).toBe(10)
+    expect(q.size).toBe(10)
+  })
 })
+

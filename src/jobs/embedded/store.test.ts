@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { recordingFs } from '../../../test/support/journal-fs.ts'
 import { OwnerIndex } from './owners.ts'
 import type { StoredJob } from './state.ts'
 import { JobStore } from './store.ts'
@@ -51,6 +52,72 @@ describe('JobStore listing (per-owner index)', () => {
     const reopened = JobStore.open(dir).store
     expect(reopened.list(page('carol')).items.map((j) => j.id)).toEqual(live)
     expect(reopened.list(page('carol', { status: 'running' })).items).toHaveLength(1)
+    await reopened.close()
+  })
+})
+
+describe('JobStore changes', () => {
+  it('shows each change (not the put of a new job) to the watchers until they stop watching', async () => {
+    const { store } = JobStore.open(dir)
+    const seen: string[] = []
+    const stop = store.watch((j) => seen.push(`${j.id} ${j.status}`))
+    const a = job('dan')
+    await store.put(a)
+    store.change({ op: 'start', id: a.id, at: 1 })
+    stop()
+    store.change({ op: 'end', id: a.id, at: 2, status: 'succeeded', output: 1 })
+    expect(seen).toEqual([`${a.id} running`]) // a put is not a change: the job is new
+    expect(store.get(a.id)).toMatchObject({ status: 'succeeded', output: 1 })
+    await store.close()
+  })
+
+  it('reports a failed journal write to onError; a put that failed leaves no job, in the store or its listing', async () => {
+    const fs = recordingFs()
+    const { store } = JobStore.open(dir, { fs })
+    const errors: unknown[] = []
+    store.onError = (error) => errors.push(error)
+    const kept = job('erin')
+    await store.put(kept)
+    fs.failWrite(1)
+    const lost = job('erin')
+    await expect(store.put(lost)).rejects.toMatchObject({ code: 'ENOSPC' })
+    expect(errors).toMatchObject([{ code: 'ENOSPC' }])
+    expect(store.get(lost.id)).toBeUndefined()
+    expect(store.size).toBe(1)
+    expect(store.list(page('erin')).items.map((j) => j.id)).toEqual([kept.id])
+    await store.close()
+    const reopened = JobStore.open(dir).store
+    expect(reopened.list(page('erin')).items.map((j) => j.id)).toEqual([kept.id])
+    await reopened.close()
+  })
+})
+
+describe('JobStore over time', () => {
+  it("still lists an owner's live jobs after most of them were removed (the index is rebuilt from the live ones)", async () => {
+    const { store } = JobStore.open(dir)
+    const jobs = Array.from({ length: 10 }, () => job('fay'))
+    for (const j of jobs) await store.put(j)
+    for (const j of jobs.slice(0, 8)) store.change({ op: 'del', id: j.id })
+    expect(store.list(page('fay')).items.map((j) => j.id)).toEqual([jobs[9]!.id, jobs[8]!.id])
+    await store.close()
+  })
+
+  it('a compacted journal holds every live job as it is now, and no longer the removed ones', async () => {
+    const { store } = JobStore.open(dir, { policy: { minBytes: 2000, ratio: 2 } })
+    const early = Array.from({ length: 10 }, () => job('gus'))
+    for (const j of early) await store.put(j)
+    for (const j of early.slice(0, 2)) await store.commit({ op: 'start', id: j.id, at: 5 })
+    await store.commit({ op: 'end', id: early[0]!.id, at: 6, status: 'succeeded', output: 'done' })
+    for (const j of early.slice(2)) await store.commit({ op: 'del', id: j.id })
+    for (let i = 0; i < 30; i++) await store.put(job('gus'))
+    const before = Array.from(store.values(), (j) => ({ ...j }))
+    await store.close()
+    const text = readFileSync(join(dir, 'journal.ndjson'), 'utf8')
+    expect(text).not.toContain('"op":"del"') // rewritten since the removals
+    const reopened = JobStore.open(dir).store
+    expect(Array.from(reopened.values())).toEqual(before)
+    expect(before).toHaveLength(32)
+    expect(reopened.get(early[0]!.id)).toMatchObject({ status: 'succeeded', output: 'done' })
     await reopened.close()
   })
 })
