@@ -32,6 +32,7 @@ describe('createHs256Verifier: dev tokens', () => {
     await expect(verifier.verify(await sign(await devTokenKey(secret), { sub: 'ada', iss: DEV_ISSUER }))).rejects.toMatchObject({
       status: 401,
       detail: 'Tokens of the dev-mode token endpoint are refused outside dev mode',
+      headers: { 'www-authenticate': expect.stringContaining('error="invalid_token"') },
     })
   })
 })
