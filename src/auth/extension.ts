@@ -1,4 +1,5 @@
 import type { App } from '../app/app.ts'
+import { basePath } from '../config/public-url.ts'
 import type { Extension } from '../app/extension.ts'
 import type { RouteRequest, RouteResponse } from '../app/route.ts'
 import { loginRedirectFor } from './login-redirect.ts'
@@ -36,7 +37,7 @@ export function authExtension(): Extension {
       auth: {
         mode: app.settings.auth_mode,
         mtls: Boolean(app.settings.tls_client_ca),
-        ...(debugIssuerOf(app.security) ? { tokenEndpoint: '/auth/token' } : {}),
+        ...(debugIssuerOf(app.security) ? { tokenEndpoint: `${basePath(app.settings)}/auth/token` } : {}),
         ...credentialInfo(app),
       },
     }),
@@ -59,7 +60,7 @@ function warnUnenforced(app: App): void {
 function credentialInfo(app: App): Record<string, unknown> {
   const kinds = kindsOf(app.security)
   if (!kinds) return {}
-  return { apiKeys: Boolean(kinds.apiKeys), basic: Boolean(kinds.basic), sessions: kinds.sessions ? { loginPath: app.settings.login_path } : false }
+  return { apiKeys: Boolean(kinds.apiKeys), basic: Boolean(kinds.basic), sessions: kinds.sessions ? { loginPath: `${basePath(app.settings)}${app.settings.login_path}` } : false } // the paths a client calls: under a mount, with its prefix
 }
 
 /** A browser asking for a page it may not see without signing in goes to the login page, and comes back after. */

@@ -26,7 +26,13 @@ beforeAll(async () => {
   dir.write('v2/v2.ts', `import { action } from '${SERVAL}'\nimport { z } from '${ZOD}'\n${whoamiSource}export const members = action({ http: 'GET', access: 'authenticated', page: {} }, async (_i, ctx) => ({ sub: ctx.auth!.sub }))\n`)
   dir.write('v3/v3.ts', `import { action } from '${SERVAL}'\nimport { z } from '${ZOD}'\n${whoamiSource}`)
   dir.write('v2/templates/members.njk', '<p>member {{ model.sub }}</p>')
-  dir.write('users.json', JSON.stringify([{ username: 'ada', password_hash: await hashPassword('lovelace', 'scrypt'), scopes: [] }]))
+  dir.write(
+    'users.json',
+    JSON.stringify([
+      { username: 'ada', password_hash: await hashPassword('lovelace', 'scrypt'), scopes: [] },
+      { username: 'op', password_hash: await hashPassword('operator-pass', 'scrypt'), scopes: ['serval:admin'] },
+    ]),
+  )
   const mounts = [
     { name: 'v2', prefix: '/v2', dirs: [dir.path('v2')] },
     { name: 'v3', prefix: '/v3', dirs: [dir.path('v3')] },
@@ -42,6 +48,13 @@ afterAll(async () => {
 })
 
 describe('sessions under a mount', () => {
+  it('names the mount’s own login path in its /_sys/info, and the root’s in the root’s', async () => {
+    const admin = { authorization: `Basic ${Buffer.from('op:operator-pass').toString('base64')}` }
+    const info = async (path: string) => ((await (await at(path, { headers: admin })).json()) as { auth: { sessions: { loginPath: string } } }).auth.sessions.loginPath
+    expect(await info('/v2/_sys/info')).toBe('/v2/login')
+    expect(await info('/_sys/info')).toBe('/login')
+  })
+
   it('sends a browser without a session to the mount’s login page, with the prefixed path as next', async () => {
     const res = await at('/v2/members', { headers: html })
     expect(res.status).toBe(303)
