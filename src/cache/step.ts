@@ -52,23 +52,23 @@ export class ResultCacheStep implements ResultCache {
     // The lookup is part of the flight: a call whose lookup is still reading can never start a second run.
     const running = this.#flights.get(key)
     if (running !== undefined) return this.#join(action, scope, inv, running, compute)
-    const now = Date.now()
-    const fresh = this.#store.peek?.(key, now)
-    if (fresh !== undefined) {
-      this.#observe?.(action.name, true)
-      return answer(inv, scope, fresh, true, now)
-    }
-    return this.#lead(action, scope, inv, key, compute)
+    const hit = this.#inMemory(action, scope, inv, key)
+    return hit !== NOT_IN_MEMORY ? hit : this.#lead(action, scope, inv, key, compute)
   }
 
   peekInput(action: CompiledAction, inv: Invocation & { inputKey: string }): unknown {
     const key = this.#inputs.keyOf(action, inv.inputKey)
     if (key === undefined || this.#flights.has(key)) return NOT_IN_MEMORY
+    return this.#inMemory(action, action.cache?.scope ?? this.#defaultScope, inv, key)
+  }
+
+  /** A fresh entry in memory answered at once (a HIT, no promise), else `NOT_IN_MEMORY`. */
+  #inMemory(action: CompiledAction, scope: Scope, inv: Invocation, key: string): unknown {
     const now = Date.now()
     const fresh = this.#store.peek?.(key, now)
     if (fresh === undefined) return NOT_IN_MEMORY
     this.#observe?.(action.name, true)
-    return answer(inv, action.cache?.scope ?? this.#defaultScope, fresh, true, now)
+    return answer(inv, scope, fresh, true, now)
   }
 
   async #join(action: CompiledAction, scope: Scope, inv: Invocation, running: Promise<Flight>, compute: () => unknown): Promise<unknown> {

@@ -86,7 +86,7 @@ function makeHandler(app: App, action: CompiledAction, method: string, record: R
 /** Sends a call's output: a refused input's 422, a stream, a stored result, a cached answer or a plain one. */
 function answer(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, output: unknown, inv: HttpInvocation, store: boolean): unknown {
   if (output instanceof InputRefusal) return sendRefusal(app, request, reply, output)
-  if (action.streaming || isIterable(output)) return streamOutput(app, request, reply, action, output as AsyncIterable<unknown>)
+  if (action.streaming || isIterable(output)) return sendStream(app, request, reply, action, output as AsyncIterable<unknown>) // SSE, or NDJSON when the client asks
   if (store) return sendStored(app, request, reply, action, output, inv.credentials)
   return inv.cache === undefined ? sendOutput(app, reply, action, output) : sendCached(app, request, reply, action, output, inv.cache)
 }
@@ -133,9 +133,4 @@ class HttpInvocation implements Invocation {
 
 function isIterable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value && !(value instanceof ReadableStream)
-}
-
-/** A streaming result: SSE, or NDJSON when the client asks (see src/streams). */
-function streamOutput(app: App, request: FastifyRequest, reply: FastifyReply, action: CompiledAction, items: AsyncIterable<unknown>) {
-  return sendStream(app, request, reply, action, items)
 }

@@ -48,7 +48,7 @@ export async function sendStream(
     return sendProblem(app, request, reply, error)
   }
   const frames = framing(streamFormat(request.headers.accept))
-  openStream(app, reply, frames)
+  openStream(reply, frames)
   const heartbeat = startHeartbeat(reply.raw, frames, app.settings.sse_heartbeat_s)
   try {
     await pump(app, request, reply.raw, frames, toJson(action), it, first, stop)
@@ -113,14 +113,13 @@ function write(res: ServerResponse, chunk: string, stop: StopWatch): boolean | P
   })
 }
 
-function openStream(app: App, reply: FastifyReply, frames: Framing): void {
+function openStream(reply: FastifyReply, frames: Framing): void {
   reply.hijack()
   reply.raw.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
     'content-type': frames.contentType,
     'cache-control': 'no-cache, no-transform',
-    'x-accel-buffering': 'no',
-    'x-functions-version': app.functionsVersion,
+    'x-accel-buffering': 'no', // X-Functions-Version and X-Request-Id come with the reply's own headers
   })
   reply.raw.flushHeaders()
 }
