@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Type } from '@sinclair/typebox'
 import { action, file, loadSettings, SettingsError } from 'serval'
@@ -10,6 +13,8 @@ const actions = [
   action({ name: 'echo', http: ['GET', 'POST'], input: Type.Object({ x: Type.Optional(Type.String()) }, { additionalProperties: false }) }, ({ x }) => ({ x })),
   action({ name: 'picture', http: 'GET', store: true }, () => file(new Uint8Array([137, 80, 78, 71]), 'image/png')),
   action({ name: 'quiet', store: true }, () => undefined),
+  // One byte over the 64 MiB a stored result may hold, as JSON: the string and its two quotes.
+  action({ name: 'huge', http: 'POST', output: Type.String() }, () => 'x'.repeat(64 * 1024 * 1024 - 1)),
 ].map((a) => ({ action: a, exportName: a.def.name! }))
 
 describe('stored results', () => {
@@ -103,6 +108,23 @@ describe('stored results: base URL, owner, retention', () => {
       await eventually(async () => ((await t.fetch(path)).status === 404 ? true : undefined), 'the result expires', 5000)
     } finally {
       await t.close()
+    }
+  })
+
+  it('refuses to store a result over 64 MiB with a 500 problem and stores nothing, while the same call unstored answers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serval-results-'))
+    const t = await createTestServer({ actions }, { data_dir: dir })
+    try {
+      const stored = await t.fetch('/actions/huge?store=true', { method: 'POST' })
+      expect(stored.status).toBe(500)
+      expect(stored.headers.get('location')).toBeNull()
+      expect(await stored.json()).toMatchObject({ type: 'urn:serval:problem:invalid-output', detail: `A stored result may hold at most ${64 * 1024 * 1024} bytes; this one has ${64 * 1024 * 1024 + 1}` })
+      expect(readdirSync(join(dir, 'results'))).toEqual([])
+      const plain = await t.fetch('/actions/huge', { method: 'POST' })
+      expect([plain.status, (await plain.arrayBuffer()).byteLength]).toEqual([200, 64 * 1024 * 1024 + 1])
+    } finally {
+      await t.close()
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 

@@ -10,7 +10,8 @@ export { cacheKey, canonicalJson, storageName } from './key.ts'
 
 /**
  * The result cache of an app: Redis with `redis_url`, else an LRU of
- * `cache_max_entries` over `data_dir/cache`.
+ * `cache_max_entries` (and `cache_max_bytes`) over `data_dir/cache`; a
+ * result over `cache_max_entry_bytes` is never kept.
  *
  * @example
  * ```ts
@@ -20,7 +21,7 @@ export { cacheKey, canonicalJson, storageName } from './key.ts'
 export function createResultCache(options: { settings: Settings; logger: Logger; version: string; authOn: boolean; cwd: string; observe?: ((action: string, hit: boolean) => void) | undefined }): ResultCache {
   const { settings, logger } = options
   const store = settings.redis_url
-    ? new RedisCacheStore(settings.redis_url, settings.redis_prefix, options.version, logger)
-    : new DiskCacheStore(join(resolve(options.cwd, settings.data_dir), 'cache'), settings.cache_max_entries, options.version, logger)
+    ? new RedisCacheStore(settings.redis_url, settings.redis_prefix, options.version, logger, settings.cache_max_entry_bytes)
+    : new DiskCacheStore(join(resolve(options.cwd, settings.data_dir), 'cache'), { maxEntries: settings.cache_max_entries, maxBytes: settings.cache_max_bytes, maxEntryBytes: settings.cache_max_entry_bytes }, options.version, logger)
   return new ResultCacheStep(store, options.authOn, logger, options.observe)
 }

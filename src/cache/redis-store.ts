@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { connectRedis, redisErrorLog } from '../jobs/redis/connection.ts'
 import { storageName } from './key.ts'
-import { isEntry, type CacheEntry, type CacheStore } from './store.ts'
+import { entryText, isEntry, OversizeWarnings, type CacheEntry, type CacheStore } from './store.ts'
 
 /** After a failed connect, calls are misses for this long before the next try. */
 const RETRY_AFTER_MS = 5000
@@ -10,11 +10,12 @@ const RETRY_AFTER_MS = 5000
 /**
  * The shared store: one `producer` connection (fails fast, no offline
  * queue), keys `<redis_prefix>:cache:<key>` with Redis expiring them. An
- * unreachable Redis makes every call a miss, never a hang or a 500.
+ * unreachable Redis makes every call a miss, never a hang or a 500. An
+ * entry over `maxEntryBytes` is not sent to Redis (answered, not kept).
  *
  * @example
  * ```ts
- * const store = new RedisCacheStore('redis://127.0.0.1:6379', 'serval', app.functionsVersion, logger)
+ * const store = new RedisCacheStore('redis://127.0.0.1:6379', 'serval', app.functionsVersion, logger, 1 << 20)
  * ```
  */
 export class RedisCacheStore implements CacheStore {
@@ -25,8 +26,12 @@ export class RedisCacheStore implements CacheStore {
   readonly #errors: ReturnType<typeof redisErrorLog>
   #redis: Promise<Redis> | undefined
   #downUntil = 0
+  readonly #maxEntryBytes: number
+  readonly #oversize: OversizeWarnings
 
-  constructor(url: string, prefix: string, version: string, log: Logger) {
+  constructor(url: string, prefix: string, version: string, log: Logger, maxEntryBytes: number) {
+    this.#maxEntryBytes = maxEntryBytes
+    this.#oversize = new OversizeWarnings(log, maxEntryBytes)
     this.#url = url
     this.#prefix = prefix
     this.#version = version
@@ -43,9 +48,11 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async set(key: string, entry: CacheEntry): Promise<void> {
+    const kept = entryText(entry, this.#maxEntryBytes)
+    if (kept === undefined) return this.#oversize.warn(key)
     const redis = await this.#connection()
     const ttlMs = entry.expiresAt - Date.now()
-    if (redis !== undefined && ttlMs > 0) await redis.set(this.#key(key), JSON.stringify(entry), 'PX', ttlMs)
+    if (redis !== undefined && ttlMs > 0) await redis.set(this.#key(key), kept.text, 'PX', ttlMs)
   }
 
   async close(): Promise<void> {

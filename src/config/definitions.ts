@@ -88,6 +88,8 @@ export const settingDefs = {
   assets_public_base_url: { kind: 'url', help: 'Base of asset hrefs (default: the request origin)' },
   assets_retention_s: { kind: 'int', default: 604_800, min: 0, help: 'Seconds an asset is kept after the last answer that referred to it, and at least as long as a stored result that does (0 = forever)' },
   cache_max_entries: { kind: 'int', default: 10_000, min: 1, help: 'Entries the embedded result cache keeps in memory (and in data_dir/cache); the least recently used go first' },
+  cache_max_bytes: { kind: 'bytes', default: 67_108_864, min: 65_536, help: 'Bytes (as JSON) the embedded result cache keeps in memory, all entries together (e.g. 64mb); the least recently used go first' },
+  cache_max_entry_bytes: { kind: 'bytes', default: 1_048_576, min: 1024, help: 'Largest result (as JSON) the result cache keeps, embedded or in Redis (e.g. 1mb); a larger one is answered but not kept (X-Cache: MISS each time)' },
   graphql_max_depth: { kind: 'int', default: 10, min: 1, max: 100, help: 'Deepest nesting of a GraphQL operation; deeper is refused with a 400' },
   graphql_max_cost: { kind: 'int', default: 1000, min: 1, help: 'Most fields a GraphQL operation may select (per alias and fragment spread); more is refused with a 400' },
   graphql_max_calls: { kind: 'int', default: 1000, min: 1, help: 'Most action and resolver calls one GraphQL query or mutation may make (a field on a list runs once per item; a batched field once); past it the remaining fields fail with a 400 error' },

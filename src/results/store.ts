@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs'
 import { readdir, readFile, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeWhole } from '../internal/write-whole.ts'
+import { MAX_ASSET_BYTES } from '../assets/store.ts'
+import { ServalError } from '../errors/index.ts'
 
 /**
  * One stored answer: what `GET /results/{id}` sends back, whose it is
@@ -52,8 +54,18 @@ export function isResultId(id: string): boolean {
   return ID.test(id)
 }
 
-/** A result as one JSON text (the body base64): the form both stores keep. */
+/**
+ * The most bytes one stored result's body may hold: as for an asset (64
+ * MiB), since a result is read whole to be sent and, with Redis, kept in
+ * its memory and sent in one command. A larger answer is a 500
+ * `invalid-output` problem and nothing is stored, rather than a Location
+ * that could not be read back.
+ */
+export const MAX_RESULT_BYTES = MAX_ASSET_BYTES
+
+/** A result as one JSON text (the body base64): the form both stores keep. Throws past {@link MAX_RESULT_BYTES}. */
 export function encodeResult(result: StoredResult): string {
+  if (result.body.byteLength > MAX_RESULT_BYTES) throw new ServalError('invalid-output', { detail: `A stored result may hold at most ${MAX_RESULT_BYTES} bytes; this one has ${result.body.byteLength}` })
   return JSON.stringify({ status: result.status, contentType: result.contentType, owner: result.owner, expiresAt: result.expiresAt, body: result.body.toString('base64') })
 }
 
