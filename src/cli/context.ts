@@ -7,19 +7,9 @@ import type { App } from '../app/app.ts'
 import { loadSettings, type LoadedSettings } from '../config/load.ts'
 import type { SettingName, Settings } from '../config/definitions.ts'
 import { settingsFromFlags } from './options.ts'
+import { CliExit, EXIT } from './exit.ts'
 
-/** Exit codes: 0 ok, 1 the action (or a test) failed, 2 bad usage, flags, settings or input. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
-
-/** An error the CLI prints as one line and exits with `code`. */
-export class CliExit extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message)
-  }
-}
+export { CliExit, EXIT } from './exit.ts'
 
 /** Settings from flags (plus overrides a command forces), env, .env, config file, defaults. */
 export async function settingsFor(opts: Record<string, unknown>, force: Partial<Record<SettingName, unknown>> = {}, configDirs: readonly string[] = []): Promise<LoadedSettings> {

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { SettingsError } from '../config/parse.ts'
 import { ServalError } from '../errors/index.ts'
-import { CliExit, EXIT } from './context.ts'
+import { CliExit, EXIT } from './exit.ts'
 import { addSettingFlags } from './options.ts'
 
 /**
