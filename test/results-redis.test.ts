@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Type } from '@sinclair/typebox'
@@ -74,6 +74,28 @@ describe('the file result store', () => {
       expect(await store.sweep()).toBe(2)
       expect(readdirSync(dir)).toEqual([`${live}.json`])
       expect(await store.get(live)).toMatchObject({ status: 200 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps the body\'s bytes as they are (newlines and non-UTF-8 bytes too), a head a sweep reads alone, and reads results stored in the earlier form', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serval-results-'))
+    try {
+      const store = new FileResultStore(dir)
+      const body = Buffer.from([0x7b, 0x0a, 0xff, 0x00, 0x0a, 0x7d])
+      const id = await store.save({ status: 200, contentType: 'application/octet-stream', body, owner: 'alice', expiresAt: Date.now() + 60_000 })
+      const raw = readFileSync(join(dir, `${id}.json`))
+      // One JSON line, then the bytes: no base64 (which would grow the body by a third).
+      expect(raw.byteLength).toBe(raw.indexOf(10) + 1 + body.byteLength)
+      expect(await store.get(id)).toEqual({ status: 200, contentType: 'application/octet-stream', body, owner: 'alice', expiresAt: expect.any(Number) })
+      // The form of earlier versions: one JSON text, the body base64.
+      const old = 'AAAAAAAAAAAAAAAAAAAAAA'
+      const expiresAt = Date.now() + 60_000
+      writeFileSync(join(dir, `${old}.json`), JSON.stringify({ status: 200, contentType: 'application/json', owner: null, expiresAt, body: Buffer.from('{"total":42}').toString('base64') }))
+      expect(await store.get(old)).toEqual({ status: 200, contentType: 'application/json', owner: null, expiresAt, body: Buffer.from('{"total":42}') })
+      expect(await store.sweep()).toBe(0)
+      expect(readdirSync(dir).sort()).toEqual([`${id}.json`, `${old}.json`].sort())
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -36,8 +36,8 @@ export class RedisResultStore implements ResultStore {
 
   async get(id: string): Promise<StoredResult | undefined> {
     if (!isResultId(id)) return undefined
-    const text = await guard((await this.#connection()).get(this.#key(id)))
-    return text === null ? undefined : decodeResult(text)
+    const bytes = await guard((await this.#connection()).getBuffer(this.#key(id)))
+    return bytes === null ? undefined : decodeResult(bytes)
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
-import { readdir, readFile, stat, unlink } from 'node:fs/promises'
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeWhole } from '../internal/write-whole.ts'
 import { MAX_ASSET_BYTES } from '../assets/store.ts'
@@ -63,21 +63,66 @@ export function isResultId(id: string): boolean {
  */
 export const MAX_RESULT_BYTES = MAX_ASSET_BYTES
 
-/** A result as one JSON text (the body base64): the form both stores keep. Throws past {@link MAX_RESULT_BYTES}. */
-export function encodeResult(result: StoredResult): string {
+/**
+ * A result as both stores keep it: one JSON line (status, content type,
+ * owner, expiry), a newline, then the body's bytes as they are (no base64,
+ * which would make a 64 MiB body 85 MiB, held twice while encoding).
+ * Throws past {@link MAX_RESULT_BYTES}.
+ *
+ * @example
+ * ```ts
+ * await redis.set(key, encodeResult(result))
+ * ```
+ */
+export function encodeResult(result: StoredResult): Buffer {
   if (result.body.byteLength > MAX_RESULT_BYTES) throw new ServalError('invalid-output', { detail: `A stored result may hold at most ${MAX_RESULT_BYTES} bytes; this one has ${result.body.byteLength}` })
-  return JSON.stringify({ status: result.status, contentType: result.contentType, owner: result.owner, expiresAt: result.expiresAt, body: result.body.toString('base64') })
+  const head = JSON.stringify({ status: result.status, contentType: result.contentType, owner: result.owner, expiresAt: result.expiresAt })
+  return Buffer.concat([Buffer.from(`${head}\n`), result.body])
 }
 
-/** The result a stored text holds, or undefined when it is not one. */
-export function decodeResult(text: string): StoredResult | undefined {
+/**
+ * The result stored bytes hold, or undefined when they are not one. Also
+ * reads the form of earlier versions (one JSON text, the body base64 in
+ * it), so results stored before an upgrade stay readable until they expire.
+ *
+ * @example
+ * ```ts
+ * const result = decodeResult(await readFile(file))
+ * ```
+ */
+export function decodeResult(bytes: Buffer): StoredResult | undefined {
+  // JSON never holds a raw newline: the first one ends the head. Without one, it is the earlier form.
+  const end = bytes.indexOf(10)
   try {
-    const record = JSON.parse(text) as Omit<StoredResult, 'body'> & { body: string }
-    return typeof record.expiresAt === 'number' && typeof record.body === 'string' ? { ...record, body: Buffer.from(record.body, 'base64') } : undefined
+    const head = JSON.parse((end === -1 ? bytes : bytes.subarray(0, end)).toString('utf8')) as Omit<StoredResult, 'body'> & { body?: unknown }
+    if (typeof head !== 'object' || head === null || typeof head.expiresAt !== 'number' || typeof head.status !== 'number') return undefined
+    const body = end !== -1 ? bytes.subarray(end + 1) : typeof head.body === 'string' ? Buffer.from(head.body, 'base64') : undefined
+    return body === undefined ? undefined : { status: head.status, contentType: head.contentType, owner: head.owner ?? null, expiresAt: head.expiresAt, body }
   } catch {
     return undefined
   }
 }
+
+/** The expiry a stored result's file says, read from its head alone (a sweep need not read every body). */
+async function expiryOf(file: string): Promise<number> {
+  const handle = await open(file, 'r').catch(() => undefined)
+  if (handle === undefined) return 0
+  try {
+    const head = Buffer.alloc(HEAD_BYTES)
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0)
+    const end = head.subarray(0, bytesRead).indexOf(10)
+    // A head longer than HEAD_BYTES (a very long owner), or the earlier form: read it whole.
+    const record = end !== -1 ? decodeResult(head.subarray(0, end + 1)) : decodeResult(await handle.readFile())
+    return record?.expiresAt ?? 0
+  } catch {
+    return 0
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Bytes a sweep reads of each result to find its head. */
+const HEAD_BYTES = 4096
 
 /**
  * Stored results in `data_dir/results`, one file per result written
@@ -109,7 +154,7 @@ export class FileResultStore implements ResultStore {
   async get(id: string): Promise<StoredResult | undefined> {
     if (!isResultId(id)) return undefined
     const file = join(this.#dir, `${id}.json`)
-    const record = decodeResult(await readFile(file, 'utf8').catch(() => ''))
+    const record = decodeResult(await readFile(file).catch(() => Buffer.alloc(0)))
     if (!record) return undefined
     if (record.expiresAt <= Date.now()) return void (await unlink(file).catch(() => undefined))
     return record
@@ -125,7 +170,7 @@ export class FileResultStore implements ResultStore {
     let removed = 0
     for (const name of await readdir(this.#dir).catch(() => [] as string[])) {
       const file = join(this.#dir, name)
-      const gone = name.endsWith('.tmp') ? (await stat(file).catch(() => undefined))!.mtimeMs < now - 3_600_000 : (decodeResult(await readFile(file, 'utf8').catch(() => ''))?.expiresAt ?? 0) <= now
+      const gone = name.endsWith('.tmp') ? (await stat(file).catch(() => undefined))!.mtimeMs < now - 3_600_000 : (await expiryOf(file)) <= now
       if (gone && (await unlink(file).then(() => true, () => false))) removed++
     }
     return removed
