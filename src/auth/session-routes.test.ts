@@ -2,7 +2,7 @@ import { scryptSync } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from '../testing/index.ts'
 import { actions } from '../../test/security/support.ts'
 
@@ -23,7 +23,21 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-// Started inside each test: Stryker's per-test coverage only sees code that runs in a test.
+// One server for the tests of the handlers (each test its own user state: no test here fails a login but one);
+// the tests of what sessionRoutes() builds from the settings start their own, inside the test, as Stryker's
+// per-test coverage only sees code that runs in a test.
+let shared: TestServer
+let sharedDir: string
+beforeAll(async () => {
+  sharedDir = mkdtempSync(join(tmpdir(), 'serval-session-routes-shared-'))
+  writeFileSync(join(sharedDir, 'users.json'), JSON.stringify([{ username: 'ada', password_hash: HASH, scopes: ['notes:read'] }]))
+  shared = await createTestServer({ actions }, { basic_users_file: join(sharedDir, 'users.json'), session_secret: SESSION_SECRET, data_dir: join(sharedDir, 'data'), session_ttl_s: 600, login_path: '/sign-in' })
+})
+afterAll(async () => {
+  await shared?.close()
+  rmSync(sharedDir, { recursive: true, force: true })
+})
+
 async function server(settings: Record<string, unknown> = {}): Promise<TestServer> {
   const t = await createTestServer({ actions }, { basic_users_file: join(dir, 'users.json'), session_secret: SESSION_SECRET, data_dir: join(dir, 'data'), ...settings })
   servers.push(t)
@@ -45,7 +59,7 @@ describe('the session routes', () => {
   })
 
   it('JSON login: 200 with the session cookie, no-store, and where to go next (same-site only)', async () => {
-    const t = await server({ session_ttl_s: 600 })
+    const t = shared
     const res = await t.fetch('/auth/login', json({ ...ada, next: '/reports?y=1' }))
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toBe('no-store')
@@ -55,7 +69,7 @@ describe('the session routes', () => {
   })
 
   it('a form content type in any case is a form login: 303 to next, with the cookie and no-store', async () => {
-    const t = await server()
+    const t = shared
     const res = await t.fetch('/auth/login', { ...form({ ...ada, next: '/reports' }), headers: { 'content-type': 'Application/X-WWW-Form-Urlencoded; charset=utf-8' } })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/reports')
@@ -83,7 +97,7 @@ describe('the session routes', () => {
   })
 
   it('the longest username and password allowed are checked (200 and 1024 characters)', async () => {
-    const t = await server()
+    const t = shared
     const res = await t.fetch('/auth/login', json({ username: 'a'.repeat(200), password: 'x'.repeat(1024) }))
     expect(res.status).toBe(401)
     const long = await t.fetch('/auth/login', json({ username: 'a'.repeat(201), password: 'x' }))
@@ -107,7 +121,7 @@ describe('the session routes', () => {
   })
 
   it('logging in again ends the session of the cookie sent with it', async () => {
-    const t = await server()
+    const t = shared
     const first = cookieOf(await t.fetch('/auth/login', json(ada)))
     const second = cookieOf(await t.fetch('/auth/login', json(ada, { cookie: `other=1; ${first}` })))
     expect(second).not.toBe(first)
@@ -116,7 +130,7 @@ describe('the session routes', () => {
   })
 
   it('logout: 204 clearing the cookie for a script; 303 to login_path for a form or a browser', async () => {
-    const t = await server({ login_path: '/sign-in' })
+    const t = shared
     const cookie = cookieOf(await t.fetch('/auth/login', json(ada)))
     const out = await t.fetch('/auth/logout', { method: 'POST', headers: { cookie } })
     expect(out.status).toBe(204)
@@ -133,7 +147,7 @@ describe('the session routes', () => {
   })
 
   it('refuses a login or logout from another site; a browser on this site and a script may', async () => {
-    const t = await server()
+    const t = shared
     const cross: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]
     for (const headers of cross) {
       expect((await t.fetch('/auth/login', json(ada, headers))).status, JSON.stringify(headers)).toBe(403)
@@ -154,8 +168,8 @@ describe('the session routes', () => {
   })
 
   it('GET login_path is the built-in form, framed by nobody, posting to /auth/login; next and error come from the query', async () => {
-    const t = await server()
-    const res = await t.fetch(`/login?next=${encodeURIComponent('/reports')}&error=throttled`)
+    const t = shared
+    const res = await t.fetch(`/sign-in?next=${encodeURIComponent('/reports')}&error=throttled`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect(res.headers.get('cache-control')).toBe('no-store')
@@ -165,7 +179,7 @@ describe('the session routes', () => {
     expect(html).toContain('<form method="post" action="/auth/login">')
     expect(html).toContain('value="/reports"')
     expect(html).toContain('Too many wrong passwords')
-    const plain = await (await t.fetch('/login?next=//evil.example&error=a&error=b')).text()
+    const plain = await (await t.fetch('/sign-in?next=//evil.example&error=a&error=b')).text()
     expect(plain).toContain('<input type="hidden" name="next" value="/">')
     expect(plain).not.toContain('role="alert"')
   })
