@@ -77,6 +77,9 @@ describe('CredentialSecurity', () => {
   it('without credentials there is no principal, unless the certificate (fallback) gives one', async () => {
     const security = new CredentialSecurity(kinds(), { ...noGroups, fallback: certificate })
     expect(await security.identify(undefined)).toBeNull()
+    // An in-process call (app.call, the CLI) has no credentials at all: public actions run, others are a 401.
+    expect(await security.authenticate(open, undefined)).toBeNull()
+    await expect(security.authenticate(notes, undefined)).rejects.toMatchObject({ status: 401 })
     expect(await security.identify({})).toBeNull()
     expect(await security.identify({ certificate: CERT })).toMatchObject({ sub: 'cert' })
     expect(await new CredentialSecurity(kinds(), noGroups).identify({ certificate: CERT })).toBeNull()

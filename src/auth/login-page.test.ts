@@ -11,6 +11,7 @@ describe('loginPage', () => {
     expect(html).toContain('<input name="password" type="password" autocomplete="current-password" required>')
     expect(html).toContain('<input type="hidden" name="next" value="/reports">')
     expect(html).not.toContain('role="alert"')
+    expect(html).toContain('<h1>Log in</h1>\n\n<label>Username')
     expect(loginPage({ next: '/', action: '/billing/auth/login' })).toContain('<form method="post" action="/billing/auth/login">')
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { App } from '../app/app.ts'
+import { openSecurity } from '../core/security.ts'
 import { CredentialSecurity } from './credential-security.ts'
 import { loginRedirectFor, safeNext } from './login-redirect.ts'
 import type { Sessions } from './sessions.ts'
@@ -44,6 +45,7 @@ describe('loginRedirectFor', () => {
 
   it('never redirects without sessions, for another method, or a client that prefers JSON', () => {
     expect(loginRedirectFor(appWith({}, false), { method: 'GET', url: '/reports', headers: browser })).toBeUndefined()
+    expect(loginRedirectFor({ security: openSecurity, settings: { login_path: '/login' } } as unknown as App, { method: 'GET', url: '/reports', headers: browser })).toBeUndefined()
     for (const method of ['POST', 'PUT', 'DELETE', 'get']) expect(loginRedirectFor(appWith(), { method, url: '/r', headers: browser }), method).toBeUndefined()
     const refused = [undefined, '', '*/*', 'application/json', 'application/json, text/html', 'application/problem+json,text/html', 'APPLICATION/VND.API+JSON, TEXT/HTML']
     for (const accept of refused) expect(loginRedirectFor(appWith(), { method: 'GET', url: '/r', headers: { accept } }), String(accept)).toBeUndefined()

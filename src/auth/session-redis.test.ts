@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { once } from 'node:events'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { Redis } from 'ioredis'
 import pino from 'pino'
 import { ServalError } from '../errors/index.ts'
@@ -35,6 +35,16 @@ describe.skipIf(!available)('RedisSessionStore', () => {
     } finally {
       await store.close()
     }
+  })
+
+  it('uses one producer connection, named so an operator can tell it apart, and close ends it', async () => {
+    const store = new RedisSessionStore(REDIS_URL, prefix, log)
+    const named = async () => String(await raw.client('LIST')).split('\n').filter((line) => line.includes(` name=serval:producer:${prefix} `)).length
+    await store.put('k4', record(Date.now() + 60_000))
+    await store.get('k4')
+    expect(await named()).toBe(1)
+    await store.close()
+    await vi.waitFor(async () => expect(await named()).toBe(0))
   })
 
   it('a session already expired when written is accepted, and gone at once', async () => {

@@ -51,18 +51,19 @@ describe('FileSessionStore', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
     try {
       const store = new FileSessionStore(dir, () => now)
+      const sweep = vi.spyOn(store, 'sweep')
       await store.put('old', record(now + 10))
-      await store.put('later', record(now + 10))
       now += 100
       await vi.advanceTimersByTimeAsync(3_599_999)
+      expect(sweep).not.toHaveBeenCalled()
       expect(existsSync(join(dir, 'old.json'))).toBe(true)
       await vi.advanceTimersByTimeAsync(1)
-      await vi.waitFor(() => expect(existsSync(join(dir, 'old.json'))).toBe(false))
-      await store.put('after', record(now + 10))
-      now += 100
+      expect(sweep).toHaveBeenCalledTimes(1)
+      await sweep.mock.results[0]!.value
+      expect(existsSync(join(dir, 'old.json'))).toBe(false)
       await store.close()
       await vi.advanceTimersByTimeAsync(3_600_000)
-      expect(existsSync(join(dir, 'after.json'))).toBe(true)
+      expect(sweep).toHaveBeenCalledTimes(1)
     } finally {
       vi.useRealTimers()
     }

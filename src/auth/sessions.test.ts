@@ -54,13 +54,16 @@ describe('Sessions', () => {
   })
 
   it('a forged cookie, an unknown session or a user no longer in the file is no session', async () => {
-    const { sessions, store } = setup()
+    const { clock, sessions, store } = setup()
     const { value } = await sessions.start('ada')
     expect(await sessions.principal(`${value}x`)).toBeUndefined()
     expect(await sessions.principal('garbage')).toBeUndefined()
     const [key, record] = [...store.records][0]!
     store.records.set(key, { ...record, username: 'gone' })
     expect(await sessions.principal(value)).toBeUndefined()
+    clock.now += 3_600_000 // due for a refresh: still no session, and no cookie to refresh
+    expect(await sessions.principal(value)).toBeUndefined()
+    expect(sessions.takeRenewal(value)).toBeUndefined()
     store.records.clear()
     expect(await sessions.principal(value)).toBeUndefined()
   })
