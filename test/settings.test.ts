@@ -14,7 +14,7 @@ import { runCli } from './support/cli.ts'
 
 type Case = { setting: string; value: string; why: string }
 
-/** Text a setting of this kind refuses (none for string and list: any text is one). */
+/** Text a setting of this kind refuses (none for list, and for a string without a check or a minimum: any text is one). */
 function badTexts(def: SettingDef): { value: string; why: string }[] {
   switch (def.kind) {
     case 'int':
@@ -34,6 +34,13 @@ function badTexts(def: SettingDef): { value: string; why: string }[] {
       return [{ value: 'proxy.internal', why: 'not a boolean, hop count, address or CIDR' }]
     case 'mounts':
       return [{ value: '{not json', why: 'not a JSON list of mounts' }]
+    case 'string': {
+      // Any text is a string; a string with a check or a minimum length refuses some.
+      const out: { value: string; why: string }[] = []
+      if (def.check) out.push({ value: 'not?valid here', why: 'fails its check' })
+      if (def.min !== undefined && def.min > 1) out.push({ value: 'x'.repeat(def.min - 1), why: 'shorter than its minimum' })
+      return out
+    }
     default:
       return []
   }
@@ -73,7 +80,9 @@ afterEach(() => {
 describe('the bad-value cases', () => {
   it('cover every setting in the table, through a config file, and every kind that parses text, through flags', () => {
     expect(defs.map(([n]) => n)).toEqual(Object.keys(settingDefs))
-    const parsed = defs.filter(([, d]) => !['string', 'list'].includes(d.kind)).map(([n]) => n)
+    const checked = (d: SettingDef) => d.kind === 'string' && (d.check !== undefined || (d.min ?? 0) > 1)
+    const parsed = defs.filter(([, d]) => !['string', 'list'].includes(d.kind) || checked(d)).map(([n]) => n)
+    expect(parsed).toEqual(expect.arrayContaining(['login_path', 'session_secret', 'git_commit', 'functions_version']))
     expect([...new Set(TEXT_CASES.map((c) => c.setting))].sort()).toEqual(parsed.sort())
   })
 })

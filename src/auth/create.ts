@@ -7,7 +7,7 @@ import { credentialKinds } from './credential-kinds.ts'
 import { CredentialSecurity } from './credential-security.ts'
 import { principalFromCertificate } from './claims.ts'
 import type { GroupPolicy } from './groups.ts'
-import { registerDebugIssuer } from './debug-issuer.ts'
+import { debugIssuerOf, registerDebugIssuer } from './debug-issuer.ts'
 import { debugPassword, jwtSecret } from './secrets.ts'
 import { cachingVerifier } from './token-cache.ts'
 
@@ -40,7 +40,11 @@ export async function createSecurity(options: SecurityOptions): Promise<Security
   const kinds = await credentialKinds(options)
   if (!kinds) return tokens
   const fallback = s.tls_client_ca ? certificateSecurity : undefined
-  return new CredentialSecurity(kinds, { groups, tokens: s.auth_mode === 'none' ? undefined : tokens, fallback })
+  const security = new CredentialSecurity(kinds, { groups, tokens: s.auth_mode === 'none' ? undefined : tokens, fallback })
+  // The dev token endpoint and its OpenAPI scheme look the issuer up on the app's security: this one now.
+  const issuer = debugIssuerOf(tokens)
+  if (issuer) registerDebugIssuer(security, issuer)
+  return security
 }
 
 /** The security of `auth_mode` alone: tokens, or none (the certificate under mTLS). */

@@ -27,7 +27,6 @@ export async function credentialKinds(options: SecurityOptions): Promise<Credent
   const basic = s.basic_users_file ? new BasicUsers(readBasicUsersFile(s.basic_users_file), now) : undefined
   if (!s.session_secret) return { apiKeys, basic }
   if (!basic) throw new SettingsError('SERVAL_SESSION_SECRET', 'needs basic_users_file: POST /auth/login checks its users')
-  if (!/^\/[^?#\s]*$/.test(s.login_path)) throw new SettingsError('SERVAL_LOGIN_PATH', `must be a path starting with "/", got ${JSON.stringify(s.login_path)}`)
   const store = s.redis_url ? new RedisSessionStore(s.redis_url, s.redis_prefix, logger, now) : new FileSessionStore(join(s.data_dir, 'sessions'), now)
   return { apiKeys, basic, sessions: new Sessions({ secret: s.session_secret, ttlS: s.session_ttl_s, store, users: basic, ...(now ? { now } : {}) }) }
 }

@@ -8,11 +8,12 @@ export interface LoginPageOptions {
   readonly action?: string
 }
 
-const MESSAGES: Record<string, string> = {
-  credentials: 'Wrong username or password.',
-  throttled: 'Too many wrong passwords: wait a moment and try again.',
-  invalid: 'Enter a username and a password.',
-}
+// A Map, not an object: `?error=constructor` must not find Object's own members.
+const MESSAGES = new Map([
+  ['credentials', 'Wrong username or password.'],
+  ['throttled', 'Too many wrong passwords: wait a moment and try again.'],
+  ['invalid', 'Enter a username and a password.'],
+])
 
 /**
  * The built-in login form served at `login_path` when the project has no
@@ -25,7 +26,7 @@ const MESSAGES: Record<string, string> = {
  * ```
  */
 export function loginPage(options: LoginPageOptions): string {
-  const message = options.error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(MESSAGES[options.error] ?? 'Login failed.')}</p>`
+  const message = options.error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(MESSAGES.get(options.error) ?? 'Login failed.')}</p>`
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -44,6 +44,42 @@ describe('FileSessionStore', () => {
     expect(existsSync(join(dir, 'gone.json'))).toBe(false)
     expect(existsSync(join(dir, 'live.json'))).toBe(true)
     expect(existsSync(join(dir, 'notes.txt'))).toBe(true)
+    await store.close()
+  })
+
+  it('sweeps by itself once an hour, until closed', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const store = new FileSessionStore(dir, () => now)
+      const sweep = vi.spyOn(store, 'sweep')
+      await store.put('old', record(now + 10))
+      now += 100
+      await vi.advanceTimersByTimeAsync(3_599_999)
+      expect(sweep).not.toHaveBeenCalled()
+      expect(existsSync(join(dir, 'old.json'))).toBe(true)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(sweep).toHaveBeenCalledTimes(1)
+      await sweep.mock.results[0]!.value
+      expect(existsSync(join(dir, 'old.json'))).toBe(false)
+      await store.close()
+      await vi.advanceTimersByTimeAsync(3_600_000)
+      expect(sweep).toHaveBeenCalledTimes(1)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('a file that is not JSON is no session, and is removed (also by the sweep, which goes on)', async () => {
+    const store = new FileSessionStore(dir, () => now)
+    writeFileSync(join(dir, 'bad.json'), '{not json')
+    expect(await store.get('bad')).toBeUndefined()
+    expect(existsSync(join(dir, 'bad.json'))).toBe(false)
+    writeFileSync(join(dir, 'bad.json'), '')
+    await store.put('old', record(now + 10))
+    now += 100
+    await store.sweep()
+    expect(existsSync(join(dir, 'bad.json'))).toBe(false)
+    expect(existsSync(join(dir, 'old.json'))).toBe(false)
     await store.close()
   })
 })

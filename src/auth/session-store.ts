@@ -55,9 +55,11 @@ export class FileSessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
-    const record = await readFile(this.#file(key), 'utf8').then((text) => JSON.parse(text) as SessionRecord, () => undefined)
+    const text = await readFile(this.#file(key), 'utf8').catch(() => undefined)
+    if (text === undefined) return undefined
+    const record = parseRecord(text)
     if (record && record.expiresAt > this.#now()) return record
-    if (record) await this.delete(key)
+    await this.delete(key) // expired, or not a session record: never usable
     return undefined
   }
 
@@ -80,5 +82,14 @@ export class FileSessionStore implements SessionStore {
 
   #file(key: string): string {
     return join(this.#dir, `${key}.json`)
+  }
+}
+
+// A file that is not JSON is no session (and must not fail a request, nor the hourly sweep).
+function parseRecord(text: string): SessionRecord | undefined {
+  try {
+    return JSON.parse(text) as SessionRecord
+  } catch {
+    return undefined
   }
 }

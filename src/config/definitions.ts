@@ -51,7 +51,7 @@ export const settingDefs = {
   basic_users_file: { kind: 'string', min: 1, help: 'YAML or JSON list of users ([{ username, password_hash, scopes, groups? }], argon2id or scrypt hashes) for Basic auth and login' },
   session_secret: { kind: 'string', secret: true, min: 32, help: 'Signs the serval_session cookie; set, enables POST /auth/login and /auth/logout (needs basic_users_file)' },
   session_ttl_s: { kind: 'int', default: 86_400, min: 1, help: 'Seconds a login session lives unused; each use extends it' },
-  login_path: { kind: 'string', default: '/login', help: 'Where browsers without a session are sent (a built-in login form unless a page has this path)' },
+  login_path: { kind: 'string', default: '/login', check: (t) => (/^\/[^?#\s]*$/.test(t) ? undefined : 'must be a path starting with "/", without a query, fragment or spaces'), help: 'Where browsers without a session are sent (a built-in login form unless a page has this path)' },
   auth_clock_skew_s: { kind: 'int', default: 30, min: 0, max: 600, help: 'Seconds of clock skew tolerated in token exp/nbf/iat checks' },
   oidc_jwks_cooldown_s: { kind: 'int', default: 30, min: 0, max: 3600, help: 'Seconds before an unknown token kid may trigger another JWKS fetch' },
   rate_limit_max: { kind: 'int', default: 0, min: 0, help: 'Default requests per window per caller for every action (0 = off; actions may set rateLimit)' },

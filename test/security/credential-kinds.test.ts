@@ -151,7 +151,7 @@ describe('credential files', () => {
       [{ api_keys_file: join(dir, 'missing.json') }, /SERVAL_API_KEYS_FILE: .*missing\.json: .*ENOENT/],
       [{ session_secret: 'x'.repeat(32) }, /SERVAL_SESSION_SECRET: needs basic_users_file/],
       [{ session_secret: 'short', basic_users_file: usersFile }, /session-secret: must be at least 32/],
-      [{ session_secret: 'x'.repeat(32), basic_users_file: usersFile, login_path: 'login' }, /SERVAL_LOGIN_PATH: must be a path starting with "\/"/],
+      [{ session_secret: 'x'.repeat(32), basic_users_file: usersFile, login_path: 'login' }, /login-path: must be a path starting with "\/"/],
     ]
     for (const [settings, message] of cases) await expect(createTestServer({ actions }, settings), JSON.stringify(settings)).rejects.toThrow(message)
   })

@@ -14,7 +14,7 @@ describe('examples/auth', () => {
     } finally {
       await t.close()
     }
-  })
+  }, 30_000) // discovers and compiles every example (3.5 s alone): over the mutate set's 5 s testTimeout under Stryker's instrumentation
 
   it('enforces public, scoped and predicate rules with auth_mode=jwt', async () => {
     const t = await createTestServer({ dirs: [AUTH_EXAMPLES] }, { auth_mode: 'jwt', jwt_secret: SECRET })
