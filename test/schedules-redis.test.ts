@@ -45,3 +45,18 @@ describe.skipIf(!hasRedis)('schedules on Redis', () => {
     }
   }, 40_000)
 })
+
+describe('schedules with Redis down at startup', () => {
+  it('an app without schedules still starts and serves; one with a schedule fails to start', { timeout: 20_000 }, async () => {
+    const down = { redis_url: 'redis://127.0.0.1:1', redis_prefix: uniquePrefix('sched-down'), workers: 0 }
+    const plain = await createTestServer({ actions: [{ action: other, exportName: 'other' }] }, down)
+    try {
+      expect((serverInfo(plain.app, { internals: true }) as { schedules: unknown[] }).schedules).toEqual([])
+      expect((await plain.fetch('/_sys/health')).status).toBe(200)
+    } finally {
+      await plain.close()
+    }
+    // With schedules of its own an instance must not start without them: the startup error names Redis.
+    await expect(createTestServer({ actions: sources(movedA) }, down)).rejects.toThrow(/Cannot reach Redis at redis:\/\/127\.0\.0\.1:1/)
+  })
+})

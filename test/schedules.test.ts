@@ -51,6 +51,10 @@ describe('embedded schedules', () => {
   it('fail at startup naming the action when a schedule is invalid', async () => {
     const bad = action({ name: 'broken', schedule: { cron: 'not a cron' } }, () => undefined)
     await expect(createTestServer({ actions: [{ action: bad, exportName: 'broken' }] })).rejects.toThrow(/action "broken".*schedule cron "not a cron" is not a valid pattern/)
+  })
+
+  // A process of its own: on a loaded machine its start alone can exceed the mutate set's 5 s test timeout.
+  it('make `serval serve` exit non-zero naming the action and its file when a schedule is invalid', { timeout: 30_000 }, async () => {
     const cli = await runServal(['serve', join(ROOT, 'test/fixtures/bad-schedule'), '--port', '0'])
     expect(cli.code).not.toBe(0)
     expect(cli.stderr).toMatch(/action "badlyScheduled" \(in .*bad\.ts\): schedule every must be an interval like/)

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { compileQueryCoercer } from './coerce.ts'
 
 const schema = {
@@ -207,5 +207,28 @@ describe('query coercion: edges a client can send', () => {
       thrown = error
     }
     expect((thrown as { errors: unknown[] }).errors).toEqual([{ path: '/a/b', message: '"a.b" is given both as a value and as an object (e.g. a.b=… and a.b[key]=…); send one' }])
+  })
+})
+
+// The module's constants (the number grammar, the unsafe keys) are built when it is imported: a test
+// that imports it afresh is the one that covers them (docs/testing.md, "Module-level caches").
+describe('query coercion, with the module imported inside the test', () => {
+  const fresh = async () => {
+    vi.resetModules()
+    return (await import('./coerce.ts')).compileQueryCoercer(schema)
+  }
+
+  it('reads JSON number text as a number, and leaves any other text as text', async () => {
+    const coerce = await fresh()
+    const numbers: [string, number][] = [['0', 0], ['-7', -7], ['10', 10], ['1.25', 1.25], ['-0.5', -0.5], ['1e3', 1000], ['2E-2', 0.02], ['1.5e+2', 150]]
+    for (const [text, value] of numbers) expect(coerce({ f: text }), text).toEqual({ f: value })
+    for (const text of ['x1', '1x', '01', '-', '+1', '1.', '.5', '1e', '1e+', '1.2.3', 'e5', '1ee5', '1e5x', '1.x', 'a1e5'])
+      expect(coerce({ f: text }), text).toEqual({ f: text })
+  })
+
+  it('drops __proto__, constructor and prototype keys, and keeps what the schema does not name as it came', async () => {
+    const coerce = await fresh()
+    expect(coerce({ 'constructor[x]': '1', 'obj[prototype][y]': '1', '__proto__[z]': '1', n: '1' })).toEqual({ n: 1 })
+    expect(coerce({ other: '5', n: '2' })).toEqual({ other: '5', n: 2 })
   })
 })

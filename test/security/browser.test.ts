@@ -33,6 +33,22 @@ describe('CORS (cors_allowed_origins)', () => {
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization')
   })
 
+  // Its own server, started inside the test: a server started in beforeAll covers no test (docs/testing.md).
+  it('exposes exactly the headers a browser client reads, and lets a preflight of any method be cached for 10 minutes', async () => {
+    const own = await createTestServer({ actions }, { cors_allowed_origins: 'https://app.example.com' })
+    try {
+      const res = await own.fetch('/actions/ping', { headers: { origin: 'https://app.example.com' } })
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com')
+      expect(res.headers.get('access-control-expose-headers')?.split(',').map((h) => h.trim())).toEqual(['x-request-id', 'x-functions-version', 'www-authenticate', 'retry-after', 'location', 'etag'])
+      const preflight = await own.fetch('/actions/write-note', { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'DELETE' } })
+      expect(preflight.status).toBe(204)
+      expect(preflight.headers.get('access-control-allow-methods')?.split(',').map((m) => m.trim())).toEqual(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'])
+      expect(preflight.headers.get('access-control-max-age')).toBe('600')
+    } finally {
+      await own.close()
+    }
+  })
+
   it('adds nothing when the list is empty (the default)', async () => {
     const plain = await createTestServer({ actions })
     try {

@@ -101,11 +101,6 @@ export class Journal {
     }
   }
 
-  /** Bytes in the journal file. */
-  get size(): number {
-    return this.#size
-  }
-
   /** Queues a record for the next group write; it is durable once a later `commit` resolves. */
   append(record: object): void {
     this.#queue(record)

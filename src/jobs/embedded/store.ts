@@ -13,8 +13,10 @@ export interface StoreOptions {
 
 /**
  * The embedded jobs, in memory and in `journal.ndjson`: every change is
- * applied to the job, journaled, and shown to the watchers. Jobs are
- * indexed by owner, so a listing costs its page, not the store.
+ * applied to the job, journaled, and shown to the watchers. A `put` is not
+ * a change (the job is new): watchers see a job from its start on, as with
+ * the Redis backend, whose watchers see only the jobs its workers run. Jobs
+ * are indexed by owner, so a listing costs its page, not the store.
  *
  * @example
  * ```ts
