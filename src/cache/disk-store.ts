@@ -33,8 +33,9 @@ export class DiskCacheStore implements CacheStore {
     this.#dir = dir
     this.#version = version
     this.#log = log
+    // An entry larger than the whole LRU could never be kept: the smaller of the two bounds is the one that applies (and the one logged).
     this.#maxEntryBytes = Math.min(limits.maxEntryBytes, limits.maxBytes)
-    this.#oversize = new OversizeWarnings(log, limits.maxEntryBytes)
+    this.#oversize = new OversizeWarnings(log, this.#maxEntryBytes)
     mkdirSync(dir, { recursive: true })
     this.#memory = new LRUCache<string, CacheEntry>({
       max: limits.maxEntries,

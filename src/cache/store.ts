@@ -85,6 +85,6 @@ export class OversizeWarnings {
     const action = key.slice(0, key.indexOf('\n'))
     if (this.#told.has(action)) return
     this.#told.add(action)
-    this.#log.warn({ action, cache_max_entry_bytes: this.#maxBytes }, `A result of ${action} is over cache_max_entry_bytes (${this.#maxBytes}): such results are answered, not cached`)
+    this.#log.warn({ action, cache_max_entry_bytes: this.#maxBytes }, `A result of ${action} is over ${this.#maxBytes} bytes (cache_max_entry_bytes, or cache_max_bytes when smaller): such results are answered, not cached`)
   }
 }

@@ -1,7 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { Redis } from 'ioredis'
+import { pino } from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { action, createApp } from 'serval'
 import { createTestServer } from 'serval/testing'
@@ -39,6 +41,22 @@ describe('cache_max_entry_bytes', () => {
       expect(runs.get('blob1000')).toBe(1)
     } finally {
       await t.close()
+    }
+  })
+})
+
+describe('the oversize warning', () => {
+  it('is logged once per action, naming it and the bound that applies', async () => {
+    const lines: { msg: string; action?: string }[] = []
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as { msg: string }), done()) })
+    const app = await createApp({ actions: sources, settings: { data_dir: tempDir(), cache_max_entry_bytes: 2048 }, logger: pino({ level: 'warn' }, sink) })
+    try {
+      for (let i = 0; i < 3; i++) await app.call('blob', { n: 4000, tag: String(i) })
+      const warned = lines.filter((l) => l.msg.includes('are answered, not cached'))
+      expect(warned).toHaveLength(1)
+      expect(warned[0]).toMatchObject({ action: 'blob', msg: expect.stringContaining('over 2048 bytes (cache_max_entry_bytes') })
+    } finally {
+      await app.close()
     }
   })
 })
