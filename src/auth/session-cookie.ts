@@ -46,6 +46,20 @@ export function sessionCookieScope(settings: Pick<Settings, 'base_path'>): Sessi
 const ROOT: SessionCookieScope = { name: SESSION_COOKIE, path: '/' }
 
 /**
+ * Whether the session cookie gets `Secure`: TLS here (`tls_cert`), or at
+ * the proxy in front (an https `public_base_url`). One rule for the login,
+ * the logout and the renewal of a session.
+ *
+ * @example
+ * ```ts
+ * sessionSetCookie(value, maxAgeS, cookieIsSecure(app.settings), sessionCookieScope(app.settings))
+ * ```
+ */
+export function cookieIsSecure(settings: Pick<Settings, 'tls_cert' | 'public_base_url'>): boolean {
+  return Boolean(settings.tls_cert) || Boolean(settings.public_base_url?.startsWith('https:'))
+}
+
+/**
  * Signs and checks session cookie values: `<id>.<HMAC-SHA256(id)>`, both
  * base64url. The id is 32 random bytes; the signature makes a guessed or
  * edited cookie fail before any store is asked.

@@ -8,7 +8,7 @@ import { crossSiteRefused } from './csrf.ts'
 import { loginPage } from './login-page.ts'
 import { safeNext } from './login-redirect.ts'
 import { basePath } from '../config/public-url.ts'
-import { cookieValue, sessionCookieScope, sessionSetCookie, type SessionCookieScope } from './session-cookie.ts'
+import { cookieIsSecure, cookieValue, sessionCookieScope, sessionSetCookie, type SessionCookieScope } from './session-cookie.ts'
 import type { Sessions } from './sessions.ts'
 
 interface Login {
@@ -39,8 +39,7 @@ export function sessionRoutes(app: App): Route[] {
   const kinds = kindsOf(app.security)
   if (!kinds?.sessions || !kinds.basic) return []
   const s = app.settings
-  const secure = Boolean(s.tls_cert) || Boolean(s.public_base_url?.startsWith('https:'))
-  const login: Login = { app, users: kinds.basic, sessions: kinds.sessions, secure, cookie: sessionCookieScope(s), base: basePath(s) }
+  const login: Login = { app, users: kinds.basic, sessions: kinds.sessions, secure: cookieIsSecure(s), cookie: sessionCookieScope(s), base: basePath(s) }
   const routes: Route[] = [
     { method: 'POST', path: '/auth/login', body: 'json-or-form', handle: (request) => logIn(login, request) },
     { method: 'POST', path: '/auth/logout', body: 'json-or-form', handle: (request) => logOut(login, request) },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { App } from '../../app/app.ts'
 import { kindsOf } from '../../auth/credential-kinds.ts'
-import { cookieValue, sessionCookieScope, sessionSetCookie } from '../../auth/session-cookie.ts'
+import { cookieIsSecure, cookieValue, sessionCookieScope, sessionSetCookie } from '../../auth/session-cookie.ts'
 
 /**
  * With sessions on, a response to a request whose session the pipeline
@@ -17,8 +17,7 @@ import { cookieValue, sessionCookieScope, sessionSetCookie } from '../../auth/se
 export function registerSessionRenewal(server: FastifyInstance, app: App): void {
   const sessions = kindsOf(app.security)?.sessions
   if (!sessions) return
-  // As on login: TLS here, or at the proxy in front (an https public_base_url).
-  const secure = Boolean(app.settings.tls_cert) || Boolean(app.settings.public_base_url?.startsWith('https:'))
+  const secure = cookieIsSecure(app.settings) // as on login
   const scope = sessionCookieScope(app.settings)
   server.addHook('onSend', async (request, reply, payload) => {
     const cookie = cookieValue(request.headers.cookie, scope.name)
