@@ -1,7 +1,10 @@
 // `npm run bench:cache`: what the result cache and HTTP caching buy, in one server process.
 //  - `GET /actions/add-cached?a=1&b=2` (a result-cache HIT on every request after the first) against
 //    `GET /actions/add?a=1&b=2` (the same handler, uncached): requests/s as a ratio (a hit must not be slower);
-//  - the same cached call with `If-None-Match` of its ETag: a 304 with no body, requests/s.
+//  - the same cached call with `If-None-Match` of its ETag: a 304 with no body, requests/s;
+//  - the header-cost control: two plain routes with the same body, one with the four headers a cached
+//    answer must carry (X-Cache, Cache-Control, ETag, Age), one without: their CPU difference is what
+//    sending those headers costs, so the HIT's lookup can be told apart from the bytes §7 asks for.
 // wrk drives the load (it must be installed) and its CPU is shown: a saturated generator caps the ratio.
 // The server's CPU per request (/proc utime + stime over each measurement) is the steadier number on a
 // shared machine: other processes slow the requests down, much less the CPU each one takes.
@@ -24,7 +27,9 @@ const three = (body: unknown) => {
 }
 const none = () => undefined
 
-async function workloads(port: number): Promise<Record<'miss' | 'hit' | 'notModified', Workload>> {
+type Kind = 'miss' | 'hit' | 'notModified' | 'plain' | 'headers'
+
+async function workloads(port: number): Promise<Record<Kind, Workload>> {
   const hit = await fetch(`http://127.0.0.1:${port}/actions/add-cached?a=1&b=2`)
   const etag = hit.headers.get('etag')
   if (!etag) throw new Error('the cached action sent no ETag')
@@ -33,6 +38,8 @@ async function workloads(port: number): Promise<Record<'miss' | 'hit' | 'notModi
   return {
     miss: { id: 'cache-uncached', label: 'GET /actions/add (uncached)', method: 'GET', path: '/actions/add?a=1&b=2', expectStatus: 200, checkBody: three },
     hit: { id: 'cache-hit', label: 'GET /actions/add-cached (HIT)', method: 'GET', path: '/actions/add-cached?a=1&b=2', expectStatus: 200, checkBody: three },
+    plain: { id: 'control-plain', label: 'GET /bench/sum (a plain route)', method: 'GET', path: '/bench/sum', expectStatus: 200, checkBody: three },
+    headers: { id: 'control-headers', label: 'GET /bench/sum-with-cache-headers (the same + the four cache headers)', method: 'GET', path: '/bench/sum-with-cache-headers', expectStatus: 200, checkBody: three },
     notModified: { id: 'cache-304', label: 'GET /actions/add-cached + If-None-Match (304)', method: 'GET', path: '/actions/add-cached?a=1&b=2', headers: { 'if-none-match': etag }, expectStatus: 304, checkBody: none },
   }
 }
@@ -42,16 +49,16 @@ async function measure(): Promise<string> {
   try {
     const w = await workloads(port)
     for (const x of Object.values(w)) await checkedLoad(port, x, connections, 1) // warm-up
-    const r: Record<string, number[]> = { miss: [], hit: [], notModified: [], ratio: [], cpu: [], usMiss: [], usHit: [], usNotModified: [], usRatio: [] }
+    const r: Record<string, number[]> = { miss: [], hit: [], notModified: [], ratio: [], cpu: [], usMiss: [], usHit: [], usNotModified: [], usRatio: [], usHeaders: [], usLookup: [] }
     for (let round = 1; round <= rounds; round++) {
-      const order = round % 2 ? (['miss', 'hit', 'notModified'] as const) : (['notModified', 'hit', 'miss'] as const)
-      const got: Partial<Record<keyof typeof w, { rps: number; us: number }>> = {}
+      const order: readonly Kind[] = round % 2 ? ['miss', 'hit', 'notModified', 'plain', 'headers'] : ['headers', 'plain', 'notModified', 'hit', 'miss']
+      const got: Partial<Record<Kind, { rps: number; us: number }>> = {}
       for (const k of order) {
         const one = await checkedLoadWithCpu(proc.pid, port, w[k], connections, seconds)
         got[k] = { rps: one.rps, us: one.us }
         r.cpu!.push(one.loadCpu)
       }
-      const { miss, hit, notModified } = got as Record<keyof typeof w, { rps: number; us: number }>
+      const { miss, hit, notModified, plain, headers } = got as Record<Kind, { rps: number; us: number }>
       r.miss!.push(miss.rps)
       r.hit!.push(hit.rps)
       r.notModified!.push(notModified.rps)
@@ -60,13 +67,17 @@ async function measure(): Promise<string> {
       r.usHit!.push(hit.us)
       r.usNotModified!.push(notModified.us)
       r.usRatio!.push(hit.us / miss.us)
-      console.error(`  round ${round}: uncached ${fmt(miss.rps)}/s ${miss.us.toFixed(1)} µs, HIT ${fmt(hit.rps)}/s ${hit.us.toFixed(1)} µs (${(hit.rps / miss.rps).toFixed(2)}×), 304 ${fmt(notModified.rps)}/s ${notModified.us.toFixed(1)} µs`)
+      r.usHeaders!.push(headers.us - plain.us)
+      r.usLookup!.push(hit.us - miss.us - (headers.us - plain.us))
+      console.error(`  round ${round}: uncached ${fmt(miss.rps)}/s ${miss.us.toFixed(1)} µs, HIT ${fmt(hit.rps)}/s ${hit.us.toFixed(1)} µs (${(hit.rps / miss.rps).toFixed(2)}×), 304 ${fmt(notModified.rps)}/s ${notModified.us.toFixed(1)} µs; control ${plain.us.toFixed(1)} / ${headers.us.toFixed(1)} µs`)
     }
     return report(r)
   } finally {
     await stop(proc)
   }
 }
+
+const fmtUs = (us: number) => `${us >= 0 ? '+' : '−'}${Math.abs(us).toFixed(2)} µs`
 
 function report(r: Record<string, number[]>): string {
   return [
@@ -82,6 +93,8 @@ function report(r: Record<string, number[]>): string {
     `| \`If-None-Match\` of its ETag (304, no body): requests/s | ${fmt(median(r.notModified!))} |`,
     `| server CPU per request: uncached / HIT / 304 | ${median(r.usMiss!).toFixed(1)} / ${median(r.usHit!).toFixed(1)} / ${median(r.usNotModified!).toFixed(1)} µs |`,
     `| HIT CPU ÷ uncached CPU, per round (target ≤ 1.0×) | ${median(r.usRatio!).toFixed(2)}× |`,
+    `| the four cache headers' cost, per answer: control route with them − without (same body, same run) | ${fmtUs(median(r.usHeaders!))} |`,
+    `| HIT − uncached, less those headers' cost: the lookup and cached send against running the pipeline (≤ 0: the cache's own work is no slower) | ${fmtUs(median(r.usLookup!))} |`,
     `| wrk's CPU (one thread; near 100% would cap the numbers) | ${Math.round(Math.max(...r.cpu!) * 100)}% at most |`,
     '',
     `- One server process, from the build (embedded cache: the in-memory LRU in front of data_dir), medians of ${rounds} rounds whose order alternates; load average ${loadavg().map((x) => x.toFixed(1)).join(' / ')} when it ended. \`add\` is the cheapest handler there is, so the HIT ratio shows what a lookup costs against running the pipeline; a real handler's miss costs more.`,

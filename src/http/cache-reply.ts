@@ -11,8 +11,9 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
  * Sends a cached action's JSON output with its HTTP caching headers:
- * `Cache-Control: <scope>, max-age=<remaining>`, a strong `ETag` (quoted
- * base64url SHA-256 of the body), `Age` and `X-Cache`; a matching
+ * `Cache-Control: <scope>, max-age=<the entry's lifetime>`, `Age` (seconds
+ * since it was stored), a strong `ETag` (quoted base64url SHA-256 of the
+ * body) and `X-Cache`; a matching
  * `If-None-Match` gets a 304 with no body. Nothing (204) goes out as usual.
  *
  * @example
@@ -29,7 +30,7 @@ export function sendCached(app: App, request: FastifyRequest, reply: FastifyRepl
   return render(app, request, action, output, info.entry).then((fresh) => sendRendered(request, reply, info, fresh))
 }
 
-/** A cached answer as sent: its body and ETag, and its last `Cache-Control` and `Age` texts (they change once a second at most). */
+/** A cached answer as sent: its body and ETag, and its last `Cache-Control` and `Age` texts (`Age` changes once a second at most). */
 interface Rendered {
   readonly action: CompiledAction
   readonly body: string
@@ -41,9 +42,13 @@ interface Rendered {
 }
 
 function sendRendered(request: FastifyRequest, reply: FastifyReply, info: CacheInfo, r: Rendered): FastifyReply {
-  if (r.controlFor !== info.remainingS) {
-    r.control = `${info.scope}, max-age=${info.remainingS}`
-    r.controlFor = info.remainingS
+  // max-age is the entry's whole lifetime, not what remains of it: a downstream cache adds Age to the
+  // response's age itself (RFC 9111 §4.2.3), so `max-age=<remaining>` beside `Age` would count the age
+  // twice, and past half its ttl an entry would already look stale to every browser and CDN.
+  const lifetime = info.ageS + info.remainingS
+  if (r.controlFor !== lifetime) {
+    r.control = `${info.scope}, max-age=${lifetime}`
+    r.controlFor = lifetime
   }
   if (r.ageFor !== info.ageS) {
     r.age = String(info.ageS)

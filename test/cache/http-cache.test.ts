@@ -101,6 +101,26 @@ describe('the result cache over HTTP', () => {
     }
   })
 
+  it('tells a downstream cache the freshness left exactly once: max-age is the lifetime and Age the age (RFC 9111 §4.2.3)', async () => {
+    const first = await t.fetch('/actions/add?a=40&b=2')
+    expect([first.headers.get('cache-control'), first.headers.get('age')]).toEqual(['public, max-age=60', '0'])
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 40_500 }) // 40 s into the 60 s ttl; only the clock moves
+    try {
+      for (const headers of [{}, { 'if-none-match': first.headers.get('etag')! }] as Record<string, string>[]) {
+        const later = await t.fetch('/actions/add?a=40&b=2', { headers })
+        expect(later.headers.get('x-cache')).toBe('HIT')
+        const maxAge = Number(/max-age=(\d+)/.exec(later.headers.get('cache-control')!)?.[1])
+        const age = Number(later.headers.get('age'))
+        expect(age).toBe(40)
+        // A browser or CDN keeps it while max-age > Age + its own time: the 20 s the entry has left here,
+        // not 20 − 40 (already stale), as `max-age=<remaining>` beside `Age` would tell it.
+        expect(maxAge - age).toBe(20)
+      }
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('keys the canonical input: a POST body with its keys in another order is the same entry', async () => {
     const post = (body: string) => t.fetch('/actions/add', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
     const a = await post('{"a":5,"b":6}')
