@@ -1,7 +1,8 @@
 // Mutation testing (docs/testing.md). `npm run mutate` runs every target
 // folder incrementally; `MUTATE=core,schema npm run mutate` only those.
 // Not part of .ci/run: a full run takes far longer than the CI budget.
-const all = ['core', 'schema', 'http', 'errors', 'auth', 'jobs/embedded', 'streams', 'schedules']
+// The core folders first, then the capabilities that landed after them (issue 17: each joins the run when it lands).
+const all = ['core', 'schema', 'http', 'errors', 'auth', 'jobs/embedded', 'streams', 'schedules', 'cache', 'results', 'assets', 'channels', 'ws', 'graphql', 'web', 'ops', 'metrics', 'tracing', 'mounts', 'resources', 'lambda', 'client']
 const targets = process.env.MUTATE ? process.env.MUTATE.split(',').map((t) => t.trim().replace(/^src\//, '').replace(/\/$/, '')) : all
 // One cache and report per target set: Stryker rewrites its incremental file with only the run's own
 // mutants, so a shared file would lose one folder's results to the next folder's run.

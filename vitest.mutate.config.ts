@@ -24,6 +24,21 @@ const SUITES: Record<string, string[]> = {
   auth: ['src/auth/**', 'test/security/**', 'test/jobs-auth.test.ts', 'test/jobs-owner.test.ts', 'test/results.test.ts', 'src/http/docs-auth.test.ts', 'test/settings-behaviour.test.ts'],
   'jobs/embedded': ['src/jobs/**', 'test/jobs-http.test.ts', 'test/jobs-embedded.test.ts', 'test/jobs-owner.test.ts', 'test/jobs-auth.test.ts', 'test/properties/journal.test.ts'],
   schedules: ['src/schedules/**', 'test/schedules.test.ts', 'test/schedules-embedded.test.ts', 'test/schedules-redis.test.ts', 'test/properties/schedule.test.ts'],
+  // The capabilities that landed after the core: each with the suites that exercise it.
+  cache: ['test/cache/**', 'test/results.test.ts', 'test/ops/admin.test.ts'],
+  results: ['test/results.test.ts', 'test/results-redis.test.ts', 'test/public-base-url.test.ts', 'test/binary-outputs.test.ts'],
+  assets: ['test/assets.test.ts', 'test/assets-redis.test.ts', 'test/assets-retention.test.ts', 'test/binary-outputs.test.ts', 'test/public-base-url.test.ts'],
+  channels: ['test/channels/**'],
+  ws: ['src/ws/**', 'test/channels/**', 'test/graphql/subscriptions.test.ts', 'test/graphql/subscription-limits.test.ts'],
+  graphql: ['test/graphql/**'],
+  web: ['test/web/**', 'test/hosting/mount-sessions.test.ts'],
+  ops: ['src/ops/**', 'test/ops/**', 'test/hosting/**'],
+  metrics: ['src/metrics/**', 'test/ops/**'],
+  tracing: ['src/tracing/**', 'test/tracing-otlp.test.ts', 'test/tracing-redis.test.ts'],
+  mounts: ['test/hosting/**'],
+  resources: ['src/resources/**', 'test/resources-pg.test.ts'],
+  lambda: ['src/lambda/**'],
+  client: ['src/client/**', 'test/client-codegen.test.ts'],
 }
 const targets = process.env.MUTATE?.split(',').map((t) => t.trim().replace(/^src\//, '').replace(/\/$/, ''))
 // MUTATE_TESTS=glob,glob (a batch run on chosen files, `--mutate`): only these suites, in place of the folders' sets.
@@ -51,6 +66,8 @@ export default defineConfig({
       // Spawns the CLI twice in one test: under Stryker's load it overran the 5 s testTimeout in the initial run, which aborts the whole run.
       'test/security/hash-password.test.ts',
       'test/settings.test.ts',
+      'test/graphql/cli.test.ts',
+      'test/hosting/dev-cli.test.ts',
     ],
     // Below Stryker's own timeout (timeoutMS 5 s plus the tests' time): a test that a mutant makes hang
     // fails here (the mutant counts as killed, as a Stryker timeout would count as detected) instead
