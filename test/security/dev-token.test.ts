@@ -31,11 +31,30 @@ describe('dev mode: POST /auth/token (OAuth2 password grant)', () => {
   it('answers a wrong password or grant with a 400 problem that is also an OAuth2 error', async () => {
     const wrong = await t.fetch('/auth/token', form({ grant_type: 'password', username: 'ada', password: 'nope' }))
     expect(wrong.status).toBe(400)
-    expect(await wrong.json()).toMatchObject({ type: 'urn:serval:problem:invalid-grant', error: 'invalid_grant' })
+    // error_description is the problem's detail: what an OAuth2 client shows its user.
+    expect(await wrong.json()).toMatchObject({ type: 'urn:serval:problem:invalid-grant', error: 'invalid_grant', error_description: 'Wrong username or password' })
     const grant = await t.fetch('/auth/token', form({ grant_type: 'client_credentials', username: 'ada', password: 'let-me-in' }))
-    expect(await grant.json()).toMatchObject({ status: 400, error: 'unsupported_grant_type' })
+    expect(await grant.json()).toMatchObject({
+      status: 400,
+      type: 'urn:serval:problem:unsupported-grant-type',
+      error: 'unsupported_grant_type',
+      error_description: 'grant_type must be "password", got "client_credentials"',
+    })
+    const none = await t.fetch('/auth/token', form({ username: 'ada', password: 'let-me-in' }))
+    expect((await none.json()).error_description).toBe('grant_type must be "password", got null')
     const nobody = await t.fetch('/auth/token', form({ grant_type: 'password', password: 'let-me-in' }))
-    expect(await nobody.json()).toMatchObject({ status: 400, error: 'invalid_request' })
+    expect(await nobody.json()).toMatchObject({ status: 400, type: 'urn:serval:problem:bad-request', error: 'invalid_request' })
+  })
+
+  it('takes usernames of up to 200 characters, and the groups asked for', async () => {
+    const name = 'a'.repeat(200)
+    const res = await t.fetch('/auth/token', form({ grant_type: 'password', username: name, password: 'let-me-in', groups: 'staff  ops' }))
+    expect(res.status).toBe(200)
+    const who = await t.fetch('/actions/whoami', { headers: bearer((await res.json()).access_token) })
+    expect(await who.json()).toMatchObject({ sub: name, scopes: [], groups: ['staff', 'ops'] })
+    const long = await t.fetch('/auth/token', form({ grant_type: 'password', username: `${name}a`, password: 'let-me-in' }))
+    expect(long.status).toBe(400)
+    expect(await long.json()).toMatchObject({ error: 'invalid_request', error_description: 'username is required (at most 200 characters)' })
   })
 
   it('takes form bodies only (415 otherwise), and actions still refuse form bodies', async () => {
