@@ -1,3 +1,4 @@
+import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { authExtension } from '../../src/auth/index.ts'
@@ -22,6 +23,7 @@ describe('dev mode: POST /auth/token (OAuth2 password grant)', () => {
     expect(res.headers.get('cache-control')).toBe('no-store')
     const body = await res.json()
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'notes:write notes:read' })
+    expect(decodeProtectedHeader(body.access_token)).toEqual({ alg: 'HS256', typ: 'JWT' })
     const who = await t.fetch('/actions/whoami', { headers: bearer(body.access_token) })
     expect(await who.json()).toMatchObject({ sub: 'ada', scopes: ['notes:write', 'notes:read'] })
     const write = await t.fetch('/actions/write-note', { method: 'POST', headers: { ...bearer(body.access_token), 'content-type': 'application/json' }, body: '{"text":"x"}' })

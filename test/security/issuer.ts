@@ -16,6 +16,8 @@ export interface TestIssuer {
   readonly jwksFetches: number
   /** How many times the discovery document was asked for. */
   readonly discoveries: number
+  /** The `Accept` header of the last discovery request. */
+  readonly discoveryAccept: string | undefined
   /** Signs a token with the current key (or a key the JWKS does not publish). */
   sign(claims: JWTPayload, options?: { expS?: number; issuer?: string; audience?: string; unpublished?: boolean; alg?: string }): Promise<string>
   /** Publishes a new key (new kid) and signs with it from now on; the old one stays published. */
@@ -40,6 +42,7 @@ export async function startIssuer(audience = 'serval-api', algorithms: readonly 
   const stray = await makeKey('stray')
   let fetches = 0
   let discoveries = 0
+  let discoveryAccept: string | undefined
   let isDown = false
   let answer: { status: number; body: unknown } | undefined
   let url = ''
@@ -48,6 +51,7 @@ export async function startIssuer(audience = 'serval-api', algorithms: readonly 
     res.setHeader('content-type', 'application/json')
     if (req.url === '/.well-known/openid-configuration') {
       discoveries++
+      discoveryAccept = req.headers.accept
       if (answer) return void res.writeHead(answer.status).end(JSON.stringify(answer.body))
       return void res.end(JSON.stringify({ issuer: url, jwks_uri: `${url}/jwks` }))
     }
@@ -63,6 +67,9 @@ export async function startIssuer(audience = 'serval-api', algorithms: readonly 
     },
     get discoveries() {
       return discoveries
+    },
+    get discoveryAccept() {
+      return discoveryAccept
     },
     async sign(claims, options = {}) {
       const key = options.unpublished ? stray : options.alg ? byAlg.get(options.alg)! : keys[keys.length - 1]!

@@ -25,6 +25,7 @@ describe('auth_mode=oidc against a real local issuer', () => {
   it('accepts a token of the issuer (discovery + JWKS) and caches the key set', async () => {
     const res = await who(await issuer.sign({ sub: 'ada', scope: 'read', groups: ['staff'] }))
     expect(res).toMatchObject({ status: 200, body: { sub: 'ada', scopes: ['read'], groups: ['staff'] } })
+    expect(issuer.discoveryAccept).toBe('application/json')
     const fetches = issuer.jwksFetches
     expect((await who(await issuer.sign({ sub: 'bob' }))).status).toBe(200)
     expect(issuer.jwksFetches).toBe(fetches)
@@ -96,6 +97,22 @@ describe('when the issuer is down', () => {
     } finally {
       await s.close()
       await down.close()
+    }
+  })
+
+  it('answers 503 when a new kid needs the key set and the issuer is down: not 401 (the token may be fine)', async () => {
+    const flaky = await startIssuer()
+    const { s, call } = await serverOf(flaky, { oidc_jwks_cooldown_s: 0 })
+    try {
+      expect((await call()).status).toBe(200)
+      await flaky.rotate()
+      flaky.down(true)
+      const res = await call()
+      expect(res.status).toBe(503)
+      expect(res.body.type).toBe('urn:serval:problem:unavailable')
+    } finally {
+      await s.close()
+      await flaky.close()
     }
   })
 
