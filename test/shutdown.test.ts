@@ -26,8 +26,19 @@ const ticks = action({ http: 'GET' }, async function* () {
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 })
+// Returns its stream only when released: shutdown can begin between the request and the stream.
+let lateRuns = 0
+const late = action({ http: 'GET' }, async (_input, ctx) => {
+  handlerSignal = ctx.signal
+  started.open()
+  await release.promise
+  return (async function* () {
+    lateRuns++
+    yield 1
+  })()
+})
 const ping = action({ http: ['GET', 'POST'] }, () => 'pong')
-const actions = Object.entries({ slow, stuck, ticks, ping }).map(([exportName, a]) => ({ action: a, exportName }))
+const actions = Object.entries({ slow, stuck, ticks, late, ping }).map(([exportName, a]) => ({ action: a, exportName }))
 
 let t: TestServer | undefined
 afterEach(async () => {
@@ -121,6 +132,24 @@ describe('shutdown and open streams', () => {
     t = undefined
     const last = JSON.parse(text.trim().split('\n').at(-1)!)
     expect(last.error).toMatchObject({ type: 'urn:serval:problem:unavailable', status: 503 })
+  })
+
+  it('a stream that begins after shutdown began never starts its generator: the error frame and the end at once', async () => {
+    t = await createTestServer({ actions }, { shutdown_grace_s: 30 })
+    lateRuns = 0
+    const answer = t.fetch('/actions/late')
+    await started.promise
+    const closing = t.close()
+    await new Promise((resolve) => (handlerSignal!.aborted ? resolve(undefined) : handlerSignal!.addEventListener('abort', resolve, { once: true })))
+    release.open()
+    const text = await (await answer).text()
+    await closing
+    t = undefined
+    const frames = text.trim().split('\n\n')
+    expect(frames).toHaveLength(2)
+    expect(JSON.parse(frames[0]!.split('data: ')[1]!)).toMatchObject({ type: 'urn:serval:problem:unavailable', status: 503, detail: 'The server is shutting down' })
+    expect(frames[1]).toBe('event: end\ndata: {"count":0}')
+    expect(lateRuns).toBe(0)
   })
 })
 

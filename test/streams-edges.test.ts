@@ -1,5 +1,6 @@
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { action, ActionError, buildHttpServer, createApp, type App } from 'serval'
 import type { FastifyInstance } from 'fastify'
 import { gate } from './support/jobs.ts'
@@ -13,6 +14,11 @@ const actions = {
     yield undefined
     yield null
     yield 'text with\nnewline'
+  }),
+  // The same through an item schema that lets undefined through (its serialiser then has no JSON for it).
+  oddTyped: action({ http: 'GET', output: z.unknown() }, async function* () {
+    yield undefined
+    yield 'text'
   }),
   crash: action({ http: 'GET' }, async function* () {
     yield 1
@@ -80,6 +86,7 @@ describe('stream edges', () => {
   it('sends undefined items as null, and text with newlines as one JSON line', async () => {
     expect(await (await fetch(`${url}/actions/odd`)).text()).toBe('data: null\n\ndata: null\n\ndata: "text with\\nnewline"\n\nevent: end\ndata: {"count":3}\n\n')
     expect(await (await fetch(`${url}/actions/odd`, { headers: { accept: 'application/x-ndjson' } })).text()).toBe('null\nnull\n"text with\\nnewline"\n')
+    expect(await (await fetch(`${url}/actions/odd-typed`)).text()).toBe('data: null\n\ndata: "text"\n\nevent: end\ndata: {"count":2}\n\n')
   })
 
   it('a failure after the first item: a 500 error frame that reveals nothing, logged with the request id', async () => {

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Type } from '@sinclair/typebox'
 import { action, ActionError } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { gate } from './support/jobs.ts'
 
 const closed = { finally: gate<string>() }
+// Holds the `pause` generator between its two items.
+let resume = gate()
 // How often the `probe` generator began running: HEAD must never start it.
 const probe = { runs: 0 }
 
@@ -34,6 +36,11 @@ const actions = [
   action({ name: 'quiet', http: 'GET' }, async function* (_input, ctx) {
     yield 'first'
     await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }))
+  }),
+  action({ name: 'pause', http: 'GET' }, async function* () {
+    yield 1
+    await resume.promise
+    yield 2
   }),
   action({ name: 'probe', http: 'GET' }, async function* () {
     probe.runs++
@@ -114,6 +121,24 @@ describe('SSE', () => {
     controller.abort()
     expect(text.startsWith('data: "first"\n\n')).toBe(true)
     expect(text).toContain(': heartbeat\n\n')
+  })
+
+  it('times heartbeats every sse_heartbeat_s (1 s here)', async () => {
+    // A fake clock cannot run an interval far shorter than a millisecond (it loops forever), so the timer's period is
+    // read from its call: the stream's only setInterval, made once the first item is ready.
+    const timers = vi.spyOn(globalThis, 'setInterval')
+    try {
+      resume = gate()
+      const res = await t.fetch('/actions/pause')
+      const reader = res.body!.getReader()
+      const decoder = new TextDecoder()
+      let text = ''
+      while (!text.includes('data: 1\n\n')) text += decoder.decode((await reader.read()).value)
+      expect(timers.mock.calls.map(([, ms]) => ms)).toEqual([1000])
+    } finally {
+      timers.mockRestore()
+      resume.open()
+    }
   })
 
   it("stops the generator when the client goes away: its finally runs", async () => {

@@ -69,6 +69,8 @@ describe('createSecurity', () => {
     const none = await security({ basic_users_file: join(dir, 'users.json') })
     expect(none).toBeInstanceOf(CredentialSecurity)
     await expect(none.identify?.({ authorization: 'Bearer x' })).rejects.toMatchObject({ status: 401, detail: 'Bearer tokens are not accepted: auth_mode=none' })
+    // No token kind under auth_mode=none: the 401 names only the kinds a caller can use.
+    await expect(none.authenticate(whoami, {})).rejects.toMatchObject({ status: 401, detail: '"whoami" requires Basic credentials' })
     expect(await none.identify?.({ certificate: CERT })).toBeNull()
     const mtls = await security({ basic_users_file: join(dir, 'users.json'), tls_client_ca: 'ca.pem' })
     expect(await mtls.identify?.({ certificate: CERT })).toMatchObject({ sub: 'billing-service' })

@@ -36,7 +36,7 @@ const DISCOVERY_RETRY_MS = 5_000
  * const claims = await verifier.verify(token)
  * ```
  */
-export function createOidcVerifier(options: OidcOptions): TokenVerifier & { ready(): Promise<unknown> } {
+export function createOidcVerifier(options: OidcOptions): TokenVerifier {
   let issuer: Promise<Issuer> | undefined
   let failedAt = 0
   const discover = (): Promise<Issuer> => {
@@ -47,7 +47,6 @@ export function createOidcVerifier(options: OidcOptions): TokenVerifier & { read
     return issuer
   }
   return {
-    ready: () => discover(),
     async verify(token: string): Promise<Claims> {
       const { issuer: iss, keys } = await discover()
       try {

@@ -24,7 +24,7 @@ export function streamFormat(accept: string | undefined): StreamFormat {
 function qualities(accept: string): Map<string, number> {
   const out = new Map<string, number>()
   for (const part of accept.split(',')) {
-    const [type = '', ...params] = part.trim().split(';')
+    const [type = '', ...params] = part.split(';')
     const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
     const q = qParam ? Number(qParam.slice(2)) : 1
     out.set(type.trim().toLowerCase(), Number.isFinite(q) ? q : 0)

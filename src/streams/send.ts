@@ -133,7 +133,8 @@ function startHeartbeat(res: ServerResponse, frames: Framing, seconds: number): 
 
 function toJson(action: CompiledAction): (item: unknown) => string {
   const output = action.output
-  return output ? (item) => output.serialize(item) ?? 'null' : (item) => JSON.stringify(item) ?? 'null'
+  // An output's serialiser always gives JSON text (`null` for undefined, see src/schema/serialize.ts); JSON.stringify may not.
+  return output ? (item) => output.serialize(item) : (item) => JSON.stringify(item) ?? 'null'
 }
 
 function problemOf(app: App, request: FastifyRequest, error: unknown) {

@@ -1,3 +1,4 @@
+import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { authExtension } from '../../src/auth/index.ts'
@@ -22,6 +23,7 @@ describe('dev mode: POST /auth/token (OAuth2 password grant)', () => {
     expect(res.headers.get('cache-control')).toBe('no-store')
     const body = await res.json()
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'notes:write notes:read' })
+    expect(decodeProtectedHeader(body.access_token)).toEqual({ alg: 'HS256', typ: 'JWT' })
     const who = await t.fetch('/actions/whoami', { headers: bearer(body.access_token) })
     expect(await who.json()).toMatchObject({ sub: 'ada', scopes: ['notes:write', 'notes:read'] })
     const write = await t.fetch('/actions/write-note', { method: 'POST', headers: { ...bearer(body.access_token), 'content-type': 'application/json' }, body: '{"text":"x"}' })
@@ -31,11 +33,30 @@ describe('dev mode: POST /auth/token (OAuth2 password grant)', () => {
   it('answers a wrong password or grant with a 400 problem that is also an OAuth2 error', async () => {
     const wrong = await t.fetch('/auth/token', form({ grant_type: 'password', username: 'ada', password: 'nope' }))
     expect(wrong.status).toBe(400)
-    expect(await wrong.json()).toMatchObject({ type: 'urn:serval:problem:invalid-grant', error: 'invalid_grant' })
+    // error_description is the problem's detail: what an OAuth2 client shows its user.
+    expect(await wrong.json()).toMatchObject({ type: 'urn:serval:problem:invalid-grant', error: 'invalid_grant', error_description: 'Wrong username or password' })
     const grant = await t.fetch('/auth/token', form({ grant_type: 'client_credentials', username: 'ada', password: 'let-me-in' }))
-    expect(await grant.json()).toMatchObject({ status: 400, error: 'unsupported_grant_type' })
+    expect(await grant.json()).toMatchObject({
+      status: 400,
+      type: 'urn:serval:problem:unsupported-grant-type',
+      error: 'unsupported_grant_type',
+      error_description: 'grant_type must be "password", got "client_credentials"',
+    })
+    const none = await t.fetch('/auth/token', form({ username: 'ada', password: 'let-me-in' }))
+    expect((await none.json()).error_description).toBe('grant_type must be "password", got null')
     const nobody = await t.fetch('/auth/token', form({ grant_type: 'password', password: 'let-me-in' }))
-    expect(await nobody.json()).toMatchObject({ status: 400, error: 'invalid_request' })
+    expect(await nobody.json()).toMatchObject({ status: 400, type: 'urn:serval:problem:bad-request', error: 'invalid_request' })
+  })
+
+  it('takes usernames of up to 200 characters, and the groups asked for', async () => {
+    const name = 'a'.repeat(200)
+    const res = await t.fetch('/auth/token', form({ grant_type: 'password', username: name, password: 'let-me-in', groups: 'staff  ops' }))
+    expect(res.status).toBe(200)
+    const who = await t.fetch('/actions/whoami', { headers: bearer((await res.json()).access_token) })
+    expect(await who.json()).toMatchObject({ sub: name, scopes: [], groups: ['staff', 'ops'] })
+    const long = await t.fetch('/auth/token', form({ grant_type: 'password', username: `${name}a`, password: 'let-me-in' }))
+    expect(long.status).toBe(400)
+    expect(await long.json()).toMatchObject({ error: 'invalid_request', error_description: 'username is required (at most 200 characters)' })
   })
 
   it('takes form bodies only (415 otherwise), and actions still refuse form bodies', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { startIssuer, type TestIssuer } from './issuer.ts'
 import { actions, bearer, hs256 } from './support.ts'
@@ -25,6 +25,7 @@ describe('auth_mode=oidc against a real local issuer', () => {
   it('accepts a token of the issuer (discovery + JWKS) and caches the key set', async () => {
     const res = await who(await issuer.sign({ sub: 'ada', scope: 'read', groups: ['staff'] }))
     expect(res).toMatchObject({ status: 200, body: { sub: 'ada', scopes: ['read'], groups: ['staff'] } })
+    expect(issuer.discoveryAccept).toBe('application/json')
     const fetches = issuer.jwksFetches
     expect((await who(await issuer.sign({ sub: 'bob' }))).status).toBe(200)
     expect(issuer.jwksFetches).toBe(fetches)
@@ -51,6 +52,25 @@ describe('auth_mode=oidc against a real local issuer', () => {
     const before = issuer.jwksFetches
     expect((await who(await issuer.sign({ sub: 'carol' }))).status).toBe(200)
     expect(issuer.jwksFetches).toBe(before + 1)
+  })
+
+  it.each([
+    [0, 200, 1],
+    [60, 401, 0],
+  ])('with oidc_jwks_cooldown_s=%i, a new kid right after the first fetch answers %i (%i more fetches)', async (cooldown, status, more) => {
+    // Discovery and the key set's first fetch run in this test: the cooldown is set when the key set is made.
+    const own = await startIssuer()
+    const { s, call } = await serverOf(own, { oidc_jwks_cooldown_s: cooldown })
+    try {
+      expect((await call()).status).toBe(200)
+      await own.rotate()
+      const before = own.jwksFetches
+      expect((await call()).status).toBe(status)
+      expect(own.jwksFetches).toBe(before + more)
+    } finally {
+      await s.close()
+      await own.close()
+    }
   })
 
   it('documents an openIdConnect scheme the docs UI discovers, with its client id', async () => {
@@ -80,6 +100,22 @@ describe('when the issuer is down', () => {
     }
   })
 
+  it('answers 503 when a new kid needs the key set and the issuer is down: not 401 (the token may be fine)', async () => {
+    const flaky = await startIssuer()
+    const { s, call } = await serverOf(flaky, { oidc_jwks_cooldown_s: 0 })
+    try {
+      expect((await call()).status).toBe(200)
+      await flaky.rotate()
+      flaky.down(true)
+      const res = await call()
+      expect(res.status).toBe(503)
+      expect(res.body.type).toBe('urn:serval:problem:unavailable')
+    } finally {
+      await s.close()
+      await flaky.close()
+    }
+  })
+
   it('keeps verifying with the cached key set through an outage', async () => {
     const flaky = await startIssuer()
     const s = await createTestServer({ actions }, { auth_mode: 'oidc', oidc_url: flaky.url })
@@ -90,6 +126,118 @@ describe('when the issuer is down', () => {
     } finally {
       await s.close()
       await flaky.close()
+    }
+  })
+})
+
+/** A server verifying against `iss`, and a whoami with a token `iss` signed. */
+async function serverOf(iss: TestIssuer, settings: Record<string, unknown> = {}) {
+  const s = await createTestServer({ actions }, { auth_mode: 'oidc', oidc_url: iss.url, ...settings })
+  const call = async (claims = {}, options = {}) => {
+    const res = await s.fetch('/actions/whoami', { headers: bearer(await iss.sign({ sub: 'ada', ...claims }, options)) })
+    return { status: res.status, body: await res.json() }
+  }
+  return { s, call }
+}
+
+describe('the algorithms an issuer may sign with', () => {
+  // Every asymmetric JWS algorithm (docs/auth.md: RS/PS/ES/EdDSA); issuers pick one, so each one missing would lock out theirs.
+  const algorithms = ['RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']
+  let many: TestIssuer
+  let server: Awaited<ReturnType<typeof serverOf>>
+  beforeAll(async () => {
+    many = await startIssuer('serval-api', algorithms)
+    server = await serverOf(many)
+  })
+  afterAll(async () => {
+    await server.s.close()
+    await many.close()
+  })
+
+  it.each(algorithms)('accepts a token signed with %s', async (alg) => {
+    expect(await server.call({}, { alg })).toMatchObject({ status: 200, body: { sub: 'ada' } })
+  })
+})
+
+describe('a discovery document Serval cannot use', () => {
+  let broken: TestIssuer
+  beforeAll(async () => {
+    broken = await startIssuer()
+  })
+  afterAll(() => broken.close())
+
+  // Each is the issuer's fault, not the token's: 503 unavailable (docs/auth.md), never 401 or 500.
+  it.each([
+    ['a non-ok answer, even with a usable document', 503, (url: string) => ({ issuer: url, jwks_uri: `${url}/jwks` })],
+    ['no issuer', 200, (url: string) => ({ jwks_uri: `${url}/jwks` })],
+    ['an issuer that is not a string', 200, (url: string) => ({ issuer: 42, jwks_uri: `${url}/jwks` })],
+    ['no jwks_uri', 200, (url: string) => ({ issuer: url })],
+    ['a jwks_uri that is not a string (a list holding a URL)', 200, (url: string) => ({ issuer: url, jwks_uri: [`${url}/jwks`] })],
+    ['a jwks_uri that is not a URL', 200, (url: string) => ({ issuer: url, jwks_uri: 'jwks' })],
+  ])('%s: 503, the issuer could not be reached', async (_name, status, body) => {
+    broken.discovery({ status, body: body(broken.url) })
+    const { s, call } = await serverOf(broken)
+    try {
+      const res = await call()
+      expect(res.status).toBe(503)
+      expect(res.body.type).toBe('urn:serval:problem:unavailable')
+    } finally {
+      await s.close()
+    }
+  })
+})
+
+describe('the discovery document', () => {
+  let iss: TestIssuer
+  beforeAll(async () => {
+    iss = await startIssuer()
+  })
+  afterAll(() => iss.close())
+  afterEach(() => vi.useRealTimers())
+
+  it("names the issuer tokens must carry: its `issuer`, not oidc_url, when the two differ", async () => {
+    iss.discovery({ status: 200, body: { issuer: 'https://id.example.com', jwks_uri: `${iss.url}/jwks` } })
+    const { s, call } = await serverOf(iss)
+    try {
+      expect((await call({}, { issuer: 'https://id.example.com' })).status).toBe(200)
+      const res = await call({}, { issuer: iss.url })
+      expect(res.status).toBe(401)
+      expect(res.body.detail).toContain('"iss"')
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('is found under an oidc_url with trailing slashes (one document URL, in discovery and in the docs)', async () => {
+    iss.discovery(undefined)
+    const { s, call } = await serverOf(iss, { oidc_url: `${iss.url}//` })
+    try {
+      expect((await call()).status).toBe(200)
+      const doc = await (await s.fetch('/openapi.json')).json()
+      expect(doc.components.securitySchemes.oidc.openIdConnectUrl).toBe(`${iss.url}/.well-known/openid-configuration`)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('is asked for again 5 s after a failed discovery, not before', async () => {
+    iss.discovery(undefined)
+    const now = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now })
+    iss.down(true)
+    const { s, call } = await serverOf(iss)
+    try {
+      expect((await call()).status).toBe(503)
+      iss.down(false)
+      const asked = iss.discoveries
+      vi.setSystemTime(now + 4_999)
+      expect((await call()).status).toBe(503)
+      expect(iss.discoveries).toBe(asked)
+      vi.setSystemTime(now + 5_000)
+      expect((await call()).status).toBe(200)
+      expect(iss.discoveries).toBe(asked + 1)
+    } finally {
+      await s.close()
     }
   })
 })

@@ -24,7 +24,7 @@ describe('dev mode: POST /auth/token throttles password guessing', () => {
     expect(locked.status).toBe(429)
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
     expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(5)
-    expect(await locked.json()).toMatchObject({ type: 'urn:serval:problem:too-many-requests', status: 429 })
+    expect(await locked.json()).toMatchObject({ type: 'urn:serval:problem:too-many-requests', status: 429, detail: `Too many wrong passwords; retry in ${locked.headers.get('retry-after')} s` })
   })
 
   it('counts only wrong passwords: malformed grants are 400 and cost nothing', async () => {
