@@ -112,6 +112,9 @@ describe('mTLS (tls_client_ca)', () => {
       expect((await httpsGet(`${t.url}/actions/whoami`, certs.ca, certs.client)).status).toBe(401)
       const res = await httpsGet(`${t.url}/actions/whoami`, certs.ca, { ...certs.client, headers: bearer(await hs256({ sub: 'ada' })) })
       expect(res).toMatchObject({ status: 200, body: { sub: 'ada', certificate: { subject: { CN: 'billing-service', O: 'Acme' } } } })
+      // A repeated attribute (two OUs) is one text, in order.
+      const two = await httpsGet(`${t.url}/actions/whoami`, certs.ca, { ...certs.anonymous, headers: bearer(await hs256({ sub: 'ada' })) })
+      expect(two.body.certificate.subject).toEqual({ O: 'Acme', OU: 'Billing, Payments' })
     } finally {
       await t.close()
     }
