@@ -67,16 +67,16 @@ describeBoth(
 // beforeAll (as describeBoth's) covers no test, so Stryker would not run these cases against the parser's mutants.
 it('JSON bodies, edge by edge, on a server of their own', async () => {
   const t = await createTestServer({ dirs: [BASIC] }, { max_json_depth: 8 })
-  const post = async (path: string, body: string | Buffer, type = 'application/json') => {
+  const post = async (path: string, body: string | Uint8Array<ArrayBuffer>, type = 'application/json') => {
     const res = await t.fetch(path, { method: 'POST', headers: { 'content-type': type }, body })
     const text = await res.text()
     return { status: res.status, json: text ? JSON.parse(text) : undefined }
   }
-  const sum = (body: string | Buffer) => post('/actions/json-schema-sum', body)
+  const sum = (body: string | Uint8Array<ArrayBuffer>) => post('/actions/json-schema-sum', body)
   const POISONED = 'The body is not valid JSON: Object contains forbidden prototype property'
   try {
     expect((await post('/actions/nothing', '')).status).toBe(204) // an empty body is {}
-    expect(await sum(Buffer.from([0x7b, 0xff, 0x7d]))).toMatchObject({ status: 400, json: { type: 'urn:serval:problem:invalid-json', detail: 'The body is not valid UTF-8' } })
+    expect(await sum(new Uint8Array([0x7b, 0xff, 0x7d]))).toMatchObject({ status: 400, json: { type: 'urn:serval:problem:invalid-json', detail: 'The body is not valid UTF-8' } })
     const bad = await sum('{"values":')
     expect(bad).toMatchObject({ status: 400, json: { type: 'urn:serval:problem:invalid-json' } })
     expect(bad.json.detail).toMatch(/^The body is not valid JSON: .+/)
