@@ -109,6 +109,14 @@ describeBoth('invoking actions over HTTP', (send) => {
     expect((await send()('GET', '/actions/offline')).status).toBe(404)
   })
 
+  it('names the path it answers for in a problem\'s instance, without the query', async () => {
+    const missing = await send()('GET', '/actions/no-such-thing?x=1')
+    expect(missing.json.instance).toBe('/actions/no-such-thing')
+    const refused = await send()('POST', '/actions/echo?x=1', { body: { name: 'far too long a name' } })
+    expect(refused.status).toBe(422)
+    expect(refused.json.instance).toBe('/actions/echo')
+  })
+
   it('sends an ActionError with its status, message and details', async () => {
     const res = await send()('POST', '/actions/teapot')
     expect(res.status).toBe(418)

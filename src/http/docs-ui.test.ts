@@ -63,6 +63,31 @@ describe('the docs UI (/docs)', () => {
     }
   })
 
+  it('sends the browser security headers on the docs pages, the OAuth2 popup allowed to report back, and none on API answers', async () => {
+    const t = await createTestServer(BASIC)
+    try {
+      for (const path of ['/docs', '/docs/static/swagger-ui-bundle.js']) {
+        const page = await t.fetch(path)
+        expect(page.headers.get('x-content-type-options'), path).toBe('nosniff')
+        expect(page.headers.get('x-frame-options'), path).toBe('SAMEORIGIN')
+        expect(page.headers.get('referrer-policy'), path).toBe('no-referrer')
+        // Not `same-origin`: the login popup of the Authorize dialog must be able to post back to the page.
+        expect(page.headers.get('cross-origin-opener-policy'), path).toBe('same-origin-allow-popups')
+        // No embedder policy: it would block the page's own cross-origin fetches to an issuer.
+        expect(page.headers.get('cross-origin-embedder-policy'), path).toBeNull()
+        // swagger-ui's own policy, not helmet's default one.
+        expect(page.headers.get('content-security-policy'), path).toBe(CSP)
+      }
+      for (const path of ['/openapi.json', '/_sys/health']) {
+        const res = await t.fetch(path)
+        expect(res.headers.get('x-content-type-options'), path).toBeNull()
+        expect(res.headers.get('content-security-policy'), path).toBeNull()
+      }
+    } finally {
+      await t.close()
+    }
+  })
+
   it('starts swagger-ui on the app\'s document, without the top bar, with try-it-out on and authorization kept', async () => {
     const t = await createTestServer(BASIC)
     try {

@@ -36,13 +36,13 @@ const BASE_CSP =
  *
  * @example
  * ```ts
- * await server.register(async (scope) => registerDocsUi(scope, app, { initOAuth: { scopes: [] } }))
- * // or lazily, on the first page view: registerDocsUi(scope, app, () => docsAuthOptions(app, doc))
+ * // The options are asked for on the first page view (the document's security schemes are known by then).
+ * await server.register(async (scope) => registerDocsUi(scope, app, () => docsAuthOptions(app, doc)))
  * ```
  */
-export function registerDocsUi(scope: FastifyInstance, app: App, options: DocsUiOptions | (() => DocsUiOptions) = {}): void {
+export function registerDocsUi(scope: FastifyInstance, app: App, options: () => DocsUiOptions = () => ({})): void {
   let resolved: { csp: string; initOAuth: Record<string, unknown> | undefined } | undefined
-  const settled = () => (resolved ??= settle(typeof options === 'function' ? options() : options))
+  const settled = () => (resolved ??= settle(options()))
   const page = (reply: FastifyReply, body: string | Buffer, type: string) =>
     reply.header('content-security-policy', settled().csp).header('cache-control', 'no-cache').type(type).send(body)
   const html = () => indexHtml(basePath(app.settings))

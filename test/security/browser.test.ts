@@ -54,6 +54,11 @@ describe('CORS (cors_allowed_origins)', () => {
     try {
       const res = await plain.fetch('/actions/ping', { headers: { origin: 'https://app.example.com' } })
       expect(res.headers.get('access-control-allow-origin')).toBeNull()
+      expect(res.headers.get('vary')).toBeNull()
+      // No preflight is answered, so a browser sends no cross-origin call that needs one.
+      const preflight = await plain.fetch('/actions/write-note', { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } })
+      expect(preflight.status).toBe(405)
+      expect(preflight.headers.get('access-control-allow-methods')).toBeNull()
     } finally {
       await plain.close()
     }

@@ -34,7 +34,7 @@ export function makeCerts(): TestCerts {
   }
   signed('server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')
   signed('client', '/CN=billing-service/O=Acme', 'extendedKeyUsage=clientAuth\n')
-  signed('anonymous', '/O=Acme', 'extendedKeyUsage=clientAuth\n')
+  signed('anonymous', '/O=Acme/OU=Billing/OU=Payments', 'extendedKeyUsage=clientAuth\n')
   ssl('req', '-x509', ...EC, '-keyout', 'rogue.key', '-out', 'rogue.crt', '-days', '2', '-subj', '/CN=billing-service/O=Acme')
   const read = (name: string) => readFileSync(at(name), 'utf8')
   return {

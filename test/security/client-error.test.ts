@@ -1,4 +1,4 @@
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { createTestServer } from 'serval/testing'
 import { actions } from './support.ts'
@@ -69,6 +69,29 @@ describe('requests Node refuses before the routes (clientErrorHandler)', () => {
       const responses = pipelined.split(/(?=HTTP\/1\.1 )/)
       expect(responses.map((r) => parse(r).status)).toEqual(['HTTP/1.1 200 OK'])
       expect(JSON.parse(parse(responses[0]!).body)).toEqual({ sub: null })
+    } finally {
+      await t.close()
+    }
+  })
+  it('closes its side of a connection whose client never ends it after the 431: a half-open socket is not held', async () => {
+    const t = await createTestServer({ actions })
+    try {
+      // The server's own socket of the connection: the client cannot see it close (it already has the server's end).
+      const serverSide = new Promise<Socket>((resolve) => t.server.server.once('connection', resolve))
+      // allowHalfOpen: the client stays open after the server's end(), as a hostile or broken one may.
+      const socket = connect({ port: Number(new URL(t.url).port), host: '127.0.0.1', allowHalfOpen: true })
+      let text = ''
+      socket.setEncoding('utf8').on('data', (d: string) => (text += d))
+      socket.on('error', () => undefined)
+      const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()))
+      const server = await serverSide
+      const closed = new Promise<void>((resolve) => server.once('close', () => resolve()))
+      socket.write(`GET /actions/ping HTTP/1.1\r\nhost: x\r\nx-junk: ${'a'.repeat(20_000)}\r\n\r\n`)
+      await ended // the 431, then the server's end
+      expect(parse(text).status).toBe('HTTP/1.1 431 Request Header Fields Too Large')
+      await closed // the server destroys its socket itself (after 2 s): the client never ended it
+      expect(socket.writableEnded).toBe(false)
+      socket.destroy()
     } finally {
       await t.close()
     }

@@ -32,9 +32,31 @@ describe('TLS', () => {
     }
   })
 
+  it('takes inline PEM whose line breaks an env file escaped as \\n', async () => {
+    const escaped = (path: string) => readFileSync(path, 'utf8').replaceAll('\n', '\\n')
+    const t = await createTestServer({ actions }, { tls_cert: escaped(certs.serverCert), tls_key: escaped(certs.serverKey) })
+    try {
+      expect((await httpsGet(`${t.url}/_sys/health`, certs.ca)).status).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+
   it('refuses half a TLS configuration at startup, naming the missing variable', async () => {
-    await expect(createTestServer({ actions }, { tls_key: certs.serverKey })).rejects.toThrow(/SERVAL_TLS_CERT/)
-    await expect(createTestServer({ actions }, { tls_cert: certs.serverCert })).rejects.toThrow(/SERVAL_TLS_KEY/)
+    await expect(createTestServer({ actions }, { tls_key: certs.serverKey })).rejects.toThrow('SERVAL_TLS_CERT: is required when tls_key or tls_client_ca is set')
+    await expect(createTestServer({ actions }, { tls_client_ca: certs.ca })).rejects.toThrow('SERVAL_TLS_CERT: is required when tls_key or tls_client_ca is set')
+    await expect(createTestServer({ actions }, { tls_cert: certs.serverCert })).rejects.toThrow('SERVAL_TLS_KEY: is required when tls_cert is set')
+  })
+
+  it('refuses a path it cannot read at startup, naming the variable and the path', async () => {
+    const missing = '/nonexistent/serval-test.pem'
+    for (const [settings, name] of [
+      [{ tls_cert: missing, tls_key: certs.serverKey }, 'SERVAL_TLS_CERT'],
+      [{ tls_cert: certs.serverCert, tls_key: missing }, 'SERVAL_TLS_KEY'],
+      [{ tls_cert: certs.serverCert, tls_key: certs.serverKey, tls_client_ca: missing }, 'SERVAL_TLS_CLIENT_CA'],
+    ] as const) {
+      await expect(createTestServer({ actions }, settings)).rejects.toThrow(`${name}: cannot read ${missing}: ENOENT`)
+    }
   })
 })
 
@@ -90,6 +112,9 @@ describe('mTLS (tls_client_ca)', () => {
       expect((await httpsGet(`${t.url}/actions/whoami`, certs.ca, certs.client)).status).toBe(401)
       const res = await httpsGet(`${t.url}/actions/whoami`, certs.ca, { ...certs.client, headers: bearer(await hs256({ sub: 'ada' })) })
       expect(res).toMatchObject({ status: 200, body: { sub: 'ada', certificate: { subject: { CN: 'billing-service', O: 'Acme' } } } })
+      // A repeated attribute (two OUs) is one text, in order.
+      const two = await httpsGet(`${t.url}/actions/whoami`, certs.ca, { ...certs.anonymous, headers: bearer(await hs256({ sub: 'ada' })) })
+      expect(two.body.certificate.subject).toEqual({ O: 'Acme', OU: 'Billing, Payments' })
     } finally {
       await t.close()
     }
