@@ -1,9 +1,6 @@
 // The server of bench/cache.ts, in its own process: `add` (uncached, the REST
 // workload 1 action) and `addCached` (the same handler with a public 60 s
 // result cache). Prints `PORT <n>` once it listens.
-// Two plain routes are the header-cost control: `GET /bench/sum` answers the same body with no cache
-// headers and `GET /bench/sum-with-cache-headers` with the four a cached answer carries (§7), through
-// the same route adapter, so their CPU difference is what those headers cost to send.
 // Serval as users run it: the build (dist/, compiled by tsc), not the sources through tsx, whose
 // helpers (a naming call around closures) cost the two paths unequally.
 import { ROOT } from '../lib/procs.ts'
@@ -22,22 +19,12 @@ const { settings } = await loadSettings({
   filesOff: true,
   env: {},
 })
-const body = new TextEncoder().encode(JSON.stringify({ result: 3 }))
-const cacheHeaders = { 'x-cache': 'HIT', 'cache-control': 'public, max-age=60', etag: '"6lWpQ6oBQrSdNjpWFhsggR94ZjdfBiKDAMMl3Fubzg8"', age: '0' }
-const control = {
-  name: 'bench-header-control',
-  routes: () => [
-    { method: 'GET' as const, path: '/bench/sum', handle: () => ({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body }) },
-    { method: 'GET' as const, path: '/bench/sum-with-cache-headers', handle: () => ({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...cacheHeaders }, body }) },
-  ],
-}
-
 const app = await createApp({
   actions: [
     { action: add, exportName: 'add' },
     { action: addCached, exportName: 'addCached' },
   ],
   settings,
-  extensions: [...(await defaultExtensions(settings)), control],
+  extensions: await defaultExtensions(settings),
 })
 console.log(`PORT ${new URL((await listen(app)).url).port}`)
