@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs'
 import { extname, isAbsolute, join, resolve } from 'node:path'
 import { ACTION_BRAND, type ActionDef, type AnyAction } from '../action/types.ts'
 import type { ActionSource } from '../core/registry.ts'
-import { ServalError } from '../errors/index.ts'
-import { cacheKey, hashFile, readEntry, writeEntry, type CacheEntry } from './cache.ts'
-import { InexpressibleType } from './convert.ts'
-import { deriveSchemas, type DerivedSchemas } from './derive.ts'
-import { locateAction } from './locate.ts'
-import { createProgram, loadTypeScript, typescriptVersion, userFiles } from './program.ts'
+import { cacheKey, readEntry, writeEntry, type CacheEntry } from './cache.ts'
+import type { DerivedSchemas } from './derive.ts'
+import { deriveInWorker } from './derive-in-worker.ts'
+import { typescriptVersion } from './program.ts'
 
 const TS = new Set(['.ts', '.mts', '.cts'])
 
@@ -64,40 +62,15 @@ async function entriesFor(byFile: Map<string, ActionSource[]>, dir: string): Pro
     else misses.push(file)
   }
   if (misses.length === 0) return out
-  const first = byFile.get(misses[0]!)![0]!
-  const ts = loadTypeScript(describe(first))
   derivationStats.programs++
-  const program = createProgram(ts, misses)
-  const checker = program.getTypeChecker()
-  const deps = Object.fromEntries(userFiles(program).map((f) => [resolve(f), hashFile(f)]))
+  const derived = await deriveInWorker(misses.map((file) => ({ file, actions: byFile.get(file)!.map((s) => ({ exportName: s.exportName, label: describe(s) })) })))
   for (const file of misses) {
-    const sourceFile = program.getSourceFile(file)
-    const actions: Record<string, DerivedSchemas> = {}
-    for (const s of byFile.get(file)!) {
-      const site = sourceFile && locateAction(ts, checker, sourceFile, s.exportName)
-      actions[s.exportName] = site ? guard(s, () => deriveSchemas(ts, checker, site)) : {}
-    }
-    const entry: CacheEntry = { deps, actions }
+    const entry = derived[file]
+    if (!entry) continue
     writeEntry(dir, cacheKey(readFileSync(file, 'utf8'), version), entry)
     out.set(file, entry)
   }
   return out
-}
-
-function guard(source: ActionSource, derive: () => DerivedSchemas): DerivedSchemas {
-  try {
-    return derive()
-  } catch (cause) {
-    if (cause instanceof InexpressibleType) {
-      throw new ServalError('bad-request', {
-        title: 'Type has no JSON Schema',
-        detail: `${describe(source)}: ${cause.message}. Change the type, or write the action's input and output schemas`,
-        cause,
-      })
-    }
-    const msg = cause instanceof Error ? cause.message : String(cause)
-    throw new ServalError('bad-request', { title: 'Invalid action documentation', detail: `${describe(source)}: ${msg}`, cause })
-  }
 }
 
 function describe(source: ActionSource): string {
