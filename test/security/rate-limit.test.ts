@@ -14,6 +14,7 @@ const limited: ActionSource[] = [
   { exportName: 'search', action: action({ access: 'public', http: 'GET', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, () => 'ok') },
   { exportName: 'health2', action: action({ access: 'public', http: 'GET', rateLimit: false, output: z.string() }, () => 'ok') },
   { exportName: 'other', action: action({ access: 'public', http: 'GET', output: z.string() }, () => 'ok') },
+  { exportName: 'twin', action: action({ access: 'public', http: 'GET', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, () => 'ok') },
 ]
 
 async function hit(t: TestServer, path: string, headers: Record<string, string> = {}) {
@@ -128,7 +129,6 @@ describe('rate limiting, a server per test (the steps are attached as it is buil
   const short: ActionSource[] = [
     ...limited,
     { exportName: 'brief', action: action({ access: 'public', http: 'GET', rateLimit: { max: 1, windowMs: 5_000 }, output: z.string() }, () => 'ok') },
-    { exportName: 'twin', action: action({ access: 'public', http: 'GET', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, () => 'ok') },
   ]
   const headers = (res: Response) => ({ limit: res.headers.get('x-ratelimit-limit'), remaining: res.headers.get('x-ratelimit-remaining'), reset: Number(res.headers.get('x-ratelimit-reset')), retryAfter: res.headers.get('retry-after') })
 
@@ -155,14 +155,20 @@ describe('rate limiting, a server per test (the steps are attached as it is buil
     }
   })
 
-  it('gives each action its own budget, even with the same limit', async () => {
-    const t = await createTestServer({ actions: short })
+  it('gives each action its own budget, even with the same limit, on job routes too', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'serval-rl-own-'))
+    const t = await createTestServer({ actions: short }, { data_dir: dataDir, workers: 0 })
+    const submit = (name: string) => t.fetch(`/jobs/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
     try {
       for (let i = 0; i < 2; i++) expect((await t.fetch('/actions/search')).status).toBe(200)
       expect((await t.fetch('/actions/search')).status).toBe(429)
       expect((await t.fetch('/actions/twin')).status).toBe(200)
+      for (let i = 0; i < 2; i++) expect((await submit('search')).status).toBe(202)
+      expect((await submit('search')).status).toBe(429)
+      expect((await submit('twin')).status).toBe(202)
     } finally {
       await t.close()
+      rmSync(dataDir, { recursive: true, force: true })
     }
   })
 
@@ -248,6 +254,7 @@ describe('rate limiting in Redis (redis_url)', () => {
       const third = await hit(a, '/actions/search')
       expect(third).toMatchObject({ status: 429, body: { type: 'urn:serval:problem:too-many-requests' } })
       expect(Number(third.retryAfter)).toBeGreaterThanOrEqual(1)
+      expect((await hit(b, '/actions/twin')).status).toBe(200) // one key per action in the shared store too
     } finally {
       await a.close()
       await b.close()
