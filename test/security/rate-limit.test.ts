@@ -9,6 +9,7 @@ import { action, type ActionSource } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from './support.ts'
 import { isCI } from '../support/ci.ts'
+import { gate } from '../support/jobs.ts'
 
 const limited: ActionSource[] = [
   { exportName: 'search', action: action({ access: 'public', http: 'GET', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, () => 'ok') },
@@ -213,6 +214,28 @@ describe('rate limiting, a server per test (the steps are attached as it is buil
     } finally {
       await t.close()
       rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('comes after the max_concurrency step: a call refused for capacity is not counted against the caller', async () => {
+    const release = gate()
+    const started = gate()
+    const slow = action({ access: 'public', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, async () => (started.open(), await release.promise, 'done'))
+    const t = await createTestServer({ actions: [{ action: slow, exportName: 'slow' }] }, { max_concurrency: 1 })
+    const call = () => t.fetch('/actions/slow', { method: 'POST' })
+    try {
+      const first = call()
+      await started.promise
+      const full = await call()
+      expect(full.status).toBe(503)
+      expect(full.headers.get('x-ratelimit-limit')).toBeNull()
+      release.open()
+      expect((await first).status).toBe(200)
+      expect(headers(await call())).toMatchObject({ limit: '2', remaining: '0' })
+      expect((await call()).status).toBe(429)
+    } finally {
+      release.open()
+      await t.close()
     }
   })
 
