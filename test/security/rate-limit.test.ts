@@ -9,11 +9,13 @@ import { action, type ActionSource } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { bearer, hs256, SECRET } from './support.ts'
 import { isCI } from '../support/ci.ts'
+import { gate } from '../support/jobs.ts'
 
 const limited: ActionSource[] = [
   { exportName: 'search', action: action({ access: 'public', http: 'GET', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, () => 'ok') },
   { exportName: 'health2', action: action({ access: 'public', http: 'GET', rateLimit: false, output: z.string() }, () => 'ok') },
   { exportName: 'other', action: action({ access: 'public', http: 'GET', output: z.string() }, () => 'ok') },
+  { exportName: 'twin', action: action({ access: 'public', http: 'GET', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, () => 'ok') },
 ]
 
 async function hit(t: TestServer, path: string, headers: Record<string, string> = {}) {
@@ -124,6 +126,137 @@ describe('rate_limit_max: the app default', () => {
   })
 })
 
+describe('rate limiting, a server per test (the steps are attached as it is built)', () => {
+  const short: ActionSource[] = [
+    ...limited,
+    { exportName: 'brief', action: action({ access: 'public', http: 'GET', rateLimit: { max: 1, windowMs: 5_000 }, output: z.string() }, () => 'ok') },
+  ]
+  const headers = (res: Response) => ({ limit: res.headers.get('x-ratelimit-limit'), remaining: res.headers.get('x-ratelimit-remaining'), reset: Number(res.headers.get('x-ratelimit-reset')), retryAfter: res.headers.get('retry-after') })
+
+  it('counts down X-RateLimit-Remaining, and the 429 names the limit and the wait of the action\'s own window', async () => {
+    const t = await createTestServer({ actions: short })
+    try {
+      const first = await t.fetch('/actions/search')
+      expect(headers(first)).toMatchObject({ limit: '2', remaining: '1', retryAfter: null })
+      expect(headers(first).reset).toBeGreaterThan(5) // a 60 s window
+      expect(headers(first).reset).toBeLessThanOrEqual(60)
+      expect(headers(await t.fetch('/actions/search'))).toMatchObject({ limit: '2', remaining: '0' })
+      const third = await t.fetch('/actions/search')
+      const after = Number(third.headers.get('retry-after'))
+      expect(after).toBeGreaterThan(5)
+      expect(headers(third)).toMatchObject({ limit: '2', remaining: '0', reset: after })
+      expect(await third.json()).toMatchObject({ status: 429, detail: `At most 2 requests per window; retry in ${after} s` })
+      // Another action's own window: 5 s, not the default minute.
+      expect(headers(await t.fetch('/actions/brief')).reset).toBeLessThanOrEqual(5)
+      const over = await t.fetch('/actions/brief')
+      expect(over.status).toBe(429)
+      expect(Number(over.headers.get('retry-after'))).toBeLessThanOrEqual(5)
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('gives each action its own budget, even with the same limit, on job routes too', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'serval-rl-own-'))
+    const t = await createTestServer({ actions: short }, { data_dir: dataDir, workers: 0 })
+    const submit = (name: string) => t.fetch(`/jobs/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    try {
+      for (let i = 0; i < 2; i++) expect((await t.fetch('/actions/search')).status).toBe(200)
+      expect((await t.fetch('/actions/search')).status).toBe(429)
+      expect((await t.fetch('/actions/twin')).status).toBe(200)
+      for (let i = 0; i < 2; i++) expect((await submit('search')).status).toBe(202)
+      expect((await submit('search')).status).toBe(429)
+      expect((await submit('twin')).status).toBe(202)
+    } finally {
+      await t.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('a caller whose sub is an IP address does not share that address\'s anonymous budget', async () => {
+    const t = await createTestServer({ actions: short }, { auth_mode: 'jwt', jwt_secret: SECRET })
+    try {
+      const named = bearer(await hs256({ sub: '127.0.0.1' }))
+      for (let i = 0; i < 2; i++) expect((await t.fetch('/actions/search', { headers: named })).status).toBe(200)
+      expect((await t.fetch('/actions/search', { headers: named })).status).toBe(429)
+      expect((await t.fetch('/actions/search')).status).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('follows the live default (PATCH /_sys/config rate_limit) on action and job routes; own rules and rateLimit: false stay', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'serval-rl-live-'))
+    const t = await createTestServer({ actions: short }, { auth_mode: 'jwt', jwt_secret: SECRET, data_dir: dataDir, workers: 0 })
+    const admin = bearer(await hs256({ sub: 'ops', scope: 'serval:admin' }))
+    const patch = (body: string) => t.fetch('/_sys/config', { method: 'PATCH', headers: { ...admin, 'content-type': 'application/merge-patch+json' }, body })
+    const submit = (name: string) => t.fetch(`/jobs/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const doc = async () => (await t.fetch('/openapi.json')).json()
+    try {
+      expect((await t.fetch('/actions/other')).headers.get('x-ratelimit-limit')).toBeNull()
+      expect((await patch('{"rate_limit":{"max":1,"window_s":30}}')).status).toBe(200)
+      const first = await t.fetch('/actions/other')
+      expect(headers(first)).toMatchObject({ limit: '1', remaining: '0' })
+      expect(headers(first).reset).toBeGreaterThan(5)
+      expect(headers(first).reset).toBeLessThanOrEqual(30)
+      expect((await t.fetch('/actions/other')).status).toBe(429)
+      expect((await submit('other')).status).toBe(202)
+      expect((await submit('other')).status).toBe(429)
+      for (let i = 0; i < 3; i++) expect((await t.fetch('/actions/health2')).status).toBe(200)
+      for (let i = 0; i < 3; i++) expect((await submit('health2')).status).toBe(202)
+      expect(headers(await t.fetch('/actions/search'))).toMatchObject({ limit: '2', remaining: '1' })
+      const live = await doc() // built at its first fetch (and kept), so with the live default
+      expect(live.paths['/actions/other'].get.responses['429']).toEqual({ $ref: '#/components/responses/Error429' })
+      expect(live.paths['/actions/health2'].get.responses['429']).toBeUndefined()
+      expect((await patch('{"rate_limit":null}')).status).toBe(200)
+      expect((await t.fetch('/actions/other')).status).toBe(200)
+      expect((await submit('other')).status).toBe(202)
+    } finally {
+      await t.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('comes after the max_concurrency step: a call refused for capacity is not counted against the caller', async () => {
+    const release = gate()
+    const started = gate()
+    const slow = action({ access: 'public', rateLimit: { max: 2, windowMs: 60_000 }, output: z.string() }, async () => (started.open(), await release.promise, 'done'))
+    const t = await createTestServer({ actions: [{ action: slow, exportName: 'slow' }] }, { max_concurrency: 1 })
+    const call = () => t.fetch('/actions/slow', { method: 'POST' })
+    try {
+      const first = call()
+      await started.promise
+      const full = await call()
+      expect(full.status).toBe(503)
+      expect(full.headers.get('x-ratelimit-limit')).toBeNull()
+      release.open()
+      expect((await first).status).toBe(200)
+      expect(headers(await call())).toMatchObject({ limit: '2', remaining: '0' })
+      expect((await call()).status).toBe(429)
+    } finally {
+      release.open()
+      await t.close()
+    }
+  })
+
+  it('documents the 429 + Retry-After on limited actions\' job routes too, and nowhere when nothing is limited', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'serval-rl-doc-'))
+    const t = await createTestServer({ actions: short }, { data_dir: dataDir, workers: 0 })
+    const plain = await createTestServer({ actions: [limited[1]!, limited[2]!] })
+    try {
+      const doc = await (await t.fetch('/openapi.json')).json()
+      expect(doc.paths['/jobs/search'].post.responses['429']).toEqual({ $ref: '#/components/responses/Error429' })
+      expect(doc.paths['/jobs/other'].post.responses['429']).toBeUndefined()
+      expect(doc.components.responses.Error429).toMatchObject({ headers: { 'Retry-After': { schema: { type: 'integer' } } } })
+      const none = await (await plain.fetch('/openapi.json')).json()
+      expect(none.components.responses?.Error429).toBeUndefined()
+    } finally {
+      await Promise.all([t.close(), plain.close()])
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('rate limiting in Redis (redis_url)', () => {
   const redisUrl = 'redis://127.0.0.1:6379'
   let available = false
@@ -144,6 +277,7 @@ describe('rate limiting in Redis (redis_url)', () => {
       const third = await hit(a, '/actions/search')
       expect(third).toMatchObject({ status: 429, body: { type: 'urn:serval:problem:too-many-requests' } })
       expect(Number(third.retryAfter)).toBeGreaterThanOrEqual(1)
+      expect((await hit(b, '/actions/twin')).status).toBe(200) // one key per action in the shared store too
     } finally {
       await a.close()
       await b.close()

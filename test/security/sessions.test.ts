@@ -145,6 +145,21 @@ describe('CSRF', () => {
     expect((await t.fetch('/actions/whoami', { headers: { cookie, origin: 'https://evil.example' } })).status).toBe(200)
   })
 
+  it('an Origin of public_base_url or cors_allowed_origins proves the same site too', async () => {
+    const settings = { basic_users_file: usersFile, session_secret: SESSION_SECRET, data_dir: join(dir, 'data-trusted'), public_base_url: 'https://api.example/v1', cors_allowed_origins: ['https://app.example'] }
+    const s = await createTestServer({ actions }, settings)
+    try {
+      const cookie = await logIn(s)
+      const post = (origin: string) => s.fetch('/actions/write-note', json({ text: 'hi' }, { cookie, origin }))
+      expect((await post('https://app.example')).status).toBe(200)
+      expect((await post('https://api.example')).status).toBe(200)
+      expect((await post(s.url)).status).toBe(200)
+      expect((await post('https://evil.example')).status).toBe(403)
+    } finally {
+      await s.close()
+    }
+  })
+
   it('bearer, API-key and Basic requests are exempt, even with a cookie from a cross-site page', async () => {
     const cookie = await logIn()
     const token = await hs256({ sub: 'svc', scope: 'notes:write notes:read' })
