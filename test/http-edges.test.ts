@@ -17,6 +17,8 @@ const actions = {
   list: action({ http: 'GET' }, () => [1, 'two', { three: 3 }]),
   nulled: action({ http: 'GET' }, () => null),
   // An output schema that would drop a redirect's fields: over REST a redirect is sent as it is.
+  // No output schema: JSON.stringify meets the BigInt as the answer is sent, after the pipeline.
+  bigint: action({ http: 'GET' }, () => ({ n: 1n })),
   moved: action({ http: 'GET', output: { type: 'object', properties: { text: { type: 'string' } } } }, () => redirect('/elsewhere', 303) as never),
   returnsIterable: action({ http: 'GET' }, () =>
     (async function* () {
@@ -120,6 +122,12 @@ describe('problems', () => {
     expect(prod.outputIssues).toBeUndefined()
     const inDev = await (await get('/actions/bad-out', {}, dev)).json()
     expect(inDev.outputIssues).toEqual([expect.objectContaining({ path: '/n' })])
+  })
+
+  it('an output JSON cannot hold (a BigInt) is a 500 problem, and the server keeps serving', async () => {
+    const res = await get('/actions/bigint')
+    expect([res.status, res.headers.get('content-type')]).toEqual([500, 'application/problem+json; charset=utf-8'])
+    expect((await get('/actions/list')).status).toBe(200)
   })
 
   it('405 names the allowed methods (HEAD with GET), also with a trailing slash or a query', async () => {
