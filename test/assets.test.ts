@@ -93,11 +93,11 @@ describe('assets', () => {
 })
 
 describe('assets_public_base_url', () => {
-  it('prefixes hrefs with it', async () => {
-    const t = await createTestServer({ actions }, { assets_public_base_url: 'https://cdn.example.com/' })
+  it('prefixes hrefs with it, without its trailing slashes', async () => {
+    const t = await createTestServer({ actions }, { assets_public_base_url: 'https://cdn.example.com/c//' })
     try {
       const { image } = await (await t.fetch('/actions/chart')).json()
-      expect(image.href).toBe(`https://cdn.example.com/assets/${multihash(bytes)}`)
+      expect(image.href).toBe(`https://cdn.example.com/c/assets/${multihash(bytes)}`)
     } finally {
       await t.close()
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { action } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 
@@ -13,11 +13,12 @@ const removeNote = action(
 )
 const both = action({ http: ['POST', 'DELETE'], input: { type: 'object', properties: { n: { type: 'number' } } } }, (input) => input)
 
+// Built per test (beforeEach), so the routes' registration counts for each test under Stryker's perTest coverage.
 let t: TestServer
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestServer({ actions: [{ action: removeNote, exportName: 'removeNote' }, { action: both, exportName: 'both' }] })
 })
-afterAll(() => t.close())
+afterEach(() => t.close())
 
 describe.each(['socket', 'inject'] as const)('DELETE input [%s]', (transport) => {
   async function send(method: string, path: string, body?: string) {

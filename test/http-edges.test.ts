@@ -1,6 +1,6 @@
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { action, buildHttpServer, createApp, file, type App, type Extension } from 'serval'
+import { action, buildHttpServer, createApp, file, redirect, type App, type Extension } from 'serval'
 import type { FastifyInstance } from 'fastify'
 import { gate } from './support/jobs.ts'
 
@@ -16,6 +16,10 @@ const actions = {
   evilName: action({ http: 'GET' }, () => file(new TextEncoder().encode('x'), 'text/plain', 'a"b\\c\r\nd.txt')),
   list: action({ http: 'GET' }, () => [1, 'two', { three: 3 }]),
   nulled: action({ http: 'GET' }, () => null),
+  // An output schema that would drop a redirect's fields: over REST a redirect is sent as it is.
+  // No output schema: JSON.stringify meets the BigInt as the answer is sent, after the pipeline.
+  bigint: action({ http: 'GET' }, () => ({ n: 1n })),
+  moved: action({ http: 'GET', output: { type: 'object', properties: { text: { type: 'string' } } } }, () => redirect('/elsewhere', 303) as never),
   returnsIterable: action({ http: 'GET' }, () =>
     (async function* () {
       yield 'from a plain function'
@@ -99,6 +103,11 @@ describe('outputs', () => {
     expect(await (await get('/actions/nulled')).text()).toBe('null')
   })
 
+  it('a redirect() is JSON data over REST ({ location, status }), not a 3xx, whatever the output schema', async () => {
+    const res = await get('/actions/moved', { redirect: 'manual' })
+    expect([res.status, res.headers.get('content-type'), await res.json()]).toEqual([200, 'application/json; charset=utf-8', { location: '/elsewhere', status: 303 }])
+  })
+
   it('an async iterable returned by a plain function streams too', async () => {
     const res = await get('/actions/returns-iterable')
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
@@ -113,6 +122,12 @@ describe('problems', () => {
     expect(prod.outputIssues).toBeUndefined()
     const inDev = await (await get('/actions/bad-out', {}, dev)).json()
     expect(inDev.outputIssues).toEqual([expect.objectContaining({ path: '/n' })])
+  })
+
+  it('an output JSON cannot hold (a BigInt) is a 500 problem, and the server keeps serving', async () => {
+    const res = await get('/actions/bigint')
+    expect([res.status, res.headers.get('content-type')]).toEqual([500, 'application/problem+json; charset=utf-8'])
+    expect((await get('/actions/list')).status).toBe(200)
   })
 
   it('405 names the allowed methods (HEAD with GET), also with a trailing slash or a query', async () => {

@@ -70,17 +70,24 @@ describe('stored results', () => {
     }
     const bad = await t.fetch('/actions/echo?store=maybe')
     expect(bad.status).toBe(422)
-    expect(JSON.stringify(await bad.json())).toContain('store')
+    expect(await bad.json()).toMatchObject({ detail: 'store: must be true or false', errors: [{ path: '/store', message: 'must be true or false' }] })
+  })
+
+  it('does not store a store action called with ?store=false, and passes no store to the input', async () => {
+    const report = await t.fetch('/actions/report?store=false', { method: 'POST' })
+    expect([report.status, report.headers.get('location'), await report.json()]).toEqual([200, null, { total: 42 }])
+    const echo = await t.fetch('/actions/echo?x=hi&store=false')
+    expect([echo.status, echo.headers.get('location'), await echo.json()]).toEqual([200, null, { x: 'hi' }])
   })
 })
 
 describe('stored results: base URL, owner, retention', () => {
-  it('uses results_public_base_url, then public_base_url', async () => {
-    const t = await createTestServer({ actions }, { results_public_base_url: 'https://results.example.com/', public_base_url: 'https://api.example.com' })
-    const u = await createTestServer({ actions }, { public_base_url: 'https://api.example.com' })
+  it('uses results_public_base_url, then public_base_url, either without its trailing slashes', async () => {
+    const t = await createTestServer({ actions }, { results_public_base_url: 'https://results.example.com/r//', public_base_url: 'https://api.example.com' })
+    const u = await createTestServer({ actions }, { public_base_url: 'https://api.example.com/v1//' })
     try {
-      expect((await t.fetch('/actions/report', { method: 'POST' })).headers.get('location')).toMatch(/^https:\/\/results\.example\.com\/results\//)
-      expect((await u.fetch('/actions/report', { method: 'POST' })).headers.get('location')).toMatch(/^https:\/\/api\.example\.com\/results\//)
+      expect((await t.fetch('/actions/report', { method: 'POST' })).headers.get('location')).toMatch(/^https:\/\/results\.example\.com\/r\/results\/[\w-]{22}$/)
+      expect((await u.fetch('/actions/report', { method: 'POST' })).headers.get('location')).toMatch(/^https:\/\/api\.example\.com\/v1\/results\/[\w-]{22}$/)
     } finally {
       await Promise.all([t.close(), u.close()])
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -22,6 +22,7 @@ const actions = [
     throw new Error('the handler failed')
   }),
   action({ name: 'plain', input: z.object({ a: z.string() }) }, ({ a }) => a),
+  action({ name: 'replace', http: ['PUT', 'PATCH', 'DELETE'], input: Type.Object({ doc: Type.Optional(upload()), n: Type.Optional(Type.Integer()) }) }, async ({ doc, n }) => ({ text: await doc?.text(), n })),
   action({ name: 'later', input: z.object({ doc: z.file() }), job: {} }, () => 'ok'),
 ].map((a) => ({ action: a, exportName: a.def.name! }))
 
@@ -41,11 +42,13 @@ function form(parts: Record<string, string | Blob | (string | Blob)[]>, filename
 const post = (path: string, body: FormData) => t.fetch(`/actions/${path}`, { method: 'POST', body })
 
 describe('uploads', () => {
-  beforeAll(async () => {
+  // Built per test (beforeEach): under Stryker's perTest coverage the route options made at registration
+  // (which methods read a form) count for each test, as they would for none in a beforeAll.
+  beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'serval-uploads-'))
     t = await createTestServer({ actions }, { data_dir: dataDir, upload_limit: 1024 })
   })
-  afterAll(async () => {
+  afterEach(async () => {
     await t?.close()
     rmSync(dataDir, { recursive: true, force: true })
   })
@@ -86,6 +89,15 @@ describe('uploads', () => {
     expect(plain.status).toBe(415)
     const job = await t.fetch('/jobs/later', { method: 'POST', body: form({ doc: new Blob(['x']) }) })
     expect(job.status).toBe(415)
+  })
+
+  it('reads a form on PUT and PATCH too, its text parts coerced; DELETE reads its query and answers a form with a 415', async () => {
+    for (const method of ['PUT', 'PATCH']) {
+      const res = await t.fetch('/actions/replace', { method, body: form({ doc: new Blob(['new']), n: '4' }) })
+      expect([method, res.status, await res.json()]).toEqual([method, 200, { text: 'new', n: 4 }])
+    }
+    expect(await (await t.fetch('/actions/replace?n=5', { method: 'DELETE' })).json()).toEqual({ n: 5 })
+    expect((await t.fetch('/actions/replace?n=5', { method: 'DELETE', body: form({ doc: new Blob(['x']) }) })).status).toBe(415)
   })
 
   it('answers JSON with a string where a file belongs with a 422: JSON cannot carry a file', async () => {

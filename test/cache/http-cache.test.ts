@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Type } from '@sinclair/typebox'
 import { z } from 'zod'
-import { action, ActionError } from 'serval'
+import { action, ActionError, asset } from 'serval'
 import { createTestServer, type TestServer } from 'serval/testing'
 import { gate } from '../support/jobs.ts'
 import { rawRequest, ran, runs } from './support.ts'
@@ -198,5 +198,39 @@ describe('the result cache over HTTP', () => {
     const bytes1 = new Uint8Array(await (await t.fetch('/actions/bytes')).arrayBuffer())
     const bytes2 = new Uint8Array(await (await t.fetch('/actions/bytes')).arrayBuffer())
     expect([bytes1[0], bytes2[0]]).toEqual([1, 2])
+  })
+})
+
+// Servers of their own, built in the test: the first answer of an entry is what these check.
+describe('a cached answer\'s headers from its first render', () => {
+  const serve = (a: ReturnType<typeof action>) => createTestServer({ actions: [{ action: a, exportName: a.def.name! }] })
+
+  it('says the entry\'s lifetime from the first answer, a 1 s ttl too', async () => {
+    const s = await serve(action({ name: 'brief', http: 'GET', cache: { ttl: 1 } }, () => ({ ok: true })))
+    try {
+      const res = await s.fetch('/actions/brief')
+      expect([res.headers.get('x-cache'), res.headers.get('cache-control'), res.headers.get('age')]).toEqual(['MISS', 'public, max-age=1', '0'])
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('renders an answer with assets on each call: its Age follows the clock, its hrefs the request\'s origin', async () => {
+    const s = await serve(action({ name: 'chart', http: 'GET', cache: { ttl: 60 } }, () => ({ image: asset(new Uint8Array([1, 2, 3]), 'image/png') })))
+    const call = async (host: string) => {
+      const res = await s.server.inject({ url: '/actions/chart', headers: { host } })
+      return [res.headers['x-cache'], res.headers['cache-control'], res.headers['age'], (res.json() as { image: { href: string } }).image.href.split('/assets/')[0]]
+    }
+    try {
+      expect(await call('a.example')).toEqual(['MISS', 'public, max-age=60', '0', 'http://a.example'])
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 1_500 }) // 1 s into the entry; only the clock moves
+      try {
+        expect(await call('b.example')).toEqual(['HIT', 'public, max-age=60', '1', 'http://b.example'])
+      } finally {
+        vi.useRealTimers()
+      }
+    } finally {
+      await s.close()
+    }
   })
 })
