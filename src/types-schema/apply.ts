@@ -56,8 +56,11 @@ async function entriesFor(byFile: Map<string, ActionSource[]>, dir: string): Pro
   const version = typescriptVersion()
   const out = new Map<string, CacheEntry>()
   const misses: string[] = []
+  const keys = new Map<string, string>() // each file read once: its key serves the lookup and the write
   for (const file of byFile.keys()) {
-    const hit = readEntry(dir, cacheKey(readFileSync(file, 'utf8'), version))
+    const key = cacheKey(readFileSync(file, 'utf8'), version)
+    keys.set(file, key)
+    const hit = readEntry(dir, key)
     if (hit && byFile.get(file)!.every((s) => s.exportName in hit.actions)) out.set(file, hit)
     else misses.push(file)
   }
@@ -67,7 +70,7 @@ async function entriesFor(byFile: Map<string, ActionSource[]>, dir: string): Pro
   for (const file of misses) {
     const entry = derived[file]
     if (!entry) continue
-    writeEntry(dir, cacheKey(readFileSync(file, 'utf8'), version), entry)
+    writeEntry(dir, keys.get(file)!, entry)
     out.set(file, entry)
   }
   return out
